@@ -1,0 +1,194 @@
+"""The build's stages as plain functions: corpus, extraction, validation, warehouse.
+
+Dagster assets in ``pipeline.defs`` call these; so do the tests and the
+benchmark. Nothing here imports Dagster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.corpus import PassageRow, SourceDoc, load_source
+from pipeline.extract import EntityIndex, ExtractResult, Row
+from pipeline.manifest import ManifestEntry, load_manifest
+from pipeline.paths import Paths
+from schemas.dictionary import load_dictionary
+from schemas.models import frame_from_rows
+
+ENTITY_TABLES = ("persons", "organizations", "person_mentions")
+EVENT_TABLES = ("events", "event_mentions", "event_actors", "places")
+PLOT_TABLES = ("plots", "plot_actors")
+LEGAL_TABLES = ("legal_positions",)
+
+
+@dataclass
+class Corpus:
+    docs: list[SourceDoc]
+    passages: list[PassageRow]
+    report: list[str] = field(default_factory=list)
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return {d.source_id: d.text for d in self.docs}
+
+
+def parse_source(entry: ManifestEntry, paths: Paths) -> tuple[SourceDoc, list[PassageRow]]:
+    """Per-source work: read, normalise and parse one manifest entry."""
+    return load_source(entry, paths.raw_dir, paths.curated_dir)
+
+
+def load_corpus(paths: Paths) -> Corpus:
+    docs: list[SourceDoc] = []
+    passages: list[PassageRow] = []
+    for entry in load_manifest(paths.raw_dir):
+        doc, ps = parse_source(entry, paths)
+        docs.append(doc)
+        passages.extend(ps)
+    return Corpus(docs, passages)
+
+
+def sources_rows(docs: list[SourceDoc]) -> list[Row]:
+    rows = []
+    for d in docs:
+        e = d.entry
+        rows.append(
+            {
+                "source_id": d.source_id,
+                "title": d.title,
+                "publisher": e.publisher if e else None,
+                "author": e.author if e else None,
+                "url": e.url if e else None,
+                "published_date": dt.date.fromisoformat(d.published_date) if d.published_date else None,
+                "retrieved_date": dt.date.fromisoformat(e.retrieved_date) if e and e.retrieved_date else None,
+                "license": e.license if e else None,
+                "full_text_public": d.full_text_public,
+                "format": d.format,
+                "sha256": d.sha256,
+                "char_count": len(d.text),
+                "text": d.text if d.full_text_public else None,
+            }
+        )
+    return rows
+
+
+def passages_rows(docs: list[SourceDoc], passages: list[PassageRow]) -> list[Row]:
+    public = {d.source_id: d.full_text_public for d in docs}
+    return [
+        {
+            "passage_id": p.passage_id,
+            "source_id": p.source_id,
+            "section": p.section,
+            "ordinal": p.ordinal,
+            "kind": p.kind,
+            "char_start": p.char_start,
+            "char_end": p.char_end,
+            "text": p.text if public[p.source_id] else None,
+        }
+        for p in passages
+    ]
+
+
+def extract_entity_tables(corpus: Corpus, paths: Paths) -> ExtractResult:
+    try:
+        from pipeline.extract.persons import extract_entities
+    except ImportError:  # extractor not yet available: publish empty tables
+        return ExtractResult({t: [] for t in ENTITY_TABLES}, ["persons extractor not available"], EntityIndex())
+    return extract_entities(corpus.docs, corpus.passages, paths.curated_dir)
+
+
+def extract_event_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
+    try:
+        from pipeline.extract.events import extract_events
+    except ImportError:
+        return ExtractResult({t: [] for t in EVENT_TABLES}, ["events extractor not available"])
+    return extract_events(corpus.docs, corpus.passages, index, paths.curated_dir)
+
+
+def extract_plot_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
+    try:
+        from pipeline.extract.plots import extract_plots
+    except ImportError:
+        return ExtractResult({t: [] for t in PLOT_TABLES}, ["plots extractor not available"])
+    return extract_plots(corpus.docs, corpus.passages, index, paths.curated_dir)
+
+
+def extract_legal_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
+    try:
+        from pipeline.extract.legal import extract_legal_positions
+    except ImportError:
+        return ExtractResult({t: [] for t in LEGAL_TABLES}, ["legal extractor not available"])
+    return extract_legal_positions(corpus.docs, corpus.passages, index, paths.curated_dir)
+
+
+def frames(result_tables: dict[str, list[Row]]) -> dict[str, pd.DataFrame]:
+    return {name: frame_from_rows(name, rows) for name, rows in result_tables.items()}
+
+
+def arrow_table(name: str, frame: pd.DataFrame) -> pa.Table:
+    """The frame as an Arrow table with the dictionary's types (lists, dates, nulls)."""
+    types = {
+        "string": pa.string(),
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "boolean": pa.bool_(),
+        "date": pa.date32(),
+        "list": pa.list_(pa.string()),
+    }
+    spec = load_dictionary().tables[name]
+    schema = pa.schema(
+        [pa.field(c.name, types[c.type], nullable=c.nullable or c.type == "list") for c in spec.columns]
+    )
+    arrays = []
+    for c in spec.columns:
+        values = frame[c.name].tolist()
+        values = [None if (v is None or (not isinstance(v, (list, tuple)) and pd.isna(v))) else v for v in values]
+        arrays.append(pa.array(values, type=types[c.type]))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def write_warehouse(tables: dict[str, pd.DataFrame], paths: Paths) -> dict[str, Any]:
+    """Write one Parquet file per table and the DuckDB database.
+
+    Files are written in a temporary folder and moved into place with
+    ``os.replace`` (atomic per file), so a killed build never leaves a
+    half-written file; the published release is swapped separately.
+    """
+    target = paths.warehouse_dir
+    tmp = target / f".tmp-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "parquet").mkdir(parents=True)
+    counts = {}
+    names = list(load_dictionary().tables)
+    for name in names:
+        arrow = arrow_table(name, tables[name])
+        pq.write_table(arrow, tmp / "parquet" / f"{name}.parquet")
+        counts[name] = arrow.num_rows
+    con = duckdb.connect(
+        str(tmp / "soleimani.duckdb"),
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    try:
+        for name in names:
+            path = (tmp / "parquet" / f"{name}.parquet").as_posix().replace("'", "''")
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(\'{path}\')')
+    finally:
+        con.close()
+    (tmp / "counts.json").write_text(json.dumps(counts, indent=2) + "\n")
+    paths.parquet_dir.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        os.replace(tmp / "parquet" / f"{name}.parquet", paths.parquet_dir / f"{name}.parquet")
+    os.replace(tmp / "soleimani.duckdb", paths.duckdb_path)
+    os.replace(tmp / "counts.json", target / "counts.json")
+    shutil.rmtree(tmp, ignore_errors=True)
+    return counts

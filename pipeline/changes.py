@@ -1,0 +1,58 @@
+"""The change log between two releases: rows added, modified and deleted, by ID."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from schemas.dictionary import load_dictionary
+
+
+def _row_digests(path: Path, pk: str) -> dict[str, str]:
+    """Primary key -> digest of the row's content."""
+    if not path.exists():
+        return {}
+    rows = pq.read_table(path).to_pylist()
+    return {
+        str(r[pk]): hashlib.sha1(json.dumps(r, sort_keys=True, default=str).encode()).hexdigest() for r in rows
+    }
+
+
+def table_fingerprint(parquet_dir: Path) -> str:
+    """A digest of every table's content, independent of file encoding details."""
+    h = hashlib.sha256()
+    for name, spec in load_dictionary().tables.items():
+        digests = _row_digests(parquet_dir / f"{name}.parquet", spec.primary_key[0])
+        h.update(name.encode())
+        for key in sorted(digests):
+            h.update(key.encode() + digests[key].encode())
+    return h.hexdigest()
+
+
+def diff_releases(old_dir: Path | None, new_dir: Path, limit_ids: int = 5000) -> dict[str, Any]:
+    """Per table: IDs added, modified, deleted between two folders of ``<table>.parquet``."""
+    tables: dict[str, Any] = {}
+    for name, spec in load_dictionary().tables.items():
+        pk = spec.primary_key[0]
+        old = _row_digests(old_dir / f"{name}.parquet", pk) if old_dir else {}
+        new = _row_digests(new_dir / f"{name}.parquet", pk)
+        added = sorted(set(new) - set(old))
+        deleted = sorted(set(old) - set(new))
+        modified = sorted(k for k in set(old) & set(new) if old[k] != new[k])
+        tables[name] = {
+            "added": added[:limit_ids],
+            "modified": modified[:limit_ids],
+            "deleted": deleted[:limit_ids],
+            "counts": {"added": len(added), "modified": len(modified), "deleted": len(deleted), "rows": len(new)},
+        }
+    parts = [
+        f"{name}: +{t['counts']['added']} ~{t['counts']['modified']} -{t['counts']['deleted']}"
+        for name, t in tables.items()
+        if any(t["counts"][k] for k in ("added", "modified", "deleted"))
+    ]
+    summary = "; ".join(parts) if parts else "no changes"
+    return {"summary": summary, "tables": tables}

@@ -1,0 +1,99 @@
+"""Command line: ``build``, ``add-source``, ``serve``.
+
+Every ``PipelineError`` is printed as one line on stderr with exit status 1;
+nothing already published is touched by a failed build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+
+from pipeline.errors import PipelineError
+from pipeline.paths import paths_from_env
+
+
+def _build(args: argparse.Namespace) -> int:
+    from pipeline.defs.runner import run_build
+
+    paths = paths_from_env()
+    summary = run_build(paths, publish=not args.no_publish)
+    counts = summary.get("counts", {})
+    print(f"built {summary['sources']} sources (re-parsed: {len(summary['reparsed'])}) into {paths.out_dir}")
+    print("rows: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    release = summary.get("release")
+    if release:
+        state = "new release" if release.get("changed") else "unchanged, still"
+        print(f"{state} {release['version']}: {release['summary']}")
+    report = paths.warehouse_dir / "build_report.txt"
+    if report.exists():
+        print(f"build report: {report}")
+    return 0
+
+
+def _add_source(args: argparse.Namespace) -> int:
+    from pipeline.manifest import add_source
+
+    paths = paths_from_env()
+    target = add_source(
+        paths.raw_dir,
+        Path(args.file),
+        source_id=args.source_id,
+        title=args.title,
+        fmt=args.format,
+        publisher=args.publisher,
+        author=args.author,
+        url=args.url,
+        published_date=args.published_date,
+        retrieved_date=args.retrieved_date,
+        license=args.license,
+        full_text_public=args.full_text_public,
+    )
+    print(f"added {args.source_id} -> {target}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from pipeline.serve import main as serve_main
+
+    return serve_main(port=args.port)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="pipeline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build the dataset (RAW_DIR -> OUT_DIR) and publish a release")
+    b.add_argument("--no-publish", action="store_true", help="stop after the warehouse")
+    b.set_defaults(func=_build)
+    a = sub.add_parser("add-source", help="copy a text file under RAW_DIR/sources and add it to the manifest")
+    a.add_argument("file")
+    a.add_argument("--source-id", required=True, help="stable slug, e.g. reuters-2020-01-08-missiles")
+    a.add_argument("--title", required=True)
+    a.add_argument("--format", required=True, choices=["wikipedia", "news"])
+    a.add_argument("--publisher")
+    a.add_argument("--author")
+    a.add_argument("--url")
+    a.add_argument("--published-date", help="YYYY-MM-DD")
+    a.add_argument("--retrieved-date", help="YYYY-MM-DD (default: today)")
+    a.add_argument("--license")
+    a.add_argument("--full-text-public", action="store_true", help="the license allows republishing the text")
+    a.set_defaults(func=_add_source)
+    s = sub.add_parser("serve", help="serve the current release with Datasette")
+    s.add_argument("--port", type=int, default=8001)
+    s.set_defaults(func=_serve)
+    args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore")
+    try:
+        return int(args.func(args))
+    except PipelineError as exc:
+        print(exc.one_line(), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+__all__ = ["json", "main"]

@@ -1,0 +1,16 @@
+"""The code location: every asset, check, sensor and resource of the pipeline."""
+
+
+import dagster as dg
+
+from pipeline.defs.publish import release, warehouse
+from pipeline.defs.resources import BuildPaths
+from pipeline.defs.sources import parsed_source
+from pipeline.defs.tables import extraction_assets, table_assets, table_checks
+
+defs = dg.Definitions(
+    assets=[parsed_source, *extraction_assets, *table_assets, warehouse, release],
+    asset_checks=table_checks,
+    resources={"build_paths": BuildPaths()},
+    executor=dg.in_process_executor,
+)

@@ -1,0 +1,139 @@
+"""Corpus, extraction and table assets, with a blocking pandera check per table.
+
+Each extractor is wired as one asset returning an ``ExtractResult``; a
+multi-asset splits it into one asset per published table, and every table has
+a blocking check (schema + provenance) so a bad table stops the publish.
+"""
+
+
+from collections.abc import Callable
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from pipeline import build
+from pipeline.build import Corpus
+from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.defs.resources import BuildPaths
+from pipeline.defs.sources import parsed_source
+from pipeline.extract import ExtractResult
+from pipeline.manifest import load_manifest
+from pipeline.validate import check_provenance
+from schemas.models import frame_from_rows, validate_table
+
+SOURCE_TABLES = ("sources", "passages")
+
+
+@dg.asset(
+    ins={"parsed": dg.AssetIn(parsed_source.key)},
+    code_version="1",
+    group_name="corpus",
+    description="All parsed sources, in manifest order.",
+)
+def corpus(
+    context: dg.AssetExecutionContext, build_paths: BuildPaths, parsed: dict[str, Any]
+) -> Corpus:
+    order = [e.source_id for e in load_manifest(build_paths.get().raw_dir)]
+    docs: list[SourceDoc] = []
+    passages: list[PassageRow] = []
+    for key in order:
+        if key not in parsed:
+            raise dg.Failure(f"source {key} has no parsed partition; run `make build`")
+        doc, ps = parsed[key]
+        docs.append(doc)
+        passages.extend(ps)
+    context.add_output_metadata({"sources": len(docs), "passages": len(passages)})
+    return Corpus(docs, passages)
+
+
+@dg.asset(code_version="1", group_name="extraction", description="Persons and organizations with mentions.")
+def entity_extraction(build_paths: BuildPaths, corpus: Corpus) -> ExtractResult:
+    return build.extract_entity_tables(corpus, build_paths.get())
+
+
+@dg.asset(code_version="1", group_name="extraction", description="Dated events, mentions, actors, places.")
+def event_extraction(build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult) -> ExtractResult:
+    return build.extract_event_tables(corpus, entity_extraction.index or build.EntityIndex(), build_paths.get())
+
+
+@dg.asset(code_version="1", group_name="extraction", description="Plots, attempts and considered operations.")
+def plot_extraction(build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult) -> ExtractResult:
+    return build.extract_plot_tables(corpus, entity_extraction.index or build.EntityIndex(), build_paths.get())
+
+
+@dg.asset(code_version="1", group_name="extraction", description="Stated positions on legality.")
+def legal_extraction(build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult) -> ExtractResult:
+    return build.extract_legal_tables(corpus, entity_extraction.index or build.EntityIndex(), build_paths.get())
+
+
+@dg.asset(code_version="1", group_name="extraction", description="Source and passage rows.")
+def source_rows(corpus: Corpus) -> ExtractResult:
+    return ExtractResult(
+        {"sources": build.sources_rows(corpus.docs), "passages": build.passages_rows(corpus.docs, corpus.passages)}
+    )
+
+
+def _split(upstream: str, tables: tuple[str, ...]) -> dg.AssetsDefinition:
+    """One asset per table from an extraction result."""
+
+    @dg.multi_asset(
+        name=f"{upstream}_tables",
+        outs={t: dg.AssetOut(group_name="tables", code_version="1", is_required=True) for t in tables},
+        ins={"result": dg.AssetIn(upstream)},
+    )
+    def _assets(context: dg.AssetExecutionContext, result: ExtractResult):  # type: ignore[no-untyped-def]
+        for line in result.report[:50]:
+            context.log.info(line)
+        for t in tables:
+            frame = frame_from_rows(t, result.tables.get(t, []))
+            yield dg.Output(frame, output_name=t, metadata={"rows": len(frame)})
+
+    return _assets
+
+
+def _check(table: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=table,
+        name=f"{table}_schema",
+        blocking=True,
+        additional_ins={"corpus": dg.AssetIn("corpus")},
+        description=f"pandera model of {table} and provenance (quote equals source text).",
+    )
+    def _schema_check(frame: pd.DataFrame, corpus: Corpus) -> dg.AssetCheckResult:
+        from pipeline.errors import ValidationFailed
+
+        try:
+            validate_table(table, frame)
+        except ValidationFailed as exc:
+            return dg.AssetCheckResult(passed=False, metadata={"error": exc.one_line()})
+        spans = {p.passage_id: (p.source_id, p.char_start, p.char_end) for p in corpus.passages}
+        public = {d.source_id: d.full_text_public for d in corpus.docs}
+        problems = check_provenance(table, frame, corpus.texts, spans, public)
+        return dg.AssetCheckResult(
+            passed=not problems,
+            metadata={"rows": len(frame), "problems": len(problems), "first": problems[0] if problems else ""},
+        )
+
+    return _schema_check
+
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "source_rows": SOURCE_TABLES,
+    "entity_extraction": build.ENTITY_TABLES,
+    "event_extraction": build.EVENT_TABLES,
+    "plot_extraction": build.PLOT_TABLES,
+    "legal_extraction": build.LEGAL_TABLES,
+}
+ALL_TABLES: tuple[str, ...] = tuple(t for ts in GROUPS.values() for t in ts)
+
+table_assets = [_split(up, ts) for up, ts in GROUPS.items()]
+table_checks = [_check(t) for t in ALL_TABLES]
+extraction_assets: list[Callable[..., Any] | dg.AssetsDefinition] = [
+    corpus,
+    source_rows,
+    entity_extraction,
+    event_extraction,
+    plot_extraction,
+    legal_extraction,
+]

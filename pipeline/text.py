@@ -1,0 +1,50 @@
+"""Sentence splitting with exact offsets, shared by every extractor.
+
+Rule based: a sentence ends at ``.``, ``!`` or ``?`` (plus closing quotes and
+brackets) followed by whitespace and an upper-case letter, a digit or an
+opening quote, unless the token before the full stop is a known abbreviation
+(``raw/curated/abbreviations.yaml``) or a single capital initial.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+DEFAULT_CURATED = Path(__file__).resolve().parents[1] / "raw" / "curated"
+
+_BOUNDARY_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(]?[A-Z0-9])")
+
+
+@lru_cache(maxsize=4)
+def _abbreviations(curated_dir: Path) -> frozenset[str]:
+    data = yaml.safe_load((curated_dir / "abbreviations.yaml").read_text(encoding="utf-8"))
+    return frozenset(str(a) for a in data["abbreviations"])
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_dir: Path | None = None) -> list[tuple[int, int]]:
+    """[start, end) offsets (into ``text``) of the sentences of ``text[start:end]``."""
+    end = len(text) if end is None else end
+    abbrevs = _abbreviations(curated_dir or DEFAULT_CURATED)
+    spans: list[tuple[int, int]] = []
+    sent_start = start
+    for m in _BOUNDARY_RE.finditer(text, start, end):
+        if text[m.start()] == ".":
+            word = re.search(r"([\w.]+)$", text[sent_start : m.start()])
+            token = word.group(1) if word else ""
+            if token in abbrevs or re.fullmatch(r"[A-Z]", token) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):
+                continue
+        cut = m.end()
+        spans.append((sent_start, cut))
+        sent_start = cut
+        while sent_start < end and text[sent_start].isspace():
+            sent_start += 1
+    if sent_start < end and text[sent_start:end].strip():
+        tail_end = end
+        while tail_end > sent_start and text[tail_end - 1].isspace():
+            tail_end -= 1
+        spans.append((sent_start, tail_end))
+    return spans

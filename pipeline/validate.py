@@ -1,0 +1,70 @@
+"""Cross-table validation: provenance quotes, foreign keys, licensing of quotes.
+
+Per-table rules (types, vocabularies, keys) are the pandera models of
+``schemas.models``; the rules here need several tables or the source texts.
+Each check returns a list of one-line problems (empty when the table passes).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from pipeline.text import sentence_spans
+from schemas.dictionary import load_dictionary
+
+PROVENANCE = ("source_id", "passage_id", "char_start", "char_end", "quote")
+
+
+def has_provenance(table: str) -> bool:
+    return set(PROVENANCE) <= set(load_dictionary().tables[table].column_names)
+
+
+def check_provenance(
+    table: str,
+    frame: pd.DataFrame,
+    texts: dict[str, str],
+    passage_spans: dict[str, tuple[str, int, int]],
+    public: dict[str, bool],
+) -> list[str]:
+    """quote == text[char_start:char_end], inside its passage; short quotes for closed sources."""
+    problems: list[str] = []
+    if not has_provenance(table) or frame.empty:
+        return problems
+    pk = load_dictionary().tables[table].primary_key[0]
+    for row in frame[[pk, *PROVENANCE]].itertuples(index=True):
+        rid, sid, pid, start, end, quote = row[1], row[2], row[3], int(row[4]), int(row[5]), row[6]
+        where = f"table {table!r} row {row.Index} ({pk}={rid!r})"
+        text = texts.get(sid)
+        if text is None:
+            problems.append(f"{where}: unknown source_id {sid!r}")
+            continue
+        if text[start:end] != quote:
+            problems.append(f"{where}: quote differs from {sid}[{start}:{end}] ({text[start:end][:40]!r})")
+            continue
+        span = passage_spans.get(pid)
+        if span is None or span[0] != sid or not (span[1] <= start <= end <= span[2]):
+            problems.append(f"{where}: span {start}-{end} is not inside passage {pid!r}")
+            continue
+        if not public.get(sid, False) and len(sentence_spans(quote)) > 1:
+            problems.append(f"{where}: quote from non-public source {sid} is longer than one sentence")
+    return problems
+
+
+def check_foreign_keys(tables: dict[str, pd.DataFrame]) -> list[str]:
+    problems: list[str] = []
+    dictionary = load_dictionary()
+    for name, spec in dictionary.tables.items():
+        frame = tables[name]
+        for column, ref_table, ref_column in spec.foreign_keys:
+            values = frame[column].dropna()
+            if values.empty:
+                continue
+            known = set(tables[ref_table][ref_column])
+            missing = values[~values.isin(known)]
+            if not missing.empty:
+                first = missing.index[0]
+                problems.append(
+                    f"table {name!r} row {first} column {column!r}: {missing.iloc[0]!r} not in "
+                    f"{ref_table}.{ref_column} ({len(missing)} rows)"
+                )
+    return problems

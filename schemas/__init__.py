@@ -1,0 +1,1 @@
+"""The data dictionary and everything generated from it (pandera models, Frictionless schema)."""
