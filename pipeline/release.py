@@ -66,7 +66,7 @@ def publish(paths: Paths, attribution: list[dict[str, Any]], force: bool = False
         "version": version,
         "fingerprint": fingerprint,
         "previous_version": previous.name if previous else None,
-        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "changes": changes["summary"],
     }
     (tmp / "release.json").write_text(json.dumps(release_meta, indent=1) + "\n")

@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline import build
 from pipeline.defs.resources import BuildPaths
-from pipeline.defs.tables import ALL_TABLES
+from pipeline.defs.tables import ALL_TABLES, EAGER
 from pipeline.errors import ValidationFailed
 from pipeline.release import publish
 from pipeline.validate import check_foreign_keys
@@ -18,6 +18,7 @@ from pipeline.validate import check_foreign_keys
     ins={t: dg.AssetIn(t) for t in ALL_TABLES},
     code_version="1",
     group_name="publish",
+    automation_condition=EAGER,
     description="DuckDB database and one Parquet file per table (foreign keys checked first).",
 )
 def warehouse(context: dg.AssetExecutionContext, build_paths: BuildPaths, **tables: pd.DataFrame) -> dict[str, int]:
@@ -34,6 +35,7 @@ def warehouse(context: dg.AssetExecutionContext, build_paths: BuildPaths, **tabl
     ins={"sources": dg.AssetIn("sources")},
     code_version="1",
     group_name="publish",
+    automation_condition=EAGER,
     description="A versioned release (SQLite for Datasette, downloads) swapped in atomically.",
 )
 def release(context: dg.AssetExecutionContext, build_paths: BuildPaths, sources: pd.DataFrame) -> dict[str, Any]:

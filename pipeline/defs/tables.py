@@ -23,12 +23,15 @@ from pipeline.validate import check_provenance
 from schemas.models import frame_from_rows, validate_table
 
 SOURCE_TABLES = ("sources", "passages")
+# Downstream of the per-source partitions, assets follow their parents (under `dagster dev`).
+EAGER = dg.AutomationCondition.eager()
 
 
 @dg.asset(
     ins={"parsed": dg.AssetIn(parsed_source.key)},
     code_version="1",
     group_name="corpus",
+    automation_condition=EAGER,
     description="All parsed sources, in manifest order.",
 )
 def corpus(
@@ -47,27 +50,27 @@ def corpus(
     return Corpus(docs, passages)
 
 
-@dg.asset(code_version="1", group_name="extraction", description="Persons and organizations with mentions.")
+@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Persons and organizations with mentions.")
 def entity_extraction(build_paths: BuildPaths, corpus: Corpus) -> ExtractResult:
     return build.extract_entity_tables(corpus, build_paths.get())
 
 
-@dg.asset(code_version="1", group_name="extraction", description="Dated events, mentions, actors, places.")
+@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Dated events, mentions, actors, places.")
 def event_extraction(build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult) -> ExtractResult:
     return build.extract_event_tables(corpus, entity_extraction.index or build.EntityIndex(), build_paths.get())
 
 
-@dg.asset(code_version="1", group_name="extraction", description="Plots, attempts and considered operations.")
+@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Plots, attempts and considered operations.")
 def plot_extraction(build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult) -> ExtractResult:
     return build.extract_plot_tables(corpus, entity_extraction.index or build.EntityIndex(), build_paths.get())
 
 
-@dg.asset(code_version="1", group_name="extraction", description="Stated positions on legality.")
+@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Stated positions on legality.")
 def legal_extraction(build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult) -> ExtractResult:
     return build.extract_legal_tables(corpus, entity_extraction.index or build.EntityIndex(), build_paths.get())
 
 
-@dg.asset(code_version="1", group_name="extraction", description="Source and passage rows.")
+@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Source and passage rows.")
 def source_rows(corpus: Corpus) -> ExtractResult:
     return ExtractResult(
         {"sources": build.sources_rows(corpus.docs), "passages": build.passages_rows(corpus.docs, corpus.passages)}
@@ -79,7 +82,7 @@ def _split(upstream: str, tables: tuple[str, ...]) -> dg.AssetsDefinition:
 
     @dg.multi_asset(
         name=f"{upstream}_tables",
-        outs={t: dg.AssetOut(group_name="tables", code_version="1", is_required=True) for t in tables},
+        outs={t: dg.AssetOut(group_name="tables", code_version="1", is_required=True, automation_condition=EAGER) for t in tables},
         ins={"result": dg.AssetIn(upstream)},
     )
     def _assets(context: dg.AssetExecutionContext, result: ExtractResult):  # type: ignore[no-untyped-def]
