@@ -5,7 +5,6 @@ multi-asset splits it into one asset per published table, and every table has
 a blocking check (schema + provenance) so a bad table stops the publish.
 """
 
-
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +14,7 @@ import pandas as pd
 from pipeline import build
 from pipeline.build import Corpus
 from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.corrections import apply_corrections, load_corrections
 from pipeline.defs.resources import BuildPaths
 from pipeline.defs.sources import parsed_source
 from pipeline.extract import ExtractResult
@@ -34,9 +34,7 @@ EAGER = dg.AutomationCondition.eager()
     automation_condition=EAGER,
     description="All parsed sources, in manifest order.",
 )
-def corpus(
-    context: dg.AssetExecutionContext, build_paths: BuildPaths, parsed: dict[str, Any]
-) -> Corpus:
+def corpus(context: dg.AssetExecutionContext, build_paths: BuildPaths, parsed: dict[str, Any]) -> Corpus:
     order = [e.source_id for e in load_manifest(build_paths.get().raw_dir)]
     docs: list[SourceDoc] = []
     passages: list[PassageRow] = []
@@ -50,49 +48,124 @@ def corpus(
     return Corpus(docs, passages)
 
 
-@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Persons and organizations with mentions.")
+@dg.asset(
+    code_version="1",
+    group_name="extraction",
+    automation_condition=EAGER,
+    description="Persons and organizations with mentions.",
+)
 def entity_extraction(build_paths: BuildPaths, corpus: Corpus) -> ExtractResult:
     return build.extract_entity_tables(corpus, build_paths.get())
 
 
-@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Dated events, mentions, actors, places.")
-def event_extraction(build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult) -> ExtractResult:
-    return build.extract_event_tables(corpus, entity_extraction.index or build.EntityIndex(), build_paths.get())
+@dg.asset(
+    code_version="1",
+    group_name="extraction",
+    automation_condition=EAGER,
+    description="Dated events, mentions, actors, places.",
+)
+def event_extraction(
+    build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult
+) -> ExtractResult:
+    return build.extract_event_tables(
+        corpus, entity_extraction.index or build.EntityIndex(), build_paths.get()
+    )
 
 
-@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Plots, attempts and considered operations.")
-def plot_extraction(build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult) -> ExtractResult:
-    return build.extract_plot_tables(corpus, entity_extraction.index or build.EntityIndex(), build_paths.get())
+@dg.asset(
+    code_version="1",
+    group_name="extraction",
+    automation_condition=EAGER,
+    description="Plots, attempts and considered operations.",
+)
+def plot_extraction(
+    build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult
+) -> ExtractResult:
+    return build.extract_plot_tables(
+        corpus, entity_extraction.index or build.EntityIndex(), build_paths.get()
+    )
 
 
-@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Stated positions on legality.")
-def legal_extraction(build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult) -> ExtractResult:
-    return build.extract_legal_tables(corpus, entity_extraction.index or build.EntityIndex(), build_paths.get())
+@dg.asset(
+    code_version="1",
+    group_name="extraction",
+    automation_condition=EAGER,
+    description="Stated positions on legality.",
+)
+def legal_extraction(
+    build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult
+) -> ExtractResult:
+    return build.extract_legal_tables(
+        corpus, entity_extraction.index or build.EntityIndex(), build_paths.get()
+    )
 
 
-@dg.asset(code_version="1", group_name="extraction", automation_condition=EAGER, description="Source and passage rows.")
+@dg.asset(
+    code_version="1",
+    group_name="extraction",
+    automation_condition=EAGER,
+    description="Source and passage rows.",
+)
 def source_rows(corpus: Corpus) -> ExtractResult:
     return ExtractResult(
-        {"sources": build.sources_rows(corpus.docs), "passages": build.passages_rows(corpus.docs, corpus.passages)}
+        {
+            "sources": build.sources_rows(corpus.docs),
+            "passages": build.passages_rows(corpus.docs, corpus.passages),
+        }
     )
 
 
 def _split(upstream: str, tables: tuple[str, ...]) -> dg.AssetsDefinition:
-    """One asset per table from an extraction result."""
+    """One asset per table from an extraction result, curated corrections applied."""
 
     @dg.multi_asset(
         name=f"{upstream}_tables",
-        outs={t: dg.AssetOut(group_name="tables", code_version="1", is_required=True, automation_condition=EAGER) for t in tables},
-        ins={"result": dg.AssetIn(upstream)},
+        outs={
+            t: dg.AssetOut(
+                group_name="tables", code_version="1", is_required=True, automation_condition=EAGER
+            )
+            for t in tables
+        },
+        ins={"result": dg.AssetIn(upstream), "corpus": dg.AssetIn("corpus")},
     )
-    def _assets(context: dg.AssetExecutionContext, result: ExtractResult):  # type: ignore[no-untyped-def]
-        for line in result.report[:50]:
-            context.log.info(line)
+    def _assets(
+        context: dg.AssetExecutionContext, build_paths: BuildPaths, result: ExtractResult, corpus: Corpus
+    ):  # type: ignore[no-untyped-def]
+        rows = {t: [dict(r) for r in result.tables.get(t, [])] for t in tables}
+        apply_corrections(rows, load_corrections(build_paths.get().curated_dir), corpus.texts)
         for t in tables:
-            frame = frame_from_rows(t, result.tables.get(t, []))
+            frame = frame_from_rows(t, rows[t])
             yield dg.Output(frame, output_name=t, metadata={"rows": len(frame)})
 
     return _assets
+
+
+@dg.asset(
+    ins={
+        name: dg.AssetIn(name)
+        for name in ("entity_extraction", "event_extraction", "plot_extraction", "legal_extraction")
+    },
+    code_version="1",
+    group_name="publish",
+    automation_condition=EAGER,
+    description="The build report: persons and places not in curated data, corrections that no longer apply.",
+)
+def build_report(build_paths: BuildPaths, corpus: Corpus, **results: ExtractResult) -> list[str]:
+    paths = build_paths.get()
+    lines = list(corpus.report)
+    for name, result in results.items():
+        lines += [f"[{name}] {line}" for line in result.report]
+    all_rows: dict[str, list[dict[str, Any]]] = {}
+    for result in results.values():
+        for t, rows in result.tables.items():
+            all_rows[t] = [dict(r) for r in rows]
+    lines += [
+        f"[corrections] {line}"
+        for line in apply_corrections(all_rows, load_corrections(paths.curated_dir), corpus.texts)
+    ]
+    paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    (paths.warehouse_dir / "build_report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
 
 
 def _check(table: str) -> dg.AssetChecksDefinition:
@@ -115,7 +188,11 @@ def _check(table: str) -> dg.AssetChecksDefinition:
         problems = check_provenance(table, frame, corpus.texts, spans, public)
         return dg.AssetCheckResult(
             passed=not problems,
-            metadata={"rows": len(frame), "problems": len(problems), "first": problems[0] if problems else ""},
+            metadata={
+                "rows": len(frame),
+                "problems": len(problems),
+                "first": problems[0] if problems else "",
+            },
         )
 
     return _schema_check
@@ -139,4 +216,5 @@ extraction_assets: list[Callable[..., Any] | dg.AssetsDefinition] = [
     event_extraction,
     plot_extraction,
     legal_extraction,
+    build_report,
 ]
