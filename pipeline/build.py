@@ -164,8 +164,9 @@ def write_warehouse(tables: dict[str, pd.DataFrame], paths: Paths) -> dict[str, 
     half-written file; the published release is swapped separately.
     """
     target = paths.warehouse_dir
+    for stale in target.glob(".tmp-*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
     tmp = target / f".tmp-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
     (tmp / "parquet").mkdir(parents=True)
     counts = {}
     names = list(load_dictionary().tables)
@@ -191,3 +192,21 @@ def write_warehouse(tables: dict[str, pd.DataFrame], paths: Paths) -> dict[str, 
     os.replace(tmp / "counts.json", target / "counts.json")
     shutil.rmtree(tmp, ignore_errors=True)
     return counts
+
+
+def extract_all(corpus: Corpus, paths: Paths) -> dict[str, list[Row]]:
+    """Every table's rows for a corpus, without Dagster (tests, benchmarks)."""
+    entities = extract_entity_tables(corpus, paths)
+    index = entities.index or EntityIndex()
+    tables: dict[str, list[Row]] = {
+        "sources": sources_rows(corpus.docs),
+        "passages": passages_rows(corpus.docs, corpus.passages),
+    }
+    for result in (
+        entities,
+        extract_event_tables(corpus, index, paths),
+        extract_plot_tables(corpus, index, paths),
+        extract_legal_tables(corpus, index, paths),
+    ):
+        tables.update(result.tables)
+    return tables

@@ -53,6 +53,8 @@ def publish(paths: Paths, attribution: list[dict[str, Any]], force: bool = False
             return {"version": previous.name, "changed": False, "summary": "no changes", "release_dir": str(previous)}
     version = release_version(fingerprint)
     paths.releases_dir.mkdir(parents=True, exist_ok=True)
+    for stale in paths.releases_dir.glob(".*.tmp-*"):  # left by a killed build
+        shutil.rmtree(stale, ignore_errors=True)
     final = paths.releases_dir / version
     tmp = paths.releases_dir / f".{version}.tmp-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)

@@ -3,6 +3,7 @@
 
 import dagster as dg
 
+from pipeline.defs.io import PartitionedPickleIOManager
 from pipeline.defs.publish import release, warehouse
 from pipeline.defs.resources import BuildPaths
 from pipeline.defs.sensors import raw_files_sensor
@@ -13,6 +14,6 @@ defs = dg.Definitions(
     assets=[parsed_source, *extraction_assets, *table_assets, warehouse, release],
     asset_checks=table_checks,
     sensors=[raw_files_sensor],
-    resources={"build_paths": BuildPaths()},
+    resources={"build_paths": BuildPaths(), "io_manager": PartitionedPickleIOManager()},
     executor=dg.in_process_executor,
 )

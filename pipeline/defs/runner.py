@@ -22,7 +22,7 @@ PARSE_STATE = "parsed_sources.json"
 # Above this many changed sources, one run over the whole partition range is cheaper.
 MAX_SINGLE_PARTITION_RUNS = 8
 # Dagster's console logger prints every event at DEBUG; the CLI prints its own summary.
-QUIET = {"loggers": {"console": {"config": {"log_level": os.environ.get("DAGSTER_LOG_LEVEL", "WARNING")}}}}
+QUIET = {"loggers": {"console": {"config": {"log_level": os.environ.get("DAGSTER_LOG_LEVEL", "CRITICAL")}}}}
 
 
 def prepare_instance(paths: Paths) -> dg.DagsterInstance:
@@ -76,6 +76,7 @@ def _raise_failure(result: dg.ExecuteInProcessResult) -> None:
 def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
     """Materialize the code location for ``paths``; return a small summary."""
     from pipeline.defs.definitions import defs
+    from pipeline.defs.io import PartitionedPickleIOManager
     from pipeline.defs.resources import BuildPaths
 
     instance = prepare_instance(paths)
@@ -86,7 +87,10 @@ def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
         instance.add_dynamic_partitions("sources", new)
     for gone in existing - set(all_ids):
         instance.delete_dynamic_partition("sources", gone)
-    resources = {"build_paths": BuildPaths(raw_dir=str(paths.raw_dir), out_dir=str(paths.out_dir))}
+    resources = {
+        "build_paths": BuildPaths(raw_dir=str(paths.raw_dir), out_dir=str(paths.out_dir)),
+        "io_manager": PartitionedPickleIOManager(base_dir=str(paths.dagster_home / "storage")),
+    }
     assets = list(defs.assets or [])
     checks = list(defs.asset_checks or [])
     parsed_key = dg.AssetKey("parsed_source")
