@@ -40,6 +40,7 @@ def warehouse(context: dg.AssetExecutionContext, build_paths: BuildPaths, **tabl
 )
 def release(context: dg.AssetExecutionContext, build_paths: BuildPaths, sources: pd.DataFrame) -> dict[str, Any]:
     attribution = sources[["source_id", "title", "publisher", "author", "url", "license", "full_text_public"]]
-    summary = publish(build_paths.get(), attribution.to_dict("records"))
+    records: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in attribution.to_dict("records")]
+    summary = publish(build_paths.get(), records)
     context.add_output_metadata({k: str(v) for k, v in summary.items() if not isinstance(v, dict)})
     return summary

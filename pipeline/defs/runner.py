@@ -91,8 +91,8 @@ def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
         "build_paths": BuildPaths(raw_dir=str(paths.raw_dir), out_dir=str(paths.out_dir)),
         "io_manager": PartitionedPickleIOManager(base_dir=str(paths.dagster_home / "storage")),
     }
-    assets = list(defs.assets or [])
-    checks = list(defs.asset_checks or [])
+    assets: list[Any] = list(defs.assets or [])
+    checks: list[Any] = list(defs.asset_checks or [])
     parsed_key = dg.AssetKey("parsed_source")
     if changed:
         if len(changed) > MAX_SINGLE_PARTITION_RUNS:

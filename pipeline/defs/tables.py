@@ -5,7 +5,6 @@ multi-asset splits it into one asset per published table, and every table has
 a blocking check (schema + provenance) so a bad table stops the publish.
 """
 
-from collections.abc import Callable
 from typing import Any
 
 import dagster as dg
@@ -209,7 +208,7 @@ ALL_TABLES: tuple[str, ...] = tuple(t for ts in GROUPS.values() for t in ts)
 
 table_assets = [_split(up, ts) for up, ts in GROUPS.items()]
 table_checks = [_check(t) for t in ALL_TABLES]
-extraction_assets: list[Callable[..., Any] | dg.AssetsDefinition] = [
+extraction_assets: list[dg.AssetsDefinition] = [
     corpus,
     source_rows,
     entity_extraction,
