@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock require
 PORT ?= 8001
 export RAW_DIR OUT_DIR
 
-.PHONY: install run build serve dev test lint bench chromium add-source clean
+.PHONY: install run build serve dev test lint bench system-packages add-source clean
 
 $(STAMP): pyproject.toml requirements.lock requirements-model.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,16 +38,20 @@ dev: install
 add-source: install
 	$(PY) -m pipeline.cli add-source $(FILE) $(ARGS)
 
-chromium:
-	@command -v chromium >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+# Debian packages the tests need: chromium (browser tests) and r-base-core (README's R one-liner).
+system-packages:
+	@missing=""; command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v Rscript >/dev/null || missing="$$missing r-base-core"; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
 
 lint: install
 	$(VENV)/bin/ruff check pipeline schemas tests bench
 	$(VENV)/bin/mypy pipeline schemas
 
-test: install chromium lint
+test: install system-packages lint
 	$(PY) -m pytest -q
 
 bench: install

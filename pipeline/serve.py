@@ -51,6 +51,8 @@ def site_config(site_dir: Path) -> SiteConfig:
     mounts = [("downloads", site / DOWNLOADS)]
     if (site / "static").is_dir():
         mounts.append(("static", site / "static"))
+    if site.parent.name == "releases":  # every earlier release stays downloadable
+        mounts.append(("releases", site.parent))
     return SiteConfig(
         db=db,
         inspect_file=site / INSPECT_FILE,
