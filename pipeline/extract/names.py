@@ -1,0 +1,346 @@
+"""Name helpers for the person extractor: tokens, name shapes, transliteration keys, vocabularies.
+
+What belongs here: pure functions on strings (no corpus, no spaCy, no resolution policy) —
+word tokens with offsets, the curated vocabularies the rules read (``person_vocabulary.yaml``,
+``not_persons.yaml``), and the name comparison used to decide whether two forms can name the
+same individual ("Qassem Soleimani" ~ "Qasem Soleimani" ~ "Qassim Suleimani",
+"Javad Zarif" ~ "Mohammad Javad Zarif", but "Donald Trump" !~ "Donald Trump Jr.").
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+# A word: "U.S." style abbreviations, words with inner apostrophes/hyphens ("Kata'ib",
+# "al-Muhandis", "Trump's"), an optional full stop (kept only for abbreviations, see tokenize),
+# numbers, or one punctuation character.
+_TOKEN_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_](?:[\w'’\-]*[^\W_])?\.?|\d[\d,.:]*\w*|[^\w\s]")
+_APOSTROPHES = "'’`‘"
+POSSESSIVE_ENDINGS = ("'s", "’s")
+
+
+@dataclass(slots=True)
+class Tok:
+    """A word with absolute offsets into the source text."""
+
+    start: int
+    end: int
+    text: str
+
+    @property
+    def is_cap(self) -> bool:
+        """Starts with an upper-case letter (``Soleimani``, ``U.S.``, ``Á``)."""
+        first = next((c for c in self.text if c.isalpha()), "")
+        return bool(first) and first.isupper()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalpha()
+
+    @property
+    def possessive(self) -> bool:
+        return self.text.endswith(POSSESSIVE_ENDINGS) and len(self.text) > 2
+
+    @property
+    def bare(self) -> str:
+        """The word without a possessive ending."""
+        return self.text[:-2] if self.possessive else self.text
+
+
+@dataclass(frozen=True)
+class NameVocab:
+    """The curated word lists the person rules read (all from raw/curated YAML)."""
+
+    titles: frozenset[str]
+    title_modifiers: frozenset[str]
+    title_nouns: frozenset[str]
+    role_nouns: frozenset[str]
+    role_modifiers: frozenset[str]
+    suffixes: frozenset[str]
+    particles: frozenset[str]
+    fold_particles: frozenset[str]
+    demonyms: dict[str, str]
+    fiction_cues: tuple[str, ...]
+    honorifics: frozenset[str]
+    credit_prefixes: tuple[str, ...]
+    female_honorifics: frozenset[str]
+    male_honorifics: frozenset[str]
+    pseudonym_cues: tuple[str, ...]
+    non_name_words: frozenset[str]  # folded
+    following_heads: frozenset[str]  # folded
+    following_lower: frozenset[str]
+    preceding_words: frozenset[str]
+    non_person_names: frozenset[str]  # fold_text of whole spans
+    keep_period: frozenset[str]  # tokens whose final full stop belongs to them ("Jr.", "Gen.")
+
+    def is_title(self, word: str) -> bool:
+        return word in self.titles or word in self.title_modifiers
+
+    def is_suffix(self, word: str) -> bool:
+        return word in self.suffixes
+
+    def is_particle(self, word: str) -> bool:
+        """A lower-case name particle (``al``, ``bin``, ``van``) or ``al-``-style prefix word."""
+        return word in self.particles
+
+    def country_of(self, word: str) -> str | None:
+        return self.demonyms.get(word)
+
+    def is_country_name(self, words: str) -> bool:
+        """A country's own name ("Israel", "South Africa"), not an adjective ("Israeli")."""
+        return self.demonyms.get(words) == words
+
+
+def _words(data: dict[str, Any], key: str) -> list[str]:
+    return [str(w) for w in data.get(key) or []]
+
+
+@lru_cache(maxsize=8)
+def load_vocab(curated_dir: Path) -> NameVocab:
+    """Read ``person_vocabulary.yaml`` and ``not_persons.yaml`` (cached per directory)."""
+    voc = yaml.safe_load((curated_dir / "person_vocabulary.yaml").read_text(encoding="utf-8")) or {}
+    neg = yaml.safe_load((curated_dir / "not_persons.yaml").read_text(encoding="utf-8")) or {}
+    titles = frozenset(_words(voc, "titles"))
+    modifiers = frozenset(_words(voc, "title_modifiers"))
+    suffixes = frozenset(_words(voc, "suffixes"))
+    keep = {w for w in titles | modifiers | suffixes if w.endswith(".")}
+    return NameVocab(
+        titles=titles,
+        title_modifiers=modifiers,
+        title_nouns=frozenset(_words(voc, "title_nouns")),
+        role_nouns=frozenset(w.lower() for w in _words(voc, "role_nouns")),
+        role_modifiers=frozenset(w.lower() for w in _words(voc, "role_modifiers")),
+        suffixes=suffixes,
+        particles=frozenset(_words(voc, "particles")),
+        fold_particles=frozenset(w.lower() for w in _words(voc, "fold_particles")),
+        demonyms={str(k): str(v) for k, v in (voc.get("demonyms") or {}).items()},
+        fiction_cues=tuple(w.lower() for w in _words(voc, "fiction_cues")),
+        honorifics=frozenset(_words(voc, "honorifics")),
+        credit_prefixes=tuple(_words(voc, "credit_prefixes")),
+        female_honorifics=frozenset(_words(voc, "female_honorifics")),
+        male_honorifics=frozenset(_words(voc, "male_honorifics")),
+        pseudonym_cues=tuple(w.lower() for w in _words(voc, "pseudonym_cues")),
+        non_name_words=frozenset(fold_text(w) for w in _words(neg, "non_name_words")),
+        following_heads=frozenset(fold_text(w) for w in _words(neg, "following_heads")),
+        following_lower=frozenset(_words(neg, "following_lower")),
+        preceding_words=frozenset(_words(neg, "preceding_words")),
+        non_person_names=frozenset(fold_text(w) for w in _words(neg, "names")),
+        keep_period=frozenset(keep),
+    )
+
+
+class TokList(list[Tok]):
+    """Tokens in text order, with their start offsets for binary search."""
+
+    def __init__(self, toks: list[Tok]):
+        super().__init__(toks)
+        self.starts = [t.start for t in toks]
+
+    def index_at(self, pos: int) -> int:
+        """Index of the first token starting at or after ``pos``."""
+        return bisect.bisect_left(self.starts, pos)
+
+    def within(self, start: int, end: int) -> list[Tok]:
+        """Tokens overlapping [start, end)."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        out = []
+        while i < len(self) and self[i].start < end:
+            if self[i].end > start:
+                out.append(self[i])
+            i += 1
+        return out
+
+
+def tokenize(text: str, base: int = 0, keep_period: frozenset[str] = frozenset()) -> TokList:
+    """Word tokens of ``text`` with offsets shifted by ``base``.
+
+    A final full stop stays on the word only for abbreviations (``Jr.``, ``Gen.``, ``U.S.``) and
+    single-letter initials (``B.``); elsewhere it is a token of its own (sentence end).
+    """
+    out: list[Tok] = []
+    for m in _TOKEN_RE.finditer(text):
+        word = m.group()
+        s, e = m.start(), m.end()
+        if len(word) > 1 and word.endswith(".") and word[-2] != ".":
+            stem = word[:-1]
+            if not (
+                word in keep_period
+                or (len(stem) == 1 and stem.isupper())
+                or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", stem)
+            ):
+                out.append(Tok(base + s, base + e - 1, stem))
+                out.append(Tok(base + e - 1, base + e, "."))
+                continue
+        out.append(Tok(base + s, base + e, word))
+    return TokList(out)
+
+
+@lru_cache(maxsize=65536)
+def fold_text(s: str) -> str:
+    """Lower-case ASCII form for comparisons: accents, apostrophes and case dropped."""
+    ascii_s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    ascii_s = re.sub(r"['`]", "", ascii_s.lower())
+    return re.sub(r"\s+", " ", ascii_s).strip()
+
+
+_FRONT = set("aeiy")  # a/e/i vary freely in romanised Arabic and Persian (Mohammad/Mohammed)
+_BACK = set("ouw")  # o/u vary (Soleimani/Suleimani); front and back stay apart (Khamenei/Khomeini)
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """Transliteration key of one name part.
+
+    Folds the variation of romanised Arabic and Persian names: q/gh/k, doubled letters, and
+    vowel quality within two classes (a/e/i/y -> ``a``, o/u/w -> ``u``; a run of vowels takes
+    the class of its first letter): Qassem, Qasem, Qassim -> ``kasam``; Soleimani, Suleimani,
+    Solemani -> ``sulamana``; but Khamenei (``khamana``) != Khomeini (``khumana``).
+    """
+    w = fold_text(word).replace("-", "")
+    w = re.sub(r"[^a-z]", "", w)
+    if not w:
+        return ""
+    w = w.replace("gh", "k").replace("q", "k").replace("ck", "k").replace("ph", "f")
+    out: list[str] = []
+    in_vowels = False
+    for i, c in enumerate(w):
+        vowel = c in "aeiou" or (i > 0 and c in "yw")
+        if vowel:
+            if in_vowels:
+                continue  # the run keeps its first letter's class
+            c = "a" if c in _FRONT else "u"
+            in_vowels = True
+        else:
+            in_vowels = False
+            if out and out[-1] == c:
+                continue
+        out.append(c)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class NameShape:
+    """A name reduced for comparison: core parts (keys), suffix, and the parts as written."""
+
+    core: tuple[str, ...]  # skeleton keys of the name parts, particles and initials dropped
+    written: tuple[str, ...]  # the same parts as written (particles dropped)
+    suffix: str | None  # normalised generational suffix ("jr", "iii")
+
+    @property
+    def full(self) -> bool:
+        """Given name(s) and surname: at least two core parts."""
+        return len(self.core) >= 2
+
+
+def name_shape(name: str, vocab: NameVocab) -> NameShape:
+    """Split a name (titles already removed) into comparable parts."""
+    words = name.split()
+    suffix = None
+    if words and vocab.is_suffix(words[-1]):
+        suffix = words[-1].rstrip(".").lower()
+        words = words[:-1]
+    core: list[str] = []
+    written: list[str] = []
+    for w in words:
+        if vocab.is_particle(w) or re.fullmatch(r"[A-Z]\.?", w):
+            continue  # particles ("bin", "van") and middle initials ("J.") do not distinguish people
+        for part in re.split(r"[-‐]", w):
+            clean = part.strip(_APOSTROPHES)
+            if not clean or clean.lower() in vocab.fold_particles:
+                continue  # "al-Muhandis" ~ "Muhandis", "Al Asadi" ~ "Asadi"
+            key = skeleton(clean)
+            if key:
+                core.append(key)
+                written.append(clean)
+    return NameShape(tuple(core), tuple(written), suffix)
+
+
+def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    it = iter(long)
+    return all(any(x == y for y in it) for x in short)
+
+
+def same_person(a: NameShape, b: NameShape) -> bool:
+    """Whether two full names can name the same individual.
+
+    Same surname key, the shorter name's given names a subsequence of the longer's
+    ("Javad Zarif" ~ "Mohammad Javad Zarif"), and the same generational suffix.
+    """
+    if not (a.full and b.full) or a.suffix != b.suffix or a.core[-1] != b.core[-1]:
+        return False
+    short, long = (a, b) if len(a.core) <= len(b.core) else (b, a)
+    return _is_subsequence(short.core[:-1], long.core[:-1])
+
+
+def surname_match(short: NameShape, full: NameShape) -> bool:
+    """Whether a partial form ("Soleimani", "al-Mahdi", "Abdul-Mahdi") ends ``full``'s name."""
+    n = len(short.core)
+    if n == 0 or n >= len(full.core) or full.core[-n:] != short.core:
+        return False
+    if short.suffix and short.suffix != full.suffix:
+        return False
+    # Very short parts ("Ali", "Tao") compare as written, not by their loose skeleton.
+    return all(
+        len(s) > 3 or fold_text(s) == fold_text(f)
+        for s, f in zip(short.written, full.written[-n:], strict=True)
+    )
+
+
+_KEY_RE = re.compile(r"\w+")
+
+
+class FormIndex:
+    """Fixed forms (curated names, aliases) found at token starts, longest first.
+
+    Faster than one regular expression alternating hundreds of forms: a form is only tried
+    where a token begins with its first word. Straight and curly apostrophes match each other.
+    """
+
+    def __init__(self, forms: dict[str, str]):
+        self._by_key: dict[str, list[tuple[str, str]]] = {}
+        for form, value in forms.items():
+            norm = form.replace("’", "'")
+            key = _KEY_RE.match(norm)
+            if key:
+                self._by_key.setdefault(key.group(), []).append((norm, value))
+        for entries in self._by_key.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def __bool__(self) -> bool:
+        return bool(self._by_key)
+
+    def find(self, text: str, toks: TokList, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """Non-overlapping (start, end, value) of forms in text[lo:hi], leftmost-longest."""
+        out: list[tuple[int, int, str]] = []
+        taken = lo
+        for t in toks:
+            if t.start < taken or t.start >= hi:
+                continue
+            word = t.text
+            entries = self._by_key.get(word)
+            if entries is None and not word.isalnum():
+                key = _KEY_RE.match(word)  # "Kata'ib", "al-Hashd", "U.S.": the first word part
+                entries = self._by_key.get(key.group()) if key else None
+            if not entries:
+                continue
+            for norm, value in entries:
+                end = t.start + len(norm)
+                if end > hi:
+                    continue
+                chunk = text[t.start : end]
+                if chunk != norm and chunk.replace("’", "'") != norm:
+                    continue
+                if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                    continue
+                out.append((t.start, end, value))
+                taken = end
+                break
+        return out
