@@ -36,6 +36,9 @@ class Corpus:
     docs: list[SourceDoc]
     passages: list[PassageRow]
     report: list[str] = field(default_factory=list)
+    # Per-source person/organization detections (the costly NER), computed in the source's
+    # partition so that an unchanged source is never read again.
+    detections: dict[str, Any] = field(default_factory=dict)
 
     @property
     def texts(self) -> dict[str, str]:
@@ -47,14 +50,62 @@ def parse_source(entry: ManifestEntry, paths: Paths) -> tuple[SourceDoc, list[Pa
     return load_source(entry, paths.raw_dir, paths.curated_dir)
 
 
-def load_corpus(paths: Paths) -> Corpus:
-    docs: list[SourceDoc] = []
-    passages: list[PassageRow] = []
-    for entry in load_manifest(paths.raw_dir):
-        doc, ps = parse_source(entry, paths)
-        docs.append(doc)
-        passages.extend(ps)
-    return Corpus(docs, passages)
+@dataclass
+class SourceBundle:
+    """Everything computed for one source alone: its text, passages and detections."""
+
+    doc: SourceDoc
+    passages: list[PassageRow]
+    detections: Any = None  # pipeline.extract.persons.SourceMentions
+
+
+def process_source(entry: ManifestEntry, paths: Paths) -> SourceBundle:
+    """Parse one source and detect its person/organization mentions (no cross-source state)."""
+    doc, passages = parse_source(entry, paths)
+    try:
+        from pipeline.extract.persons import detect_mentions
+    except ImportError:
+        return SourceBundle(doc, passages)
+    return SourceBundle(doc, passages, detect_mentions(doc, passages, paths.curated_dir))
+
+
+def _process_in_worker(args: tuple[ManifestEntry, Paths]) -> SourceBundle:
+    return process_source(*args)
+
+
+# Below this many sources a process pool costs more (spaCy loads once per worker) than it saves.
+POOL_MIN_SOURCES = 8
+
+
+def process_sources(entries: list[ManifestEntry], paths: Paths, workers: int | None = None) -> list[SourceBundle]:
+    """``process_source`` for many sources, on all cores when there are enough of them."""
+    workers = workers or min(len(entries), os.cpu_count() or 1)
+    if workers <= 1 or len(entries) < POOL_MIN_SOURCES:
+        return [process_source(e, paths) for e in entries]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        return list(pool.map(_process_in_worker, [(e, paths) for e in entries], chunksize=4))
+
+
+def corpus_from_bundles(bundles: list[SourceBundle]) -> Corpus:
+    corpus = Corpus([], [])
+    for b in bundles:
+        corpus.docs.append(b.doc)
+        corpus.passages.extend(b.passages)
+        if b.detections is not None:
+            corpus.detections[b.doc.source_id] = b.detections
+    return corpus
+
+
+def load_corpus(paths: Paths, detect: bool = False) -> Corpus:
+    """The whole corpus in manifest order (``detect``: also run per-source detection)."""
+    entries = load_manifest(paths.raw_dir)
+    if detect:
+        return corpus_from_bundles(process_sources(entries, paths))
+    return corpus_from_bundles([SourceBundle(*parse_source(e, paths)) for e in entries])
 
 
 def sources_rows(docs: list[SourceDoc]) -> list[Row]:
@@ -100,10 +151,18 @@ def passages_rows(docs: list[SourceDoc], passages: list[PassageRow]) -> list[Row
 
 def extract_entity_tables(corpus: Corpus, paths: Paths) -> ExtractResult:
     try:
-        from pipeline.extract.persons import extract_entities
+        from pipeline.extract.persons import assemble, detect_mentions, load_curated
     except ImportError:  # extractor not yet available: publish empty tables
         return ExtractResult({t: [] for t in ENTITY_TABLES}, ["persons extractor not available"], EntityIndex())
-    return extract_entities(corpus.docs, corpus.passages, paths.curated_dir)
+    curated = load_curated(paths.curated_dir)
+    by_source: dict[str, list[PassageRow]] = {}
+    for p in corpus.passages:
+        by_source.setdefault(p.source_id, []).append(p)
+    detections = [
+        corpus.detections.get(d.source_id) or detect_mentions(d, by_source.get(d.source_id, []), curated)
+        for d in corpus.docs
+    ]
+    return assemble(detections, corpus.docs, curated)
 
 
 def extract_event_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:

@@ -13,7 +13,6 @@ from pipeline.defs.sources import parsed_source
 from pipeline.defs.tables import extraction_assets, table_assets, table_checks
 
 
-
 def executor_from_env() -> dg.ExecutorDefinition:
     """The executor is configuration: DAGSTER_EXECUTOR=multiprocess (default) or in_process.
 

@@ -6,7 +6,6 @@ when many did), then materializes everything downstream in one in-process run.
 A failed blocking check or step becomes one ``PipelineError`` line.
 """
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -15,7 +14,8 @@ from typing import Any
 import dagster as dg
 
 from pipeline.errors import PipelineError, ValidationFailed
-from pipeline.manifest import ManifestEntry, load_manifest
+from pipeline.fingerprint import curated_digest, source_fingerprint
+from pipeline.manifest import load_manifest
 from pipeline.paths import Paths
 
 PARSE_STATE = "parsed_sources.json"
@@ -36,22 +36,13 @@ def prepare_instance(paths: Paths) -> dg.DagsterInstance:
     return dg.DagsterInstance.get()
 
 
-def source_fingerprint(entry: ManifestEntry, paths: Paths) -> str:
-    from pipeline.defs.sources import parsed_source
-
-    data = (paths.raw_dir / entry.file).read_bytes()
-    h = hashlib.sha256(data)
-    h.update(json.dumps(entry.__dict__, sort_keys=True).encode())
-    h.update(str(parsed_source.code_versions_by_key).encode())
-    return h.hexdigest()
-
-
 def changed_sources(paths: Paths) -> tuple[list[str], list[str], dict[str, str]]:
     """(all source_ids in manifest order, changed ones, new fingerprints)."""
     entries = load_manifest(paths.raw_dir)
     state_path = paths.dagster_home / PARSE_STATE
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
-    prints = {e.source_id: source_fingerprint(e, paths) for e in entries}
+    curated = curated_digest(paths.curated_dir)
+    prints = {e.source_id: source_fingerprint(e, paths, curated) for e in entries}
     changed = [sid for sid, fp in prints.items() if state.get(sid) != fp]
     return list(prints), changed, prints
 

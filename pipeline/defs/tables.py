@@ -11,8 +11,7 @@ import dagster as dg
 import pandas as pd
 
 from pipeline import build
-from pipeline.build import Corpus
-from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.build import Corpus, corpus_from_bundles
 from pipeline.corrections import apply_corrections, load_corrections
 from pipeline.defs.resources import BuildPaths
 from pipeline.defs.sources import parsed_source
@@ -35,16 +34,12 @@ EAGER = dg.AutomationCondition.eager()
 )
 def corpus(context: dg.AssetExecutionContext, build_paths: BuildPaths, parsed: dict[str, Any]) -> Corpus:
     order = [e.source_id for e in load_manifest(build_paths.get().raw_dir)]
-    docs: list[SourceDoc] = []
-    passages: list[PassageRow] = []
-    for key in order:
-        if key not in parsed:
-            raise dg.Failure(f"source {key} has no parsed partition; run `make build`")
-        doc, ps = parsed[key]
-        docs.append(doc)
-        passages.extend(ps)
-    context.add_output_metadata({"sources": len(docs), "passages": len(passages)})
-    return Corpus(docs, passages)
+    missing = [key for key in order if key not in parsed]
+    if missing:
+        raise dg.Failure(f"source {missing[0]} has no parsed partition; run `make build`")
+    result = corpus_from_bundles([parsed[key] for key in order])
+    context.add_output_metadata({"sources": len(result.docs), "passages": len(result.passages)})
+    return result
 
 
 @dg.asset(

@@ -1,0 +1,49 @@
+"""What a source's per-source results depend on, as digests (for reruns and code versions).
+
+A source is re-processed when its file, its manifest entry, the curated data
+or the code of the per-source stages (parsers, normalisation, name detection)
+changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.manifest import ManifestEntry
+from pipeline.paths import Paths
+
+PACKAGE = Path(__file__).resolve().parent
+PER_SOURCE_CODE = ("textnorm.py", "corpus.py", "text.py", "parsers", "extract/persons.py", "extract/names.py")
+
+
+@lru_cache(maxsize=1)
+def per_source_code_version() -> str:
+    h = hashlib.sha256()
+    for name in PER_SOURCE_CODE:
+        path = PACKAGE / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for f in files:
+            if f.exists():
+                h.update(f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def curated_digest(curated_dir: Path) -> str:
+    h = hashlib.sha256()
+    if curated_dir.is_dir():
+        for f in sorted(curated_dir.rglob("*")):
+            if f.is_file():
+                h.update(f.name.encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def source_fingerprint(entry: ManifestEntry, paths: Paths, curated: str | None = None) -> str:
+    h = hashlib.sha256((paths.raw_dir / entry.file).read_bytes())
+    h.update(json.dumps(entry.__dict__, sort_keys=True).encode())
+    h.update(per_source_code_version().encode())
+    h.update((curated or curated_digest(paths.curated_dir)).encode())
+    return h.hexdigest()
