@@ -26,7 +26,8 @@ from schemas.dictionary import load_dictionary
 from schemas.models import frame_from_rows
 
 ENTITY_TABLES = ("persons", "organizations", "person_mentions")
-EVENT_TABLES = ("events", "event_mentions", "event_actors", "places")
+EVENT_TABLES = ("events", "event_mentions", "event_actors")
+PLACE_TABLES = ("places",)
 PLOT_TABLES = ("plots", "plot_actors")
 LEGAL_TABLES = ("legal_positions",)
 
@@ -189,6 +190,31 @@ def extract_legal_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ex
     return extract_legal_positions(corpus.docs, corpus.passages, index, paths.curated_dir)
 
 
+def places_rows(results: list[ExtractResult], paths: Paths) -> list[Row]:
+    """The places table: every place an extractor found, plus curated places any table references.
+
+    Events find places (curated or not) and return their rows; plots reference curated
+    place_ids only. The union keeps every ``place_id`` foreign key satisfiable.
+    """
+    rows: dict[str, Row] = {}
+    referenced: set[str] = set()
+    for result in results:
+        for row in result.tables.get("places", []):
+            if row["place_id"] not in rows or (row.get("curated") and not rows[row["place_id"]].get("curated")):
+                rows[row["place_id"]] = row
+        for name, table_rows in result.tables.items():
+            if name != "places":
+                referenced.update(r["place_id"] for r in table_rows if r.get("place_id"))
+    missing = referenced - set(rows)
+    if missing:
+        from pipeline.extract.places import load_gazetteer, place_rows
+
+        gazetteer = load_gazetteer(paths.curated_dir)
+        for row in place_rows(gazetteer.places[pid] for pid in missing if pid in gazetteer.places):
+            rows[row["place_id"]] = row
+    return [rows[k] for k in sorted(rows)]
+
+
 def frames(result_tables: dict[str, list[Row]]) -> dict[str, pd.DataFrame]:
     return {name: frame_from_rows(name, rows) for name, rows in result_tables.items()}
 
@@ -261,11 +287,9 @@ def extract_all(corpus: Corpus, paths: Paths) -> dict[str, list[Row]]:
         "sources": sources_rows(corpus.docs),
         "passages": passages_rows(corpus.docs, corpus.passages),
     }
-    for result in (
-        entities,
-        extract_event_tables(corpus, index, paths),
-        extract_plot_tables(corpus, index, paths),
-        extract_legal_tables(corpus, index, paths),
-    ):
-        tables.update(result.tables)
+    events = extract_event_tables(corpus, index, paths)
+    plots = extract_plot_tables(corpus, index, paths)
+    for result in (entities, events, plots, extract_legal_tables(corpus, index, paths)):
+        tables.update({k: v for k, v in result.tables.items() if k != "places"})
+    tables["places"] = places_rows([events, plots], paths)
     return tables

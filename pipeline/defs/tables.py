@@ -98,6 +98,18 @@ def legal_extraction(
     code_version="1",
     group_name="extraction",
     automation_condition=EAGER,
+    description="Places found by events, plus curated places other tables reference.",
+)
+def place_extraction(
+    build_paths: BuildPaths, event_extraction: ExtractResult, plot_extraction: ExtractResult
+) -> ExtractResult:
+    return ExtractResult({"places": build.places_rows([event_extraction, plot_extraction], build_paths.get())})
+
+
+@dg.asset(
+    code_version="1",
+    group_name="extraction",
+    automation_condition=EAGER,
     description="Source and passage rows.",
 )
 def source_rows(corpus: Corpus) -> ExtractResult:
@@ -196,6 +208,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "source_rows": SOURCE_TABLES,
     "entity_extraction": build.ENTITY_TABLES,
     "event_extraction": build.EVENT_TABLES,
+    "place_extraction": build.PLACE_TABLES,
     "plot_extraction": build.PLOT_TABLES,
     "legal_extraction": build.LEGAL_TABLES,
 }
@@ -210,5 +223,6 @@ extraction_assets: list[dg.AssetsDefinition] = [
     event_extraction,
     plot_extraction,
     legal_extraction,
+    place_extraction,
     build_report,
 ]
