@@ -47,3 +47,23 @@ def source_fingerprint(entry: ManifestEntry, paths: Paths, curated: str | None =
     h.update(per_source_code_version().encode())
     h.update((curated or curated_digest(paths.curated_dir)).encode())
     return h.hexdigest()
+
+
+def code_digest() -> str:
+    """Digest of all pipeline code, schemas and committed publish assets."""
+    root = PACKAGE.parent
+    h = hashlib.sha256()
+    for folder in ("pipeline", "schemas", "publish"):
+        for f in sorted((root / folder).rglob("*")):
+            if f.is_file() and f.suffix in {".py", ".yaml", ".json", ".html", ".css", ".js"}:
+                h.update(str(f.relative_to(root)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def build_digest(source_prints: dict[str, str], paths: Paths) -> str:
+    """Everything a build's output depends on: sources, curated data, code."""
+    h = hashlib.sha256(json.dumps(source_prints, sort_keys=True).encode())
+    h.update(curated_digest(paths.curated_dir).encode())
+    h.update(code_digest().encode())
+    return h.hexdigest()

@@ -14,11 +14,12 @@ from typing import Any
 import dagster as dg
 
 from pipeline.errors import PipelineError, ValidationFailed
-from pipeline.fingerprint import curated_digest, source_fingerprint
+from pipeline.fingerprint import build_digest, curated_digest, source_fingerprint
 from pipeline.manifest import load_manifest
 from pipeline.paths import Paths
 
 PARSE_STATE = "parsed_sources.json"
+BUILD_STATE = "last_build.json"
 # Above this many changed sources, one run over the whole partition range is cheaper.
 MAX_SINGLE_PARTITION_RUNS = 8
 # Dagster's console logger prints every event at DEBUG; the CLI prints its own summary.
@@ -110,6 +111,14 @@ def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
                 _raise_failure(result)
         state_path = paths.dagster_home / PARSE_STATE
         state_path.write_text(json.dumps(prints, indent=1, sort_keys=True))
+    digest = build_digest(prints, paths)
+    state_path = paths.dagster_home / BUILD_STATE
+    last = json.loads(state_path.read_text()) if state_path.exists() else {}
+    if not changed and publish and last.get("digest") == digest and (paths.site_dir / "release.json").exists():
+        # Nothing the build depends on changed: the current release is already this build's output.
+        release = json.loads((paths.site_dir / "release.json").read_text())
+        return {"sources": len(all_ids), "reparsed": [], "counts": last.get("counts", {}),
+                "release": {"version": release["version"], "changed": False, "summary": "no changes"}}
     selection = dg.AssetSelection.all() - dg.AssetSelection.keys(parsed_key)
     if not publish:
         selection = selection - dg.AssetSelection.keys(dg.AssetKey("release"))
@@ -127,6 +136,8 @@ def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
     if publish:
         summary["release"] = result.output_for_node("release")
     summary["counts"] = result.output_for_node("warehouse")
+    if publish:
+        state_path.write_text(json.dumps({"digest": digest, "counts": summary["counts"]}))
     return summary
 
 
