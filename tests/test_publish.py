@@ -263,9 +263,10 @@ def fixture_build(tmp_path_factory: pytest.TempPathFactory) -> FixtureBuild:
 def site(request: pytest.FixtureRequest) -> Paths:
     """Paths of the build under test (parquet_dir: the input, site_dir: the release).
 
-    PUBLISH_TESTS_ON=real runs these tests on the real build (conftest's ``built``).
+    By default the real build of the seeds (conftest's ``built``, one per session);
+    PUBLISH_TESTS_ON=fixture runs them on the small synthetic fixture instead.
     """
-    which = "built" if os.environ.get("PUBLISH_TESTS_ON") == "real" else "fixture_build"
+    which = "fixture_build" if os.environ.get("PUBLISH_TESTS_ON") == "fixture" else "built"
     return request.getfixturevalue(which).paths  # type: ignore[no-any-return]
 
 
