@@ -1,0 +1,940 @@
+"""Reading dates and times from sentences, with implicit years and relative dates resolved.
+
+What belongs here: finding date expressions in text (``3 January 2020``, ``5January``,
+``January 20, 2025``, ``September 2015``, ``In 2022``, ``In mid February``, ``late 2January``,
+``the following day``, ``Three days after Trump's remarks``, ``on Monday`` in a news report,
+``last February``, ``earlier this month``, times such as ``12:32a.m.``) and resolving each to an
+ISO prefix at the precision the text states, with the day span it covers. Words (month names,
+number words, relative phrases) live in ``raw/curated/date_words.yaml``.
+
+Resolution rules (a date that cannot be resolved keeps ``date = None``; nothing is guessed):
+- implicit years come from the nearest explicit context: earlier dates of the passage, of
+  earlier passages of the same section, a year in the section heading, dates of the enclosing
+  sections, then the document's anchor (a news report's publication date, or the date the
+  lead paragraph of an article gives its subject);
+- day/month offsets ("the following day") count from the latest date of the passage (or of
+  the paragraph just before, in the same section), or from an occurrence the phrase names
+  ("the day after the Baghdad airport attack") found among earlier dated sentences;
+- weekdays, "this month", "last February", "three days ago" count from the publication date
+  (dated reports only; in an encyclopedia article they stay unresolved).
+Ranges (``1980-1988``) are not dates; years inside names (``the 2015 nuclear deal``) are not
+read, except after a possessive before an act (``his 2008 letter``).
+
+Interface (stable):
+    DateContext(published_date)            -- per source; tracks anchors as text is read in order
+    DateContext.for_source(doc, passages)  -- preferred: also sets the article's subject date
+    ctx.begin_passage(section)             -- call before each passage, in document order
+    find_dates(text, start, end, ctx) -> list[DateMention]   (optional sentences=[(s, e), ...])
+Mentions with ``date is None`` are returned too (relative ones flagged ``relative``); callers
+decide whether an unresolved date still makes a row.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from pipeline.errors import CuratedDataError
+from pipeline.text import sentence_spans
+
+if TYPE_CHECKING:
+    from pipeline.corpus import PassageRow, SourceDoc
+
+DEFAULT_CURATED = Path(__file__).resolve().parents[2] / "raw" / "curated"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    char_start: int  # absolute offsets into the source text
+    char_end: int
+    date_text: str
+    date: str | None  # ISO prefix: 2020-01-03 | 2020-01 | 2020; None if unresolved
+    date_start: dt.date | None
+    date_end: dt.date | None
+    date_precision: str | None  # day | month | year
+    time_local: str | None = None  # HH:MM
+    relative: bool = False  # computed from another date (offset, weekday, bare time)
+    kind: str = "explicit"  # explicit | implicit_year | relative | publication | time
+    resolved_by: str | None = None  # where the year/offset came from (passage, section, topic, ...)
+    modifier: str | None = None  # early | mid | late | ... as written
+    in_list: bool = False  # a later item of a list of years ("in 1991, 1998, and 2003")
+
+    @property
+    def resolved(self) -> bool:
+        return self.date is not None
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+
+@dataclass(frozen=True)
+class _Words:
+    months: dict[str, int]
+    month_needs_number: frozenset[str]
+    weekdays: dict[str, int]
+    numbers: dict[str, int]
+    modifiers: tuple[str, ...]
+    seasons: tuple[str, ...]
+    year_preps: frozenset[str]
+    state_preps: frozenset[str]
+    year_name_words: frozenset[str]
+    poss_nouns: frozenset[str]
+    possessives: frozenset[str]
+    approximators: tuple[str, ...]
+    fixed: dict[str, tuple[str, int]]  # phrase -> (unit, offset) ; unit day|month|year
+    pub_day: dict[str, int]
+    pub_month: dict[str, int]
+    pub_year: dict[str, int]
+    units: dict[str, Any]
+    ref_groups: dict[str, frozenset[str]]
+    month_stems: tuple[str, ...]  # capitalised month prefixes for a quick substring test
+    np_breaks: frozenset[str]
+    pronouns: frozenset[str]
+    determiners: frozenset[str]
+    relative_gate: tuple[str, ...]
+
+
+def _alt(words: Sequence[str]) -> str:
+    """A regex alternation, longest first, spaces matching any whitespace."""
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
+
+
+def _cap_alt(words: Sequence[str]) -> str:
+    """Alternation accepting the lower-case or capitalised first letter."""
+    forms = set()
+    for w in words:
+        forms.add(w)
+        forms.add(w[:1].upper() + w[1:])
+    return _alt(sorted(forms))
+
+
+def _initials(words: Sequence[str] | dict[str, Any]) -> str:
+    """A character class body of the first letters (both cases) of the words."""
+    return "".join(sorted({c for w in words for c in (w[0].lower(), w[0].upper())}))
+
+
+@lru_cache(maxsize=4)
+def _load_words(curated_dir: Path) -> _Words:
+    path = curated_dir / "date_words.yaml"
+    try:
+        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rel = d["relative"]
+        fixed: dict[str, tuple[str, int]] = {}
+        for key, unit, off in [
+            ("same_day", "day", 0), ("next_day", "day", 1), ("prev_day", "day", -1),
+            ("same_month", "month", 0), ("next_month", "month", 1), ("prev_month", "month", -1),
+            ("same_year", "year", 0), ("next_year", "year", 1), ("prev_year", "year", -1),
+        ]:
+            for phrase in rel[key]:
+                fixed[str(phrase).lower()] = (unit, off)
+        return _Words(
+            months={str(k).lower(): int(v) for k, v in d["months"].items()},
+            month_needs_number=frozenset(str(x).lower() for x in d["month_needs_number"]),
+            weekdays={str(k).lower(): int(v) for k, v in d["weekdays"].items()},
+            numbers={str(k).lower(): int(v) for k, v in d["numbers"].items()},
+            modifiers=tuple(str(x) for x in d["modifiers"]),
+            seasons=tuple(str(x) for x in d["seasons"]),
+            year_preps=frozenset(str(x).lower() for x in d["year_prepositions"]),
+            state_preps=frozenset(str(x).lower() for x in d["state_prepositions"]),
+            year_name_words=frozenset(str(x).lower() for x in d["year_name_words"]),
+            poss_nouns=frozenset(str(x).lower() for x in d["possessive_event_nouns"]),
+            possessives=frozenset(str(x).lower() for x in d["possessives"]),
+            approximators=tuple(str(x).lower() for x in d["approximators"]),
+            fixed=fixed,
+            pub_day={str(k).lower(): int(v) for k, v in rel["pub_day"].items()},
+            pub_month={str(k).lower(): int(v) for k, v in rel["pub_month"].items()},
+            pub_year={str(k).lower(): int(v) for k, v in rel["pub_year"].items()},
+            units={str(k).lower(): v for k, v in rel["units"].items()},
+            ref_groups={str(k): frozenset(str(w).lower() for w in ws) for k, ws in d["reference_heads"].items()},
+            month_stems=tuple(sorted({str(k)[:3].capitalize() for k in d["months"]})),
+            np_breaks=frozenset(str(x).lower() for x in d["np_breaks"]),
+            pronouns=frozenset(str(x).lower() for x in d["pronouns"]),
+            determiners=frozenset(str(x).lower() for x in d["determiners"]),
+            relative_gate=tuple(str(x) for x in d["relative_gate"]),
+        )
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CuratedDataError(f"cannot read date words: {exc}", path) from None
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    dmy: re.Pattern[str]
+    mdy: re.Pattern[str]
+    my: re.Pattern[str]
+    dm: re.Pattern[str]
+    md: re.Pattern[str]
+    mon: re.Pattern[str]
+    season: re.Pattern[str]
+    year: re.Pattern[str]
+    year_list: re.Pattern[str]
+    mod_before: re.Pattern[str]
+    prep_before: re.Pattern[str]
+    poss_before: re.Pattern[str]
+    noun_after: re.Pattern[str]
+    fixed: re.Pattern[str]
+    ref: re.Pattern[str]
+    offset: re.Pattern[str]
+    pub: re.Pattern[str]
+    weekday: re.Pattern[str]
+    time: re.Pattern[str]
+    time24: re.Pattern[str]
+    np_stop: re.Pattern[str]
+    implicit_ref: re.Pattern[str]
+    # A cheap test run once per sentence so that the weekday pattern rarely runs.
+    gate_weekday: re.Pattern[str]
+
+
+@lru_cache(maxsize=4)
+def _patterns(curated_dir: Path) -> _Patterns:
+    w = _load_words(curated_dir)
+    cap_months = [m[:1].upper() + m[1:] for m in w.months]
+    full = [m for m in cap_months if m.lower() not in w.month_needs_number]
+    abbr = [m for m in cap_months if m not in full]
+    # Full names first; only abbreviations take a full stop ("Jan." but not the "." of "7January.").
+    mon = rf"(?P<mon>(?:{_alt(full)})(?![a-z])|(?:{_alt(abbr)})\.?)"
+    mon_full = rf"(?P<mon>{_alt(full)})"
+    day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+    year = r"(?P<year>1[5-9]\d\d|2[01]\d\d)"
+    initials = "".join(sorted({m[0] for m in cap_months}))
+    range_tail = r"\s*[–—-]\s*\d"
+    no_range = rf"(?!{range_tail})"
+    not_num_before = r"(?<![\d,.$£€–—/-])"
+    preps = _cap_alt(sorted(w.year_preps | w.state_preps))
+    nums = _cap_alt(list(w.numbers))
+    units = _alt(list(w.units))
+    fixed = _cap_alt(list(w.fixed))
+    pub_words = _cap_alt(list(w.pub_day) + list(w.pub_month) + list(w.pub_year))
+    wd = _alt([x[:1].upper() + x[1:] for x in w.weekdays])
+    seasons = _cap_alt(list(w.seasons))
+    season_initials = "".join(sorted({c for x in w.seasons for c in (x[0], x[0].upper())}))
+    return _Patterns(
+        # Cores only: a modifier ("early"), a preposition ("in") is looked for just before them.
+        dmy=re.compile(rf"(?=\d){not_num_before}\b{day}\s*(?:of\s+)?{mon},?\s+{year}\b{no_range}"),
+        mdy=re.compile(rf"(?=[{initials}])\b{mon}\s+{day},?\s+{year}\b{no_range}"),
+        my=re.compile(rf"(?=[{initials}])\b{mon}\s+(?:of\s+)?{year}\b{no_range}"),
+        dm=re.compile(rf"(?=\d){not_num_before}\b{day}\s*(?:of\s+)?{mon}(?![a-z])(?!,?\s+\d)"),
+        md=re.compile(rf"(?=[{initials}])\b{mon}\s+{day}\b(?![\d:]|[.,]\d|\s*[–—-]\s*\d|,?\s+\d{{4}})"),
+        mon=re.compile(rf"(?=[{initials}])\b{mon_full}\b(?!\s*\d)"),
+        season=re.compile(rf"(?=[{season_initials}])\b(?P<season>{seasons})\s+(?:of\s+)?{year}\b{no_range}"),
+        year=re.compile(rf"(?=[12]){not_num_before}\b{year}\b(?!s\b|['’]s\b|{range_tail})"),
+        year_list=re.compile(rf"(?:\s*,\s*(?:and\s+)?|\s+and\s+){year}\b(?!s\b|{range_tail})"),
+        mod_before=re.compile(rf"\b(?P<mod>{_cap_alt(w.modifiers)})[\s-]*$"),
+        prep_before=re.compile(
+            rf"\b(?P<prep>{preps}|[Ll]ast|[Nn]ext|[Tt]his)\s+(?P<the>the\s+)?(?:(?P<mod>{_cap_alt(w.modifiers)})[\s-]*)?$"
+        ),
+        poss_before=re.compile(r"\b(?P<poss>[A-Za-z][\w.-]*['’]s|[A-Za-z]+)\s+$"),
+        noun_after=re.compile(r"\s+(?P<noun>[a-z]+)\b"),
+        fixed=re.compile(rf"(?=[{_initials(w.fixed)}])\b(?P<phrase>{fixed})\b"),
+        ref=re.compile(
+            r"(?=[OoTt])\b(?:[Oo]n\s+)?(?P<phrase>[Tt]he\s+(?:very\s+)?(?:same\s+)?"
+            r"(?P<unit>day|morning|evening|night|week|month|year)\s+(?P<dir>of|after|before|following|prior\s+to))\s+"
+        ),
+        offset=re.compile(
+            rf"(?=[\d{_initials(w.numbers)}])\b(?P<num>\d{{1,3}}|{nums})\s+(?P<unit>{units})\s+"
+            r"(?P<dir>after|before|later|earlier|afterwards?|following|prior\s+to|ago)\b"
+        ),
+        pub=re.compile(rf"(?=[{_initials([*w.pub_day, *w.pub_month, *w.pub_year])}])\b(?P<phrase>{pub_words})\b"),
+        weekday=re.compile(rf"(?=[OoLlTtEeMFSW])\b(?:(?P<prep>[Oo]n|[Ll]ast|[Tt]his\s+past|[Ee]arly|[Ll]ate)\s+)?(?P<wd>{wd})\b"),
+        time=re.compile(
+            r"(?=\d)(?<![\d:.])(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>[AaPp])(?:\.\s?[Mm]\.?|[Mm]\b)"
+        ),
+        time24=re.compile(r"(?=[Aa])\b(?:[Aa]t|[Aa]round|[Aa]bout)\s+(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)\b(?!\s*[AaPp]\.?[Mm])"),
+        np_stop=re.compile(r"[,.;:!?()\[\]\"“”—]|\s[–-]\s"),
+        implicit_ref=re.compile(
+            r"^\W*(?:(?:[Ss]hortly|[Ii]mmediately|[Jj]ust|[Ss]oon)\s+)?"
+            r"(?:[Aa]fter|[Ff]ollowing|[Ii]n\s+the\s+(?:wake|aftermath)\s+of)\s+(?P<np>[Tt]he\s+[^,.;:]{2,80})"
+        ),
+        gate_weekday=re.compile(rf"\b(?:{wd})\b"),
+    )
+
+
+def prepare(curated_dir: Path | None = None) -> None:
+    """Read the date words and compile the patterns now (they are cached), e.g. before timing a run."""
+    _patterns(curated_dir or DEFAULT_CURATED)
+
+
+# --------------------------------------------------------------------------- context
+
+
+@dataclass(frozen=True)
+class _Anchor:
+    start: dt.date
+    precision: str  # day | month | year
+    topical: bool = True  # a year-only date counts as context only when it frames a sentence
+    framing: bool = True  # the date opens its sentence ("On 8 January 2020, ...")
+
+
+@dataclass
+class _Passage:
+    section: str
+    anchors: list[_Anchor] = field(default_factory=list)
+    prev_sentence: str = ""
+
+
+class DateContext:
+    """Per-source reading state: the document anchor and the dates read so far."""
+
+    def __init__(
+        self,
+        published_date: str | None = None,
+        *,
+        pub_relative: bool | None = None,
+        topic: DateMention | None = None,
+        topic_groups: frozenset[str] = frozenset(),
+        curated_dir: Path | None = None,
+    ):
+        self.published_date = published_date
+        self.published: dt.date | None = dt.date.fromisoformat(published_date) if published_date else None
+        # Weekdays and "this month" count from the publication date only in dated reports.
+        self.pub_relative = bool(self.published) if pub_relative is None else pub_relative and bool(self.published)
+        self.topic = topic
+        self.topic_groups = topic_groups
+        self.curated_dir = curated_dir or DEFAULT_CURATED
+        self._passage = _Passage(section="")
+        self._prev: _Passage | None = None
+        self._section_last: dict[str, _Anchor] = {}
+        self._heading_years: dict[str, int | None] = {}
+        # Earlier dated sentences, for "the day after <the Baghdad airport attack>".
+        self._history: list[tuple[DateMention, frozenset[str], bool]] = []
+
+    @classmethod
+    def for_source(
+        cls, doc: SourceDoc, passages: Sequence[PassageRow], curated_dir: Path | None = None
+    ) -> DateContext:
+        """A context for one source: a dated report (news, or any format with a publication
+        date other than an encyclopedia article) reads relative dates from its publication date;
+        an article anchors implicit years on the date its lead paragraph gives its subject."""
+        curated = curated_dir or DEFAULT_CURATED
+        is_news = doc.format != "wikipedia" and doc.published_date is not None
+        topic: DateMention | None = None
+        groups: frozenset[str] = frozenset()
+        if not is_news:
+            words = _load_words(curated)
+            title_words = {t.lower() for t in re.findall(r"[A-Za-z]+", doc.title)}
+            groups = frozenset(g for g, ws in words.ref_groups.items() if ws & title_words)
+            topic, is_subject = _subject_date(doc.text, passages, title_words, words, curated)
+            if not is_subject:
+                groups = frozenset()  # no sentence of the lead tells the subject: "the strike" names nothing
+        return cls(
+            doc.published_date if is_news else None,
+            pub_relative=is_news,
+            topic=topic,
+            topic_groups=groups,
+            curated_dir=curated,
+        )
+
+    # ---- passage bookkeeping
+
+    def begin_passage(self, section: str | PassageRow) -> None:
+        """Start a new passage (paragraph); dates of earlier passages become section context."""
+        name = section if isinstance(section, str) else section.section
+        self._close_passage()
+        self._prev = self._passage if self._passage.anchors or self._passage.prev_sentence else None
+        self._passage = _Passage(section=name)
+
+    def _close_passage(self) -> None:
+        p = self._passage
+        if p.anchors:
+            self._section_last[p.section] = p.anchors[-1]
+
+    @property
+    def section(self) -> str:
+        return self._passage.section
+
+    def _heading_year(self, section: str) -> int | None:
+        if section not in self._heading_years:
+            found = None
+            for part in reversed(section.split(" > ")):
+                years = re.findall(r"(?<![\d–—-])(?<!since )(?<!after )(?<!before )(1[5-9]\d\d|2[01]\d\d)(?![\d–—-])", part)
+                if len(years) == 1:
+                    found = int(years[0])
+                    break
+            self._heading_years[section] = found
+        return self._heading_years[section]
+
+    def _add_anchor(self, m: DateMention, topical: bool, framing: bool) -> None:
+        """Record a resolved date as context, unless it is a flashback inside a dated sentence.
+
+        "On 8 January 2020, ... since the Vincennes incident on 3 July 1988. That same day, ...":
+        a date more than a year away from the passage's framing date is background and
+        anchors nothing.
+        """
+        if m.date_start is None or m.date_precision is None:
+            return
+        topical = topical or m.date_precision != "year"
+        if not topical:
+            return
+        frame = next((a for a in reversed(self._passage.anchors) if a.framing), None)
+        if not framing and frame is not None and abs((m.date_start - frame.start).days) > 366:
+            return
+        self._passage.anchors.append(_Anchor(m.date_start, m.date_precision, topical, framing))
+
+    # ---- anchors for resolution
+
+    def year_anchor(self) -> tuple[_Anchor | None, str]:
+        """Context for an implicit year: passage, section, heading, enclosing sections, document."""
+        if self._passage.anchors:
+            return self._passage.anchors[-1], "passage"
+        sec = self.section
+        if sec in self._section_last:
+            return self._section_last[sec], "section"
+        hy = self._heading_year(sec)
+        if hy is not None:
+            return _Anchor(dt.date(hy, 1, 1), "year"), "heading"
+        parts = sec.split(" > ")
+        for i in range(len(parts) - 1, 0, -1):
+            parent = " > ".join(parts[:i])
+            if parent in self._section_last:
+                return self._section_last[parent], "section"
+        if self.topic is not None and self.topic.date_start is not None:
+            return _Anchor(self.topic.date_start, "day"), "topic"
+        if self.published is not None:
+            return _Anchor(self.published, "day"), "published"
+        return None, ""
+
+    def offset_anchor(self) -> tuple[_Anchor | None, str]:
+        """Context for "the following day": the latest date of this passage or the one before."""
+        if self._passage.anchors:
+            return self._passage.anchors[-1], "passage"
+        if self._prev is not None and self._prev.section == self.section and self._prev.anchors:
+            return self._prev.anchors[-1], "previous passage"
+        return None, ""
+
+
+def _subject_date(
+    text: str, passages: Sequence[PassageRow], title_words: set[str], words: _Words, curated: Path
+) -> tuple[DateMention | None, bool]:
+    """The date an article's lead section gives its subject: the first full date of the lead
+    whose sentence shares a word with the title ("Assassination of Qasem Soleimani") -- then
+    True: the sentence tells the subject itself --, else the first full date of the lead (year
+    context only)."""
+    paragraphs = [p for p in passages if p.kind == "paragraph"]
+    if not paragraphs:
+        return None, False
+    lead = [p for p in paragraphs if p.section == paragraphs[0].section]
+    keys = {w for w in title_words if len(w) > 3} - words.determiners
+    probe = DateContext(None, curated_dir=curated)
+    first: DateMention | None = None
+    for p in lead:
+        for s, e in sentence_spans(text, p.char_start, p.char_end, curated):
+            for m in find_dates(text, s, e, probe):
+                if m.kind != "explicit" or m.date_precision != "day":
+                    continue
+                if _span_words(text[s:e]) & keys:
+                    return m, True
+                first = first or m
+    return first, False
+
+
+# --------------------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Raw:
+    start: int
+    end: int
+    kind: str  # dmy mdy my dm md mon season year fixed ref offset pub weekday time
+    groups: dict[str, Any]
+    np: str = ""  # the occurrence a relative phrase names
+    skip: bool = False
+
+
+def _span_words(text: str) -> frozenset[str]:
+    return frozenset(t.lower() for t in re.findall(r"[A-Za-z][A-Za-z'’-]*", text))
+
+
+def _month_num(words: _Words, name: str) -> int:
+    return words.months[name.lower().rstrip(".")]
+
+
+def _extract_np(text: str, pos: int, end: int, pats: _Patterns, breaks: frozenset[str], strict: bool = True) -> str:
+    """The noun phrase after "the day after" (up to punctuation, at most 8 words)."""
+    m = pats.np_stop.search(text, pos, end)
+    stop = m.start() if m else end
+    words: list[str] = []
+    for w in text[pos:stop].split()[:8]:
+        if words and w.lower() in breaks:
+            break
+        words.append(w)
+    if not words:
+        return ""
+    if not strict:
+        return " ".join(words)
+    if not re.match(r"(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[A-Z])", words[0]):
+        return ""
+    return " ".join(words)
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _scan(text: str, start: int, end: int, words: _Words, pats: _Patterns) -> list[_Raw]:
+    cands: list[_Raw] = []
+    chunk = text[start:end]
+    has_digit = _DIGIT.search(chunk) is not None
+    # Substring tests are far cheaper than the patterns; a false hit only costs a regex run.
+    has_month = any(m in chunk for m in words.month_stems)
+    low = chunk.lower()
+    has_rel = any(w in low for w in words.relative_gate)
+
+    def add(m: re.Match[str], kind: str) -> None:
+        cands.append(_Raw(m.start(), m.end(), kind, m.groupdict()))
+
+    years = list(pats.year.finditer(text, start, end)) if has_digit else []
+    has_year = bool(years)
+    if has_month:
+        kinds: tuple[str, ...] = ()
+        if has_digit:
+            kinds += ("dm", "md")
+        if has_year:
+            kinds += ("dmy", "mdy", "my")
+        for kind in kinds:
+            for m in getattr(pats, kind).finditer(text, start, end):
+                cands.append(_with_lookback(_Raw(m.start(), m.end(), kind, m.groupdict()), text, start, pats, False))
+        for m in pats.mon.finditer(text, start, end):
+            # A month alone is a date only after a preposition ("in March", "last February").
+            raw = _with_lookback(_Raw(m.start(), m.end(), "mon", m.groupdict()), text, start, pats, True)
+            if raw.groups.get("prep"):
+                cands.append(raw)
+    if has_year:
+        for m in pats.season.finditer(text, start, end):
+            cands.append(_with_lookback(_Raw(m.start(), m.end(), "season", m.groupdict()), text, start, pats, True))
+        _scan_years(text, start, end, words, pats, cands, years)
+    if "day" in chunk and pats.gate_weekday.search(chunk):
+        for m in pats.weekday.finditer(text, start, end):
+            add(m, "weekday")
+    if has_digit:
+        for m in pats.time.finditer(text, start, end):
+            add(m, "time")
+        for m in pats.time24.finditer(text, start, end):
+            cands.append(_Raw(m.start("h"), m.end(), "time", {**m.groupdict(), "ap": None}))
+    if has_rel:
+        _scan_relative(text, start, end, words, pats, cands)
+    # Longest match wins; on equal length the earlier pattern kind (list order above).
+    cands.sort(key=lambda r: (r.start, -(r.end - r.start)))
+    out: list[_Raw] = []
+    last_end = -1
+    for r in cands:
+        if r.start >= last_end:
+            out.append(r)
+            last_end = r.end
+    return out
+
+
+def _with_lookback(raw: _Raw, text: str, floor: int, pats: _Patterns, prep: bool) -> _Raw:
+    """Extend a date core over the modifier (and, if asked, the preposition) written before it."""
+    lo = max(floor, raw.start - 40)
+    m = (pats.prep_before if prep else pats.mod_before).search(text, lo, raw.start)
+    if m is None and prep:
+        m = pats.mod_before.search(text, lo, raw.start)
+    if m is not None and m.groupdict().get("the") and raw.kind != "season":
+        m = None  # "in the 2022 video game": "the" makes the year part of a name
+    if m is not None:
+        g = m.groupdict()
+        raw.groups = {**raw.groups, "mod": g.get("mod"), "prep": g.get("prep")}
+        raw.start = m.start("prep") if g.get("prep") else m.start("mod")
+    else:
+        raw.groups = {**raw.groups, "mod": None, "prep": None}
+    return raw
+
+
+def _scan_years(
+    text: str, start: int, end: int, words: _Words, pats: _Patterns, cands: list[_Raw], years: list[re.Match[str]]
+) -> None:
+    for m in years:
+        raw = _with_lookback(_Raw(m.start(), m.end(), "year", m.groupdict()), text, start, pats, True)
+        g = raw.groups
+        if not g.get("prep") and not g.get("mod"):
+            # "his 2008 letter", "during his 2022 visit": a year naming when that act took place.
+            pm = pats.poss_before.search(text, max(start, m.start() - 40), m.start())
+            nm = pats.noun_after.match(text, m.end(), end)
+            if pm and nm and nm.group("noun") in words.poss_nouns and (
+                pm.group("poss").lower() in words.possessives or pm.group("poss").endswith(("'s", "’s"))
+            ):
+                cands.append(_Raw(m.start(), m.end(), "year", {"prep": None, "mod": None, "year": g["year"],
+                                                               "poss": True}))
+            continue
+        cands.append(raw)
+        # "in 1991, 1998, and 2003": each year of the list is a date.
+        pos = m.end()
+        while True:
+            lm = pats.year_list.match(text, pos, end)
+            if not lm:
+                break
+            cands.append(_Raw(lm.start("year"), lm.end(), "year", {"prep": g.get("prep"), "mod": None,
+                                                                    "year": lm.group("year"), "list": True}))
+            pos = lm.end()
+
+
+def _scan_relative(text: str, start: int, end: int, words: _Words, pats: _Patterns, cands: list[_Raw]) -> None:
+    def add(m: re.Match[str], kind: str) -> None:
+        cands.append(_Raw(m.start(), m.end(), kind, m.groupdict()))
+
+    for m in pats.fixed.finditer(text, start, end):
+        add(m, "fixed")
+    for m in pats.ref.finditer(text, start, end):
+        np = _extract_np(text, m.end(), end, pats, words.np_breaks)
+        if np:
+            cands.append(_Raw(m.start(), m.end() + len(np), "ref", m.groupdict(), np=np))
+    for m in pats.offset.finditer(text, start, end):
+        lead = text[max(start, m.start() - 30) : m.start()].lower()
+        # "the two months before": a span of time; "nearly nine years before": a hedge.
+        if re.search(r"\bthe\s+$", lead) or any(re.search(rf"\b{re.escape(a)}\s+$", lead) for a in words.approximators):
+            continue
+        raw = _Raw(m.start(), m.end(), "offset", m.groupdict())
+        if m.group("dir").lower() not in ("later", "earlier", "afterward", "afterwards", "ago"):
+            # Whatever follows "four years after" is what it counts from ("it happened" resolves
+            # to nothing, which leaves the date unresolved rather than guessed).
+            after = m.end() < end and text[m.end()] == " "
+            np = _extract_np(text, m.end() + 1, end, pats, words.np_breaks, strict=False) if after else ""
+            if np:
+                raw.np = np
+                raw.end = m.end() + 1 + len(np)
+        cands.append(raw)
+    for m in pats.pub.finditer(text, start, end):
+        add(m, "pub")
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+def _mention(
+    raw: _Raw, text: str, y: int | None, m: int | None, d: int | None, *, kind: str, by: str | None = None,
+    relative: bool = False, time: str | None = None,
+) -> DateMention:
+    date_text = text[raw.start : raw.end]
+    mod = raw.groups.get("mod")
+    if y is None:
+        return DateMention(raw.start, raw.end, date_text, None, None, None, None, time, relative, kind, by, mod)
+    if m is None:
+        return DateMention(raw.start, raw.end, date_text, f"{y:04d}", dt.date(y, 1, 1), dt.date(y, 12, 31), "year",
+                           time, relative, kind, by, mod)
+    if d is None:
+        last = calendar.monthrange(y, m)[1]
+        return DateMention(raw.start, raw.end, date_text, f"{y:04d}-{m:02d}", dt.date(y, m, 1), dt.date(y, m, last),
+                           "month", time, relative, kind, by, mod)
+    day = dt.date(y, m, d)
+    return DateMention(raw.start, raw.end, date_text, day.isoformat(), day, day, "day", time, relative, kind, by, mod)
+
+
+def _valid_day(y: int | None, m: int, d: int) -> bool:
+    if not 1 <= m <= 12 or d < 1:
+        return False
+    return d <= (calendar.monthrange(y, m)[1] if y else (29 if m == 2 else 31))
+
+
+def _infer_year(m: int, d: int | None, anchor: _Anchor, ctx: DateContext) -> int:
+    """The year putting (m, d) nearest the anchor (a news report's own date bounds it above)."""
+    if anchor.precision == "year":
+        return anchor.start.year
+    ref = anchor.start if anchor.precision == "day" else anchor.start.replace(day=15)
+    best: list[tuple[int, int, int]] = []  # (distance in days, distance in years, year)
+    for y in (ref.year - 1, ref.year, ref.year + 1):
+        if d is not None and not _valid_day(y, m, d):
+            continue
+        cand = dt.date(y, m, d or 15)
+        if ctx.pub_relative and ctx.published is not None and cand > ctx.published:
+            continue
+        best.append((abs((cand - ref).days), abs(y - ref.year), y))
+    return min(best)[2] if best else ref.year
+
+
+def _shift(anchor: _Anchor, unit: str, n: int) -> tuple[int, int | None, int | None] | None:
+    """Anchor moved by n units; None when the anchor is coarser than the unit."""
+    a = anchor.start
+    if unit == "day":
+        if anchor.precision != "day":
+            return None
+        nd = a + dt.timedelta(days=n)
+        return nd.year, nd.month, nd.day
+    if unit == "month":
+        if anchor.precision == "year":
+            return None
+        total = a.year * 12 + (a.month - 1) + n
+        return total // 12, total % 12 + 1, None
+    return a.year + n, None, None
+
+
+def _resolve_reference(np: str, ctx: DateContext, words: _Words, need: str) -> DateMention | None:
+    """The earlier dated occurrence a phrase like "the Baghdad airport attack" names."""
+    toks = re.findall(r"[A-Za-z][A-Za-z-]*", np)
+    content = [t for t in toks if t.lower() not in words.determiners]
+    if not content:
+        return None
+    head = content[-1].lower()
+    groups = {g for g, ws in words.ref_groups.items() if head in ws}
+    proper = {t.lower() for t in content if t[0].isupper()}
+    plain = {t.lower() for t in content if not t[0].isupper()} - {head}
+    best: tuple[float, int, DateMention] | None = None
+    for i, (dm, sent_words, is_topic) in enumerate(ctx._history):
+        if need == "day" and dm.date_precision != "day":
+            continue
+        score = 2.0 * len(proper & sent_words) + 1.0 * len(plain & sent_words)
+        if any(words.ref_groups[g] & sent_words for g in groups):
+            score += 1.0
+        if is_topic and groups & ctx.topic_groups:
+            score += 1.5
+        if score >= 2.0 and (best is None or (score, i) >= (best[0], best[1])):
+            best = (score, i, dm)
+    return best[2] if best else None
+
+
+def _apply_offset(
+    raw: _Raw, text: str, ctx: DateContext, words: _Words, pats: _Patterns, unit: str, n: int,
+    sent_start: int,
+) -> DateMention:
+    """Resolve an offset from a named occurrence (raw.np) or from the latest date told."""
+    base: _Anchor | None = None
+    by = ""
+    if raw.np:
+        if raw.np.split()[0].lower() in words.pronouns:
+            return _mention(raw, text, None, None, None, kind="relative", relative=True)
+        ref = _resolve_reference(raw.np, ctx, words, "day" if unit == "day" else "month")
+        if ref is not None and ref.date_start is not None and ref.date_precision:
+            base, by = _Anchor(ref.date_start, ref.date_precision), "reference"
+    else:
+        base, by = ctx.offset_anchor()
+        if base is None:
+            # "Shortly after the attack, ... The following day": the occurrence named at the
+            # head of this or the previous sentence.
+            for prior in (text[sent_start : raw.start], ctx._passage.prev_sentence):
+                im = pats.implicit_ref.match(prior)
+                if im:
+                    ref = _resolve_reference(im.group("np"), ctx, words, "day")
+                    if ref is not None and ref.date_start is not None and ref.date_precision:
+                        base, by = _Anchor(ref.date_start, ref.date_precision), "reference"
+                        break
+    if base is None:
+        return _mention(raw, text, None, None, None, kind="relative", relative=True)
+    shifted = _shift(base, unit, n)
+    if shifted is None:
+        return _mention(raw, text, None, None, None, kind="relative", relative=True)
+    y, m, d = shifted
+    return _mention(raw, text, y, m, d, kind="relative", by=by, relative=True)
+
+
+def _time_of(raw: _Raw) -> str:
+    h = int(raw.groups["h"])
+    mi = int(raw.groups.get("mi") or 0)
+    ap = raw.groups.get("ap")
+    if ap:
+        h = h % 12 + (12 if ap.lower() == "p" else 0)
+    return f"{h:02d}:{mi:02d}"
+
+
+def _resolve(
+    raw: _Raw, text: str, ctx: DateContext, words: _Words, pats: _Patterns, sent_start: int, sent_end: int
+) -> DateMention | None:
+    g = raw.groups
+    k = raw.kind
+    if k in ("dmy", "mdy", "my"):
+        y, mo = int(g["year"]), _month_num(words, g["mon"])
+        d = int(g["day"]) if g.get("day") else None
+        if d is not None and not _valid_day(y, mo, d):
+            return None
+        return _mention(raw, text, y, mo, d, kind="explicit")
+    if k in ("dm", "md"):
+        mo, d = _month_num(words, g["mon"]), int(g["day"])
+        if not _valid_day(None, mo, d):
+            return None
+        anchor, by = ctx.year_anchor()
+        if anchor is None:
+            return _mention(raw, text, None, None, None, kind="implicit_year")
+        y = _infer_year(mo, d, anchor, ctx)
+        if not _valid_day(y, mo, d):
+            return None
+        return _mention(raw, text, y, mo, d, kind="implicit_year", by=by)
+    if k == "mon":
+        prep = (g.get("prep") or "").lower()
+        if prep in words.state_preps:
+            return None
+        mo = _month_num(words, g["mon"])
+        if prep in ("last", "next", "this"):
+            if not (ctx.pub_relative and ctx.published):
+                return _mention(raw, text, None, None, None, kind="publication", relative=True)
+            p = ctx.published
+            if prep == "last":
+                y = p.year if mo < p.month else p.year - 1
+            elif prep == "next":
+                y = p.year if mo > p.month else p.year + 1
+            else:
+                y = p.year
+            return _mention(raw, text, y, mo, None, kind="publication", by="published", relative=True)
+        anchor, by = ctx.year_anchor()
+        if anchor is None:
+            return _mention(raw, text, None, None, None, kind="implicit_year")
+        return _mention(raw, text, _infer_year(mo, None, anchor, ctx), mo, None, kind="implicit_year", by=by)
+    if k == "season":
+        if (g.get("prep") or "").lower() in words.state_preps:
+            return None
+        return _mention(raw, text, int(g["year"]), None, None, kind="explicit")
+    if k == "year" and g.get("list"):
+        if (g.get("prep") or "").lower() in words.state_preps:
+            return None
+        m = _mention(raw, text, int(g["year"]), None, None, kind="explicit")
+        return DateMention(**{**m.__dict__, "in_list": True})
+    if k == "year":
+        prep = (g.get("prep") or "").lower()
+        # "since 2016" starts a state; "by 2030" is a deadline: neither dates an occurrence.
+        if prep in words.state_preps or prep == "by":
+            return None
+        if not g.get("list") and not g.get("poss"):
+            nxt = re.match(r"\s*([A-Za-z]+)", text[raw.end : sent_end])
+            follower = nxt.group(1) if nxt else ""
+            opening = not text[sent_start : raw.start].strip()
+            # "in 2024 presidential election", "from 2024 Donald Trump ...": a year inside a name.
+            if follower.lower() in words.year_name_words or (follower[:1].isupper() and not opening):
+                return None
+        return _mention(raw, text, int(g["year"]), None, None, kind="explicit")
+    if k == "fixed":
+        unit, n = _fixed_lookup(words, g["phrase"])
+        return _apply_offset(raw, text, ctx, words, pats, unit, n, sent_start)
+    if k == "ref":
+        unit_word = g["unit"].lower()
+        unit = "day" if unit_word in ("day", "morning", "evening", "night") else unit_word
+        direction = re.sub(r"\s+", " ", g["dir"].lower())
+        n = {"of": 0, "after": 1, "following": 1, "before": -1, "prior to": -1}[direction]
+        if unit == "week":
+            unit, n = "day", 7 * n
+        return _apply_offset(raw, text, ctx, words, pats, unit, n, sent_start)
+    if k == "offset":
+        num = g["num"].lower()
+        n = int(num) if num.isdigit() else words.numbers.get(re.sub(r"\s+", " ", num), 0)
+        if n <= 0:
+            return None
+        u = words.units[g["unit"].lower()]
+        direction = re.sub(r"\s+", " ", g["dir"].lower())
+        if direction == "ago":
+            return _ago(raw, text, ctx, n, u)
+        sign = -1 if direction in ("before", "earlier", "prior to") else 1
+        if u == "m":
+            return _apply_offset(raw, text, ctx, words, pats, "month", sign * n, sent_start)
+        if u == "y":
+            return _apply_offset(raw, text, ctx, words, pats, "year", sign * n, sent_start)
+        return _apply_offset(raw, text, ctx, words, pats, "day", sign * n * int(u), sent_start)
+    if k == "pub":
+        phrase = re.sub(r"\s+", " ", g["phrase"].lower())
+        if not (ctx.pub_relative and ctx.published):
+            return _mention(raw, text, None, None, None, kind="publication", relative=True)
+        p = ctx.published
+        if phrase in words.pub_day:
+            nd = p + dt.timedelta(days=words.pub_day[phrase])
+            return _mention(raw, text, nd.year, nd.month, nd.day, kind="publication", by="published", relative=True)
+        if phrase in words.pub_month:
+            total = p.year * 12 + p.month - 1 + words.pub_month[phrase]
+            return _mention(raw, text, total // 12, total % 12 + 1, None, kind="publication", by="published",
+                            relative=True)
+        return _mention(raw, text, p.year + words.pub_year[phrase], None, None, kind="publication",
+                        by="published", relative=True)
+    if k == "weekday":
+        prev_word = re.search(r"([A-Za-z]+)\W*$", text[sent_start : raw.start])
+        if not g.get("prep") and prev_word and prev_word.group(1)[0].isupper():
+            return None  # "Good Friday", "Super Tuesday"
+        if not (ctx.pub_relative and ctx.published):
+            return _mention(raw, text, None, None, None, kind="publication", relative=True)
+        p = ctx.published
+        back = (p.weekday() - words.weekdays[g["wd"].lower()]) % 7
+        if (g.get("prep") or "").lower() == "last" and back == 0:
+            back = 7
+        nd = p - dt.timedelta(days=back)
+        return _mention(raw, text, nd.year, nd.month, nd.day, kind="publication", by="published", relative=True)
+    if k == "time":
+        base, by = ctx.offset_anchor()
+        t = _time_of(raw)
+        if base is None or base.precision != "day":
+            return _mention(raw, text, None, None, None, kind="time", relative=True, time=t)
+        return _mention(raw, text, base.start.year, base.start.month, base.start.day, kind="time", by=by,
+                        relative=True, time=t)
+    return None
+
+
+def _ago(raw: _Raw, text: str, ctx: DateContext, n: int, unit: Any) -> DateMention:
+    """"three days ago" in a dated report: counted back from the publication date."""
+    if not (ctx.pub_relative and ctx.published):
+        return _mention(raw, text, None, None, None, kind="publication", relative=True)
+    base = _Anchor(ctx.published, "day")
+    if unit == "m":
+        shifted = _shift(base, "month", -n)
+    elif unit == "y":
+        shifted = _shift(base, "year", -n)
+    else:
+        shifted = _shift(base, "day", -n * int(unit))
+    assert shifted is not None
+    y, m, d = shifted
+    return _mention(raw, text, y, m, d, kind="publication", by="published", relative=True)
+
+
+def _fixed_lookup(words: _Words, phrase: str) -> tuple[str, int]:
+    return words.fixed[re.sub(r"\s+", " ", phrase.lower())]
+
+
+def _adjacent_to_explicit(raw: _Raw, raws: list[_Raw], i: int, text: str) -> bool:
+    """"On 8 January 2020, five days after the airstrike": an aside to an explicit date."""
+    explicit = ("dmy", "mdy", "my", "dm", "md")
+    if i > 0 and raws[i - 1].kind in explicit and re.fullmatch(r",\s*", text[raws[i - 1].end : raw.start]):
+        return True
+    return i + 1 < len(raws) and raws[i + 1].kind in explicit and bool(
+        re.fullmatch(r",\s*(?:on|in)?\s*", text[raw.end : raws[i + 1].start], flags=re.I)
+    )
+
+
+def find_dates(
+    text: str, start: int, end: int, ctx: DateContext, *, sentences: Sequence[tuple[int, int]] | None = None
+) -> list[DateMention]:
+    """Dates of text[start:end], in order, resolved with (and recorded into) ``ctx``.
+
+    Call in document order; call ``ctx.begin_passage`` before each passage. ``sentences``
+    (the sentence spans of text[start:end]) may be passed when the caller has them already.
+    """
+    words = _load_words(ctx.curated_dir)
+    pats = _patterns(ctx.curated_dir)
+    out: list[DateMention] = []
+    spans = sentences if sentences is not None else sentence_spans(text, start, end, ctx.curated_dir)
+    for s, e in spans:
+        raws = _scan(text, s, e, words, pats)
+        sent_words: frozenset[str] | None = None
+        mentions: list[DateMention] = []
+        for i, raw in enumerate(raws):
+            if raw.kind in ("fixed", "ref", "offset") and _adjacent_to_explicit(raw, raws, i, text):
+                continue
+            # "between 1:45am and 2:15am": one time, the range's start.
+            if raw.kind == "time" and i > 0 and raws[i - 1].kind == "time" and re.fullmatch(
+                r"\s*(?:and|to|until|till|[–—-])\s*", text[raws[i - 1].end : raw.start]
+            ):
+                continue
+            # "On 3 January 2020, at 12:32a.m.": the time of the date just told.
+            if raw.kind == "time" and mentions and mentions[-1].time_local is None and re.fullmatch(
+                r",?\s*(?:at|about|around)?\s*", text[mentions[-1].char_end : raw.start], flags=re.I
+            ):
+                mentions[-1] = DateMention(**{**mentions[-1].__dict__, "time_local": _time_of(raw)})
+                continue
+            dm = _resolve(raw, text, ctx, words, pats, s, e)
+            if dm is None:
+                continue
+            mentions.append(dm)
+            if dm.resolved:
+                lead_in = text[s : raw.start]
+                framing = bool(re.fullmatch(r"\W*(?:[A-Za-z]+\s+)?", lead_in))
+                topical = raw.kind != "year" or not lead_in.strip()
+                # "since July 22" starts a state; it is no point of the narrative.
+                if not re.search(r"\b(?:since|until|till)\s+$", lead_in, flags=re.I):
+                    ctx._add_anchor(dm, topical, framing)
+                is_topic = ctx.topic is not None and ctx.topic.char_start == dm.char_start
+                if dm.date_precision in ("day", "month"):
+                    if sent_words is None:
+                        sent_words = _span_words(text[s:e])
+                    # "The day after the Baghdad airport attack, ...": the words naming another
+                    # occurrence do not describe this one.
+                    own = sent_words - _span_words(dm.date_text) if dm.resolved_by == "reference" else sent_words
+                    ctx._history.append((dm, own, is_topic))
+        out.extend(mentions)
+        ctx._passage.prev_sentence = text[s:e]
+    return out
