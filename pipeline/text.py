@@ -14,6 +14,8 @@ from pathlib import Path
 
 import yaml
 
+from pipeline.errors import CuratedDataError
+
 DEFAULT_CURATED = Path(__file__).resolve().parents[1] / "raw" / "curated"
 
 _BOUNDARY_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(]?[A-Z0-9])")
@@ -22,7 +24,11 @@ _BOUNDARY_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(]?[A-Z0-9])")
 @lru_cache(maxsize=4)
 def _abbreviations(curated_dir: Path) -> frozenset[str]:
     data = yaml.safe_load((curated_dir / "abbreviations.yaml").read_text(encoding="utf-8"))
-    return frozenset(str(a) for a in data["abbreviations"])
+    entries = data["abbreviations"]
+    odd = [a for a in entries if not isinstance(a, str)]
+    if odd:  # YAML reads a bare No as false: such entries must be quoted
+        raise CuratedDataError(f"abbreviations must be strings, got {odd[0]!r} (quote it)", curated_dir / "abbreviations.yaml")
+    return frozenset(entries)
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_dir: Path | None = None) -> list[tuple[int, int]]:

@@ -244,6 +244,149 @@ def test_times() -> None:
     assert one("The meeting ended at 6 p.m.").time_local == "18:00"
 
 
+# --------------------------------------------------------------------------- dated reports
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "date"),
+    [
+        # The most recent such weekday on or before publication (3 January 2020 is a Friday).
+        ("The U.S. killed him in an airstrike early Friday.", "2020-01-03", "2020-01-03"),
+        ("The Pentagon said in a statement late Thursday that it killed him.", "2020-01-03", "2020-01-02"),
+        ("The killing came days after Tuesday's attack on the embassy.", "2020-01-03", "2019-12-31"),
+        ("He was killed Thursday night.", "2020-01-03", "2020-01-02"),
+        # Words of the clause put it after publication.
+        ("Lawmakers said a vote could come as early as Sunday.", "2020-01-03", "2020-01-05"),
+        ("He was denied a visa to attend a U.N. meeting in New York on Thursday.", "2020-01-07", "2020-01-09"),
+        ("Iran will hold a funeral on Monday.", "2020-01-04", "2020-01-06"),
+    ],
+)
+def test_weekdays_of_a_dated_report(sentence: str, published: str, date: str) -> None:
+    assert one(sentence, published).date == date
+
+
+def test_narrative_weekdays_count_from_the_date_told() -> None:
+    text = "Soleimani was killed on Jan. 3, 2020. That Sunday, Iraq's parliament voted. The following Friday, he spoke."
+    assert [m.date for m in read(text, "2020-09-22")] == ["2020-01-03", "2020-01-05", "2020-01-10"]
+    # In an undated article a narrative weekday still counts from the story's date.
+    assert [m.date for m in read("On 3 January 2020 he died. That Sunday, MPs voted.")] == ["2020-01-03", "2020-01-05"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "date", "words"),
+    [
+        ("He was killed at Baghdad airport on Jan. 3 last year.", "2021-01-07", "2020-01-03", "Jan. 3 last year"),
+        ("In June last year, Iran shot down a U.S. drone.", "2020-01-08", "2019-06", "In June last year"),
+        ("The U.S. designated the Guard in April last year.", "2020-01-03", "2019-04", "in April last year"),
+        ("The talks resumed in March of this year.", "2020-09-22", "2020-03", "in March of this year"),
+    ],
+)
+def test_a_month_with_a_year_relative_to_publication(sentence: str, published: str, date: str, words: str) -> None:
+    m = one(sentence, published)
+    assert (m.date, m.date_text) == (date, words)
+    assert one(sentence).date is None  # no publication date: nothing to count from
+
+
+def test_yearless_dates_of_a_report_are_near_its_publication() -> None:
+    # After publication only when the past reading is far off, or the clause looks ahead.
+    assert one("Trump leaves office on Jan. 20.", "2021-01-07").date == "2021-01-20"
+    assert one("The Senate voted in February.", "2020-01-07").date == "2019-02"
+    assert one("The Senate is expected to vote in February.", "2020-01-07").date == "2020-02"
+    assert one("Rockets struck the Green Zone in December.", "2021-01-07").date == "2020-12"
+    assert one("Hamas attacked southern Israel on October 7.", "2024-01-04").date == "2023-10-07"
+    assert one("His successor took office in May.", "2021-01-03").date == "2020-05"
+
+
+def test_a_yearless_date_of_a_report_ignores_an_earlier_paragraphs_flashback() -> None:
+    ctx = DateContext("2022-08-10")
+    ctx.begin_passage("Body")
+    first = "In 2011, the Justice Department charged two men in a plot."
+    find_dates(first, 0, len(first), ctx)
+    ctx.begin_passage("Body")
+    second = "The State Department told Congress in March that it paid for security."
+    assert find_dates(second, 0, len(second), ctx)[0].date == "2022-03"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "dates"),
+    [
+        ("Tensions have soared since May 2018.", []),
+        ("He had led the Quds Force since 1998.", []),
+        ("He served from April 2018 until September 2019.", []),
+        ("Tensions have soared since May 2018, when Trump withdrew from the deal.", ["2018-05"]),
+        ("He served until September 2019, when he was ousted.", ["2019-09"]),
+        ("It is the worst since late December, when a rocket attack killed a contractor.", ["2019-12"]),
+        ("Between 2015 and 2019, cells were dismantled during the 2019-20 crisis of the 1980s kind.", []),
+    ],
+)
+def test_states_and_when_clauses(sentence: str, dates: list[str]) -> None:
+    assert [m.date for m in read(sentence, "2020-03-13")] == dates
+
+
+def test_one_occurrence_told_with_two_date_phrases_is_one_date() -> None:
+    # A restatement in another time zone, a coarse date made precise, a weekday named by its date.
+    ms = read("Missiles were launched at about 1:30am local time on Wednesday (22:30 GMT on Tuesday).", "2020-01-08")
+    assert [(m.date_text, m.date, m.time_local) for m in ms] == [("on Wednesday", "2020-01-08", "01:30")]
+    assert [m.date for m in read("Earlier this year, in August, prosecutors charged him.", "2024-11-08")] == ["2024-08"]
+    assert [m.date for m in read("The strike came on Friday, Jan. 3, near the airport.", "2020-01-10")] == ["2020-01-03"]
+
+
+def test_years_in_names_and_indefinite_occurrences() -> None:
+    assert [m.date for m in read("The group claimed a 2022 attack on the Shah Cheragh shrine.")] == ["2022"]
+    assert read("Iran retaliated with the 2020 Iranian attack on U.S. forces.") == []
+    assert [m.date for m in read("It attacked Shiraz, and in 2017 ISIL fighters attacked Tehran.")] == ["2017"]
+    assert [m.date for m in read("The document is dated 2020-01-03.")] == ["2020-01-03"]
+    assert read("On 01/03/2020 the strike occurred.") == []  # day and month order unknown: not read
+
+
+def test_durations_are_not_offsets() -> None:
+    ms = read("On Saturday, he cited the 52 Americans held hostage for 444 days after the embassy was seized in 1979.",
+              "2020-01-07")
+    assert [m.date for m in ms] == ["2020-01-04", "1979"]
+
+
+def test_a_bare_definite_reference_names_the_latest_occurrence_of_its_kind() -> None:
+    ctx = DateContext("2020-01-11")
+    ctx.begin_passage("Body")
+    first = "The airliner crashed after taking off from Tehran on Wednesday."
+    find_dates(first, 0, len(first), ctx)
+    ctx.begin_passage("Body")
+    second = "The admission came three days after the crash."
+    m = find_dates(second, 0, len(second), ctx)[0]
+    assert (m.date, m.resolved_by) == ("2020-01-11", "reference")
+
+
+def test_an_offset_from_an_occurrence_dated_further_on_is_resolved_at_the_end() -> None:
+    ctx = DateContext("2020-01-05")
+    paragraphs = ["Parliament passed a resolution two days after a US drone strike killed Iran's top general.",
+                  "Soleimani was killed in the strike near Baghdad airport early on Friday."]
+    found = []
+    for p in paragraphs:
+        ctx.begin_passage("Body")
+        found.append(find_dates(p, 0, len(p), ctx))
+    pending = found[0][0]
+    assert pending.date is None and pending.relative
+    later = ctx.resolve_later(pending)
+    assert later is not None and (later.date, later.date_text) == ("2020-01-05", pending.date_text)
+    assert ctx.resolve_later(found[1][0]) is None  # only offsets waiting for a reference
+
+
+def test_a_time_in_a_section_of_an_article_about_that_day() -> None:
+    from pipeline.corpus import PassageRow, SourceDoc
+
+    text = "On 3 January 2024, two bombs exploded in Kerman.\nThe first explosion occurred at 15:04 local time."
+    doc = SourceDoc("s", "wikipedia", text, "2024 Kerman bombings", None, None, True, "0" * 64)
+    cut = text.index("\n")
+    ps = [PassageRow("s:1", "s", "Introduction", 0, 0, cut, text[:cut]),
+          PassageRow("s:2", "s", "Bombings", 1, cut + 1, len(text), text[cut + 1 :])]
+    ctx = DateContext.for_source(doc, ps)
+    got = []
+    for p in ps:
+        ctx.begin_passage(p.section)
+        got.extend(find_dates(text, p.char_start, p.char_end, ctx))
+    assert [(m.date, m.time_local) for m in got] == [("2024-01-03", None), ("2024-01-03", "15:04")]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)), st.booleans())
 def test_any_written_day_reads_back(day: dt.date, us_style: bool) -> None:

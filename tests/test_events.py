@@ -142,6 +142,34 @@ def test_unresolved_relative_dates_are_reported_not_guessed() -> None:
     assert any("unresolved relative date 'The following morning'" in line for line in res.report)
 
 
+def test_type_of_reported_clauses_and_common_news_wordings() -> None:
+    res, _ = events_of([
+        ("Body", "In a statement posted on Thursday, the group said two of its members detonated explosive belts "
+                 "in Kerman on Wednesday."),
+        ("Body", "At least 56 people were killed in a stampede on Tuesday as mourners thronged the funeral."),
+        ("Body", "The militia, founded in 2007, was designated a terrorist organization in 2009."),
+        ("Body", "The appointment was announced on Friday, hours after the killing."),
+        ("Body", "On Tuesday, a senior Hamas official was killed in a drone strike in Beirut that was widely "
+                 "blamed on Israel."),
+        ("Body", "Hundreds gathered outside the university in Tehran on Saturday evening, and some chanted slogans."),
+    ], published="2024-01-04")
+    got = [(e["date"], e["event_type"]) for e in sorted(res.tables["events"], key=lambda e: e["char_start"])]
+    assert got == [("2024-01-04", "statement"), ("2024-01-03", "attack"), ("2024-01-02", "other"),
+                   ("2007", "other"), ("2009", "political_action"), ("2023-12-29", "political_action"),
+                   ("2024-01-02", "strike"), ("2023-12-30", "protest")]
+    quotes = {e["date"]: e["quote"] for e in res.tables["events"]}
+    assert quotes["2024-01-03"].startswith("two of its members detonated")
+
+
+def test_an_offset_from_an_occurrence_told_later_in_the_report() -> None:
+    res, _ = events_of([
+        ("Body", "Iraq's parliament has passed a resolution to expel foreign troops, two days after a US drone "
+                 "strike killed Iran's top general in Baghdad."),
+        ("Body", "Soleimani was killed in the strike near Baghdad airport early on Friday."),
+    ], published="2020-01-05")
+    assert sorted(e["date"] for e in res.tables["events"]) == ["2020-01-03", "2020-01-05"]
+
+
 # --------------------------------------------------------------------------- killed, attribution, place, actors
 
 
@@ -161,6 +189,9 @@ def test_unresolved_relative_dates_are_reported_not_guessed() -> None:
         ("twenty-five militiamen died in the strikes", 25),
         ("the drone struck a convoy on the airport road", None),
         ("thousands mourned the killing of Soleimani", None),
+        ("a rocket attack a day earlier that killed two American troops and a British soldier", 3),
+        ("killing 10 people and wounding 20 others", 10),
+        ("No one was killed in the Jan. 8 attack", 0),
     ],
 )
 def test_killed_numbers(clause: str, killed: int | None) -> None:
@@ -249,6 +280,39 @@ def test_a_coarser_telling_joins_the_finer_event() -> None:
     ])
     assert len(res.tables["events"]) == 1
     assert res.tables["events"][0]["date"] == "2020-01-08"
+
+
+def test_tellings_of_one_day_and_kind_that_nothing_tells_apart_are_one_event() -> None:
+    res, _ = events_of([
+        ("Body", "The U.S. launched airstrikes late Thursday against a militia that it blamed for a rocket attack a "
+                 "day earlier that killed two American troops and a British soldier at a base north of Baghdad."),
+        ("Body", "Wednesday's attack at Taji, where coalition troops train Iraqi forces, was the deadliest in years. "
+                 "About 18 Katyusha rockets struck the base at around 7:35 p.m., the coalition said."),
+    ], published="2020-03-13")
+    by_date: dict[str, int] = {}
+    for e in res.tables["events"]:
+        by_date[e["date"]] = by_date.get(e["date"], 0) + 1
+    assert by_date == {"2020-03-12": 1, "2020-03-11": 1}
+    taji = next(e for e in res.tables["events"] if e["date"] == "2020-03-11")
+    assert (taji["mention_count"], taji["killed"], taji["time_local"]) == (3, 3, "19:35")
+
+
+def test_a_telling_that_fits_two_occurrences_told_apart_stays_alone() -> None:
+    res, _ = events_of([
+        ("Body", "On 3 January 2020, a U.S. drone strike killed ten people near Baghdad airport."),
+        ("Body", "On 3 January 2020, a U.S. airstrike targeted a commander in Yemen."),
+        ("Body", "That made the U.S. strike on 3 January 2020 a significant aggravation."),
+    ])
+    assert len(res.tables["events"]) == 3
+
+
+def test_a_stampede_at_a_burial_and_the_burial_are_one_event() -> None:
+    res, _ = events_of([
+        ("Body", "His body was taken to Kerman for final burial on 7 January 2020."),
+        ("Body", "On 7 January 2020, at least 56 people were killed in a stampede during the burial at Kerman."),
+    ])
+    assert len(res.tables["events"]) == 1
+    assert res.tables["events"][0]["killed"] == 56
 
 
 # --------------------------------------------------------------------------- the seeds

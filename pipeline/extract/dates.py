@@ -8,23 +8,37 @@ ISO prefix at the precision the text states, with the day span it covers. Words 
 number words, relative phrases) live in ``raw/curated/date_words.yaml``.
 
 Resolution rules (a date that cannot be resolved keeps ``date = None``; nothing is guessed):
-- implicit years come from the nearest explicit context: earlier dates of the passage, of
-  earlier passages of the same section, a year in the section heading, dates of the enclosing
-  sections, then the document's anchor (a news report's publication date, or the date the
-  lead paragraph of an article gives its subject);
+- implicit years come from the nearest explicit context: earlier dates of the passage, then in a
+  dated report its publication date (reports omit the current year; earlier paragraphs are often
+  flashbacks), in an article earlier passages of the same section, a year in the section heading,
+  dates of the enclosing sections, then the date the lead paragraph gives the article's subject;
+  a yearless date after a report's publication is read only when the clause looks ahead ("will",
+  "is due to") or the past reading is far off ("on Jan. 20" in a report of 7 January 2021);
+- "Jan. 3 last year", "in June last year": the month's year counted from the publication date;
 - day/month offsets ("the following day") count from the latest date of the passage (or of
   the paragraph just before, in the same section), or from an occurrence the phrase names
-  ("the day after the Baghdad airport attack") found among earlier dated sentences;
-- weekdays, "this month", "last February", "three days ago" count from the publication date
-  (dated reports only; in an encyclopedia article they stay unresolved).
-Ranges (``1980-1988``) are not dates; years inside names (``the 2015 nuclear deal``) are not
-read, except after a possessive before an act (``his 2008 letter``).
+  ("the day after the Baghdad airport attack", "three days after the crash") found among dated
+  sentences -- earlier ones while reading, any of the source once it is read (``resolve_later``:
+  "two days after a US drone strike killed ..." told before the strike is dated);
+- weekdays count from the publication date (the most recent such day on or before it, or the
+  coming one when the clause looks ahead: "a vote could come as early as Sunday"); "that Sunday",
+  "the following Friday" count from the date the narrative is at; "this month", "last February",
+  "three days ago" count from the publication date (dated reports only);
+- a bare time ("at 12:47a.m.") takes the day of the latest date (in an article section without
+  one, the day of the article's subject); a time just before a date is that date's time.
+Not dates of occurrences: ranges (``1980-1988``, ``2019-20``), decades, states ("since 2016",
+"since May 2018", "until September 2019" -- unless a when-clause tells what happened then),
+durations ("held for 444 days after"), years inside names ("the 2015 nuclear deal", "the 2020
+Iranian attack"; but "his 2008 letter" and "a 2022 attack" are read), a date restated in
+parentheses in another time zone, a coarse date made precise right after it ("Earlier this
+year, in August" is one date), a weekday named by the date next to it ("on Friday, Jan. 3").
 
 Interface (stable):
     DateContext(published_date)            -- per source; tracks anchors as text is read in order
     DateContext.for_source(doc, passages)  -- preferred: also sets the article's subject date
     ctx.begin_passage(section)             -- call before each passage, in document order
     find_dates(text, start, end, ctx) -> list[DateMention]   (optional sentences=[(s, e), ...])
+    ctx.resolve_later(mention) -> DateMention | None      -- after the whole source is read
 Mentions with ``date is None`` are returned too (relative ones flagged ``relative``); callers
 decide whether an unresolved date still makes a row.
 """
@@ -87,6 +101,7 @@ class _Words:
     state_preps: frozenset[str]
     year_name_words: frozenset[str]
     poss_nouns: frozenset[str]
+    indefinite_nouns: frozenset[str]
     possessives: frozenset[str]
     approximators: tuple[str, ...]
     fixed: dict[str, tuple[str, int]]  # phrase -> (unit, offset) ; unit day|month|year
@@ -100,6 +115,10 @@ class _Words:
     pronouns: frozenset[str]
     determiners: frozenset[str]
     relative_gate: tuple[str, ...]
+    month_year: dict[str, int]  # "last year" after a month: year offset from publication
+    future_cues: tuple[str, ...]
+    duration_words: frozenset[str]
+    state_when: tuple[str, ...]
 
 
 def _alt(words: Sequence[str]) -> str:
@@ -146,6 +165,7 @@ def _load_words(curated_dir: Path) -> _Words:
             state_preps=frozenset(str(x).lower() for x in d["state_prepositions"]),
             year_name_words=frozenset(str(x).lower() for x in d["year_name_words"]),
             poss_nouns=frozenset(str(x).lower() for x in d["possessive_event_nouns"]),
+            indefinite_nouns=frozenset(str(x).lower() for x in d["indefinite_event_nouns"]),
             possessives=frozenset(str(x).lower() for x in d["possessives"]),
             approximators=tuple(str(x).lower() for x in d["approximators"]),
             fixed=fixed,
@@ -159,6 +179,10 @@ def _load_words(curated_dir: Path) -> _Words:
             pronouns=frozenset(str(x).lower() for x in d["pronouns"]),
             determiners=frozenset(str(x).lower() for x in d["determiners"]),
             relative_gate=tuple(str(x) for x in d["relative_gate"]),
+            month_year={str(k).lower(): int(v) for k, v in rel["month_year"].items()},
+            future_cues=tuple(str(x).lower() for x in d["future_cues"]),
+            duration_words=frozenset(str(x).lower() for x in d["duration_words"]),
+            state_when=tuple(str(x).lower() for x in d["state_when"]),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CuratedDataError(f"cannot read date words: {exc}", path) from None
@@ -190,6 +214,17 @@ class _Patterns:
     implicit_ref: re.Pattern[str]
     # A cheap test run once per sentence so that the weekday pattern rarely runs.
     gate_weekday: re.Pattern[str]
+    month_year: re.Pattern[str]
+    gate_month: re.Pattern[str]
+    gate_relative: re.Pattern[str]
+    approx_before: re.Pattern[str]
+    iso: re.Pattern[str]
+    future: re.Pattern[str]
+    state_before: re.Pattern[str]
+    state_when: re.Pattern[str]
+    duration_before: re.Pattern[str]
+    restated: re.Pattern[str]
+    apposition: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -242,17 +277,38 @@ def _patterns(curated_dir: Path) -> _Patterns:
             r"(?P<dir>after|before|later|earlier|afterwards?|following|prior\s+to|ago)\b"
         ),
         pub=re.compile(rf"(?=[{_initials([*w.pub_day, *w.pub_month, *w.pub_year])}])\b(?P<phrase>{pub_words})\b"),
-        weekday=re.compile(rf"(?=[OoLlTtEeMFSW])\b(?:(?P<prep>[Oo]n|[Ll]ast|[Tt]his\s+past|[Ee]arly|[Ll]ate)\s+)?(?P<wd>{wd})\b"),
+        weekday=re.compile(
+            rf"(?=[OoLlTtEeMFSW])\b(?:(?P<prep>[Oo]n|[Ll]ast|[Tt]his\s+past|[Ee]arly|[Ll]ate|[Tt]hat"
+            rf"|[Tt]he\s+(?:following|next|previous|preceding))\s+)?(?P<wd>{wd})\b"
+        ),
         time=re.compile(
             r"(?=\d)(?<![\d:.])(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d))?\s*(?P<ap>[AaPp])(?:\.\s?[Mm]\.?|[Mm]\b)"
         ),
         time24=re.compile(r"(?=[Aa])\b(?:[Aa]t|[Aa]round|[Aa]bout)\s+(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)\b(?!\s*[AaPp]\.?[Mm])"),
-        np_stop=re.compile(r"[,.;:!?()\[\]\"“”—]|\s[–-]\s"),
+        # A full stop ends the phrase, but not the one of an initial ("the U.S. embassy").
+        np_stop=re.compile(r"[,;:!?()\[\]\"“”—]|(?<!\b[A-Z])\.|\s[–-]\s"),
         implicit_ref=re.compile(
             r"^\W*(?:(?:[Ss]hortly|[Ii]mmediately|[Jj]ust|[Ss]oon)\s+)?"
             r"(?:[Aa]fter|[Ff]ollowing|[Ii]n\s+the\s+(?:wake|aftermath)\s+of)\s+(?P<np>[Tt]he\s+[^,.;:]{2,80})"
         ),
         gate_weekday=re.compile(rf"\b(?:{wd})\b"),
+        month_year=re.compile(rf"\s+(?:of\s+)?(?P<rel>{_alt(list(w.month_year))})\b"),
+        gate_month=re.compile("|".join(re.escape(m) for m in w.month_stems)),
+        gate_relative=re.compile("|".join(re.escape(g) for g in w.relative_gate), re.IGNORECASE),
+        approx_before=re.compile(rf"\b(?:the|{_alt(list(w.approximators))})\s+$", re.IGNORECASE),
+        iso=re.compile(r"(?<![\d/.-])(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?![\d/-])"),
+        future=re.compile(
+            "|".join([rf"\b(?:{_alt([c for c in w.future_cues if c[:1].isalpha()])})\b",
+                      *[re.escape(c) + r"\b" for c in w.future_cues if not c[:1].isalpha()]]),
+            re.IGNORECASE,
+        ),
+        state_before=re.compile(rf"\b(?:{_cap_alt(sorted(w.state_preps))})\s+$"),
+        state_when=re.compile(rf"\s*,?\s*(?:{_alt(list(w.state_when))})\b"),
+        duration_before=re.compile(rf"\b(?:{_alt(sorted(w.duration_words))})\s+$", re.IGNORECASE),
+        # "at about 1:30am on Wednesday (22:30 GMT on Tuesday)": the same moment told again.
+        restated=re.compile(r"\s*\([^()]*$"),
+        # "Earlier this year, in August, ...": a coarse date made precise right after it.
+        apposition=re.compile(r"\s*,?\s*(?:(?:on|in|at|during)\s+)?", re.IGNORECASE),
     )
 
 
@@ -304,6 +360,28 @@ class DateContext:
         self._heading_years: dict[str, int | None] = {}
         # Earlier dated sentences, for "the day after <the Baghdad airport attack>".
         self._history: list[tuple[DateMention, frozenset[str], bool]] = []
+        # Offsets from an occurrence not dated yet: (start, end) -> (named occurrence, unit, n).
+        self._pending: dict[tuple[int, int], tuple[str, str, int]] = {}
+
+    def resolve_later(self, mention: DateMention) -> DateMention | None:
+        """Once the whole source is read: an offset from an occurrence the text dates further on
+        ("two days after a US drone strike killed ..." ... "the strike near Baghdad airport early on
+        Friday"); None when it still names nothing dated."""
+        pending = self._pending.get((mention.char_start, mention.char_end))
+        if pending is None:
+            return None
+        np, unit, n = pending
+        words = _load_words(self.curated_dir)
+        ref = _resolve_reference(np, self, words, "day" if unit == "day" else "month")
+        if ref is None or ref.date_start is None or not ref.date_precision:
+            return None
+        shifted = _shift(_Anchor(ref.date_start, ref.date_precision), unit, n)
+        if shifted is None:
+            return None
+        y, m, d = shifted
+        raw = _Raw(mention.char_start, mention.char_end, "offset", {"mod": mention.modifier})
+        return _mention(raw, mention.date_text, y, m, d, kind="relative", by="reference", relative=True,
+                        offset=mention.char_start)
 
     @classmethod
     def for_source(
@@ -377,12 +455,23 @@ class DateContext:
             return
         self._passage.anchors.append(_Anchor(m.date_start, m.date_precision, topical, framing))
 
+    def _forget(self, m: DateMention) -> None:
+        """Undo what reading ``m`` recorded (a date that turned out to restate the next one)."""
+        self._history = [h for h in self._history if h[0] is not m]
+        a = self._passage.anchors
+        if a and a[-1].start == m.date_start and a[-1].precision == m.date_precision:
+            a.pop()
+
     # ---- anchors for resolution
 
     def year_anchor(self) -> tuple[_Anchor | None, str]:
         """Context for an implicit year: passage, section, heading, enclosing sections, document."""
         if self._passage.anchors:
             return self._passage.anchors[-1], "passage"
+        if self.pub_relative and self.published is not None:
+            # A report omits the year of dates near its own ("on Jan. 5", "in March"); dates of
+            # earlier paragraphs are often flashbacks ("in 2011, ...") and frame nothing.
+            return _Anchor(self.published, "day"), "published"
         sec = self.section
         if sec in self._section_last:
             return self._section_last[sec], "section"
@@ -447,8 +536,18 @@ class _Raw:
     skip: bool = False
 
 
+# A word, without a possessive ending ("Iran's" is "Iran"; "Mar-a-Lago", "don't" stay whole).
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z-]*(?:['’](?!s\b)[A-Za-z]+)?(?:['’]s\b)?")
+_POSS_RE = re.compile(r"['’]s$")
+
+
+def _words_of(text: str) -> list[str]:
+    """Words as written, a possessive ending dropped ("Iran's" is "Iran")."""
+    return [_POSS_RE.sub("", t) if "s" in t[-1:] else t for t in _WORD_RE.findall(text)]
+
+
 def _span_words(text: str) -> frozenset[str]:
-    return frozenset(t.lower() for t in re.findall(r"[A-Za-z][A-Za-z'’-]*", text))
+    return frozenset(_words_of(text.lower()))
 
 
 def _month_num(words: _Words, name: str) -> int:
@@ -481,9 +580,8 @@ def _scan(text: str, start: int, end: int, words: _Words, pats: _Patterns) -> li
     chunk = text[start:end]
     has_digit = _DIGIT.search(chunk) is not None
     # Substring tests are far cheaper than the patterns; a false hit only costs a regex run.
-    has_month = any(m in chunk for m in words.month_stems)
-    low = chunk.lower()
-    has_rel = any(w in low for w in words.relative_gate)
+    has_month = pats.gate_month.search(chunk) is not None
+    has_rel = pats.gate_relative.search(chunk) is not None
 
     def add(m: re.Match[str], kind: str) -> None:
         cands.append(_Raw(m.start(), m.end(), kind, m.groupdict()))
@@ -498,12 +596,16 @@ def _scan(text: str, start: int, end: int, words: _Words, pats: _Patterns) -> li
             kinds += ("dmy", "mdy", "my")
         for kind in kinds:
             for m in getattr(pats, kind).finditer(text, start, end):
-                cands.append(_with_lookback(_Raw(m.start(), m.end(), kind, m.groupdict()), text, start, pats, False))
+                raw = _with_lookback(_Raw(m.start(), m.end(), kind, m.groupdict()), text, start, pats, False)
+                cands.append(_with_month_year(raw, text, end, pats) if kind in ("dm", "md") else raw)
         for m in pats.mon.finditer(text, start, end):
             # A month alone is a date only after a preposition ("in March", "last February").
             raw = _with_lookback(_Raw(m.start(), m.end(), "mon", m.groupdict()), text, start, pats, True)
             if raw.groups.get("prep"):
-                cands.append(raw)
+                cands.append(_with_month_year(raw, text, end, pats))
+    if has_digit and "-" in chunk:
+        for m in pats.iso.finditer(text, start, end):
+            add(m, "iso")
     if has_year:
         for m in pats.season.finditer(text, start, end):
             cands.append(_with_lookback(_Raw(m.start(), m.end(), "season", m.groupdict()), text, start, pats, True))
@@ -527,6 +629,15 @@ def _scan(text: str, start: int, end: int, words: _Words, pats: _Patterns) -> li
             out.append(r)
             last_end = r.end
     return out
+
+
+def _with_month_year(raw: _Raw, text: str, end: int, pats: _Patterns) -> _Raw:
+    """"in June last year", "on Jan. 3 last year": the year phrase belongs to the month."""
+    m = pats.month_year.match(text, raw.end, end)
+    if m is not None and raw.groups.get("prep", "") not in ("last", "next", "this", "Last", "Next", "This"):
+        raw.end = m.end()
+        raw.groups = {**raw.groups, "rel_year": m.group("rel")}
+    return raw
 
 
 def _with_lookback(raw: _Raw, text: str, floor: int, pats: _Patterns, prep: bool) -> _Raw:
@@ -561,6 +672,10 @@ def _scan_years(
             ):
                 cands.append(_Raw(m.start(), m.end(), "year", {"prep": None, "mod": None, "year": g["year"],
                                                                "poss": True}))
+            elif pm and nm and pm.group("poss") in ("a", "an", "A", "An") and nm.group("noun") in words.indefinite_nouns:
+                # "a 2022 attack on the Shah Cheragh shrine": one occurrence of that year, no name.
+                cands.append(_Raw(m.start(), m.end(), "year", {"prep": None, "mod": None, "year": g["year"],
+                                                               "poss": True}))
             continue
         cands.append(raw)
         # "in 1991, 1998, and 2003": each year of the list is a date.
@@ -586,8 +701,11 @@ def _scan_relative(text: str, start: int, end: int, words: _Words, pats: _Patter
             cands.append(_Raw(m.start(), m.end() + len(np), "ref", m.groupdict(), np=np))
     for m in pats.offset.finditer(text, start, end):
         lead = text[max(start, m.start() - 30) : m.start()].lower()
-        # "the two months before": a span of time; "nearly nine years before": a hedge.
-        if re.search(r"\bthe\s+$", lead) or any(re.search(rf"\b{re.escape(a)}\s+$", lead) for a in words.approximators):
+        # "the two months before": a span of time; "nearly nine years before": a hedge;
+        # "held hostage for 444 days after": a duration.
+        if pats.approx_before.search(lead):
+            continue
+        if pats.duration_before.search(lead):
             continue
         raw = _Raw(m.start(), m.end(), "offset", m.groupdict())
         if m.group("dir").lower() not in ("later", "earlier", "afterward", "afterwards", "ago"):
@@ -608,9 +726,9 @@ def _scan_relative(text: str, start: int, end: int, words: _Words, pats: _Patter
 
 def _mention(
     raw: _Raw, text: str, y: int | None, m: int | None, d: int | None, *, kind: str, by: str | None = None,
-    relative: bool = False, time: str | None = None,
+    relative: bool = False, time: str | None = None, offset: int = 0,
 ) -> DateMention:
-    date_text = text[raw.start : raw.end]
+    date_text = text[raw.start - offset : raw.end - offset]
     mod = raw.groups.get("mod")
     if y is None:
         return DateMention(raw.start, raw.end, date_text, None, None, None, None, time, relative, kind, by, mod)
@@ -631,8 +749,15 @@ def _valid_day(y: int | None, m: int, d: int) -> bool:
     return d <= (calendar.monthrange(y, m)[1] if y else (29 if m == 2 else 31))
 
 
-def _infer_year(m: int, d: int | None, anchor: _Anchor, ctx: DateContext) -> int:
-    """The year putting (m, d) nearest the anchor (a news report's own date bounds it above)."""
+# A yearless date after a report's publication is read as coming only when the past reading is
+# this many times further away ("on Jan. 20" in a report of 7 January 2021 is 20 January 2021,
+# "in March" in one of 22 September 2020 is March 2020).
+FUTURE_PENALTY = 10
+
+
+def _infer_year(m: int, d: int | None, anchor: _Anchor, ctx: DateContext, future: bool = False) -> int:
+    """The year putting (m, d) nearest the anchor; in a dated report, a date after publication
+    only when the clause says so ("will", "is due to") or the past reading is far off."""
     if anchor.precision == "year":
         return anchor.start.year
     ref = anchor.start if anchor.precision == "day" else anchor.start.replace(day=15)
@@ -641,9 +766,10 @@ def _infer_year(m: int, d: int | None, anchor: _Anchor, ctx: DateContext) -> int
         if d is not None and not _valid_day(y, m, d):
             continue
         cand = dt.date(y, m, d or 15)
-        if ctx.pub_relative and ctx.published is not None and cand > ctx.published:
-            continue
-        best.append((abs((cand - ref).days), abs(y - ref.year), y))
+        dist = abs((cand - ref).days)
+        if ctx.pub_relative and ctx.published is not None and cand > ctx.published and not future:
+            dist *= FUTURE_PENALTY
+        best.append((dist, abs(y - ref.year), y))
     return min(best)[2] if best else ref.year
 
 
@@ -665,7 +791,7 @@ def _shift(anchor: _Anchor, unit: str, n: int) -> tuple[int, int | None, int | N
 
 def _resolve_reference(np: str, ctx: DateContext, words: _Words, need: str) -> DateMention | None:
     """The earlier dated occurrence a phrase like "the Baghdad airport attack" names."""
-    toks = re.findall(r"[A-Za-z][A-Za-z-]*", np)
+    toks = _words_of(np)
     content = [t for t in toks if t.lower() not in words.determiners]
     if not content:
         return None
@@ -674,12 +800,14 @@ def _resolve_reference(np: str, ctx: DateContext, words: _Words, need: str) -> D
     proper = {t.lower() for t in content if t[0].isupper()}
     plain = {t.lower() for t in content if not t[0].isupper()} - {head}
     best: tuple[float, int, DateMention] | None = None
+    # "the crash", "the appointment": a bare definite noun names the latest occurrence of its kind.
+    bare = len(content) == 1 and toks[0].lower() == "the"
     for i, (dm, sent_words, is_topic) in enumerate(ctx._history):
         if need == "day" and dm.date_precision != "day":
             continue
         score = 2.0 * len(proper & sent_words) + 1.0 * len(plain & sent_words)
         if any(words.ref_groups[g] & sent_words for g in groups):
-            score += 1.0
+            score += 2.0 if bare else 1.0
         if is_topic and groups & ctx.topic_groups:
             score += 1.5
         if score >= 2.0 and (best is None or (score, i) >= (best[0], best[1])):
@@ -700,6 +828,8 @@ def _apply_offset(
         ref = _resolve_reference(raw.np, ctx, words, "day" if unit == "day" else "month")
         if ref is not None and ref.date_start is not None and ref.date_precision:
             base, by = _Anchor(ref.date_start, ref.date_precision), "reference"
+        else:
+            ctx._pending[(raw.start, raw.end)] = (raw.np, unit, n)
     else:
         base, by = ctx.offset_anchor()
         if base is None:
@@ -735,6 +865,16 @@ def _resolve(
 ) -> DateMention | None:
     g = raw.groups
     k = raw.kind
+    # "since May 2018" starts a state; "since July 22" (a day) still tells when something began.
+    if k == "my" and _state_start(raw, text, pats, sent_start):
+        return None
+    if k in ("mon", "season", "year") and (g.get("prep") or "").lower() in words.state_preps:
+        if not pats.state_when.match(text, raw.end, sent_end):
+            return None  # "since 2016" starts a state; "since May 2018, when Trump withdrew" tells one
+        g = {**g, "prep": "in"}
+    if k == "iso":
+        iy, im, iday = int(g["year"]), int(g["month"]), int(g["day"])
+        return _mention(raw, text, iy, im, iday, kind="explicit") if _valid_day(iy, im, iday) else None
     if k in ("dmy", "mdy", "my"):
         y, mo = int(g["year"]), _month_num(words, g["mon"])
         d = int(g["day"]) if g.get("day") else None
@@ -745,10 +885,17 @@ def _resolve(
         mo, d = _month_num(words, g["mon"]), int(g["day"])
         if not _valid_day(None, mo, d):
             return None
+        if g.get("rel_year"):
+            if not (ctx.pub_relative and ctx.published):
+                return _mention(raw, text, None, None, None, kind="publication", relative=True)
+            y = ctx.published.year + words.month_year[re.sub(r"\s+", " ", g["rel_year"].lower())]
+            if not _valid_day(y, mo, d):
+                return None
+            return _mention(raw, text, y, mo, d, kind="publication", by="published", relative=True)
         anchor, by = ctx.year_anchor()
         if anchor is None:
             return _mention(raw, text, None, None, None, kind="implicit_year")
-        y = _infer_year(mo, d, anchor, ctx)
+        y = _infer_year(mo, d, anchor, ctx, _future(text, sent_start, raw.start, pats))
         if not _valid_day(y, mo, d):
             return None
         return _mention(raw, text, y, mo, d, kind="implicit_year", by=by)
@@ -768,10 +915,16 @@ def _resolve(
             else:
                 y = p.year
             return _mention(raw, text, y, mo, None, kind="publication", by="published", relative=True)
+        if g.get("rel_year"):
+            if not (ctx.pub_relative and ctx.published):
+                return _mention(raw, text, None, None, None, kind="publication", relative=True)
+            y = ctx.published.year + words.month_year[re.sub(r"\s+", " ", g["rel_year"].lower())]
+            return _mention(raw, text, y, mo, None, kind="publication", by="published", relative=True)
         anchor, by = ctx.year_anchor()
         if anchor is None:
             return _mention(raw, text, None, None, None, kind="implicit_year")
-        return _mention(raw, text, _infer_year(mo, None, anchor, ctx), mo, None, kind="implicit_year", by=by)
+        y = _infer_year(mo, None, anchor, ctx, _future(text, sent_start, raw.start, pats))
+        return _mention(raw, text, y, mo, None, kind="implicit_year", by=by)
     if k == "season":
         if (g.get("prep") or "").lower() in words.state_preps:
             return None
@@ -789,7 +942,8 @@ def _resolve(
         if not g.get("list") and not g.get("poss"):
             nxt = re.match(r"\s*([A-Za-z]+)", text[raw.end : sent_end])
             follower = nxt.group(1) if nxt else ""
-            opening = not text[sent_start : raw.start].strip()
+            # The year opens its sentence or clause ("..., and in 2017 ISIL fighters attacked").
+            opening = bool(_CLAUSE_OPEN.search(text[sent_start : raw.start]))
             # "in 2024 presidential election", "from 2024 Donald Trump ...": a year inside a name.
             if follower.lower() in words.year_name_words or (follower[:1].isupper() and not opening):
                 return None
@@ -838,22 +992,66 @@ def _resolve(
         prev_word = re.search(r"([A-Za-z]+)\W*$", text[sent_start : raw.start])
         if not g.get("prep") and prev_word and prev_word.group(1)[0].isupper():
             return None  # "Good Friday", "Super Tuesday"
+        prep = re.sub(r"\s+", " ", (g.get("prep") or "").lower())
+        wd = words.weekdays[g["wd"].lower()]
+        if prep in _NARRATIVE_WEEKDAY:
+            # "that Sunday", "the following Sunday": counted from the day the narrative is at.
+            base, by = ctx.offset_anchor()
+            if base is None or base.precision != "day":
+                return _mention(raw, text, None, None, None, kind="relative", relative=True)
+            ahead = (wd - base.start.weekday()) % 7
+            if prep in ("the following", "the next"):
+                delta = ahead or 7
+            elif prep in ("the previous", "the preceding"):
+                delta = ahead - 7
+            else:
+                delta = ahead if ahead <= 3 else ahead - 7
+            nd = base.start + dt.timedelta(days=delta)
+            return _mention(raw, text, nd.year, nd.month, nd.day, kind="relative", by=by, relative=True)
         if not (ctx.pub_relative and ctx.published):
             return _mention(raw, text, None, None, None, kind="publication", relative=True)
         p = ctx.published
-        back = (p.weekday() - words.weekdays[g["wd"].lower()]) % 7
-        if (g.get("prep") or "").lower() == "last" and back == 0:
+        if prep not in ("last", "this past") and _future(text, sent_start, raw.start, pats):
+            # "a vote could come as early as Sunday": the coming one.
+            nd = p + dt.timedelta(days=(wd - p.weekday()) % 7)
+            return _mention(raw, text, nd.year, nd.month, nd.day, kind="publication", by="published", relative=True)
+        back = (p.weekday() - wd) % 7
+        if prep == "last" and back == 0:
             back = 7
         nd = p - dt.timedelta(days=back)
         return _mention(raw, text, nd.year, nd.month, nd.day, kind="publication", by="published", relative=True)
     if k == "time":
         base, by = ctx.offset_anchor()
+        if base is None and not ctx.pub_relative:
+            # "The first explosion occurred at 15:04" in a section of an article about that day.
+            topic, topic_by = ctx.year_anchor()
+            if topic is not None and topic_by == "topic" and topic.precision == "day":
+                base, by = topic, topic_by
         t = _time_of(raw)
         if base is None or base.precision != "day":
             return _mention(raw, text, None, None, None, kind="time", relative=True, time=t)
         return _mention(raw, text, base.start.year, base.start.month, base.start.day, kind="time", by=by,
                         relative=True, time=t)
     return None
+
+
+_TIME_BEFORE_DATE = re.compile(r"\s*(?:local\s+time|[A-Z]{2,5}|\([^()]{0,40}\))?\s*,?\s*")
+_NARRATIVE_WEEKDAY = frozenset({"that", "the following", "the next", "the previous", "the preceding"})
+_CLAUSE_OPEN = re.compile(r"(?:^|[,;:—(]|\b(?:and|but|while|then|as)\b)\W*(?:[A-Za-z]+\s+)?$")
+
+
+def _state_start(raw: _Raw, text: str, pats: _Patterns, sent_start: int) -> bool:
+    """"since 3 January 2020", "until September 2019": the start or end of a state, unless a
+    when-clause tells what happened then ("until September 2019, when he was ousted")."""
+    lead = text[max(sent_start, raw.start - 12) : raw.start]
+    return bool(pats.state_before.search(lead)) and not pats.state_when.match(text, raw.end)
+
+
+def _future(text: str, sent_start: int, pos: int, pats: _Patterns) -> bool:
+    """Whether the clause before ``pos`` puts its date after the publication ("will", "as early as")."""
+    lo = max(sent_start, pos - 100)
+    cut = max(text.rfind(",", lo, pos), text.rfind(";", lo, pos))
+    return pats.future.search(text, cut + 1 if cut >= 0 else lo, pos) is not None
 
 
 def _ago(raw: _Raw, text: str, ctx: DateContext, n: int, unit: Any) -> DateMention:
@@ -886,6 +1084,15 @@ def _adjacent_to_explicit(raw: _Raw, raws: list[_Raw], i: int, text: str) -> boo
     )
 
 
+def _refines(coarse: DateMention, fine: DateMention) -> bool:
+    """Whether ``fine`` is a finer date inside ``coarse`` (both resolved)."""
+    if not (coarse.date_start and coarse.date_end and fine.date_start and fine.date_end):
+        return False
+    order = {"day": 0, "month": 1, "year": 2}
+    return (order[fine.date_precision or "year"] < order[coarse.date_precision or "year"]
+            and coarse.date_start <= fine.date_start and fine.date_end <= coarse.date_end)
+
+
 def find_dates(
     text: str, start: int, end: int, ctx: DateContext, *, sentences: Sequence[tuple[int, int]] | None = None
 ) -> list[DateMention]:
@@ -902,9 +1109,19 @@ def find_dates(
         raws = _scan(text, s, e, words, pats)
         sent_words: frozenset[str] | None = None
         mentions: list[DateMention] = []
+        carried_time: str | None = None
+        kinds: list[str] = []  # the pattern kind of each mention
         for i, raw in enumerate(raws):
             if raw.kind in ("fixed", "ref", "offset") and _adjacent_to_explicit(raw, raws, i, text):
                 continue
+            # "at about 1:30am local time on Wednesday": the time of the date told right after it.
+            if raw.kind == "time" and i + 1 < len(raws) and raws[i + 1].kind != "time" and _TIME_BEFORE_DATE.fullmatch(
+                text, raw.end, raws[i + 1].start
+            ):
+                carried_time = _time_of(raw)
+                continue
+            if i > 0 and pats.restated.fullmatch(text, raws[i - 1].end, raw.start):
+                continue  # "on Wednesday (22:30 GMT on Tuesday)": the same moment in another zone
             # "between 1:45am and 2:15am": one time, the range's start.
             if raw.kind == "time" and i > 0 and raws[i - 1].kind == "time" and re.fullmatch(
                 r"\s*(?:and|to|until|till|[–—-])\s*", text[raws[i - 1].end : raw.start]
@@ -919,7 +1136,19 @@ def find_dates(
             dm = _resolve(raw, text, ctx, words, pats, s, e)
             if dm is None:
                 continue
+            if mentions and pats.apposition.fullmatch(text, mentions[-1].char_end, dm.char_start) and (
+                _refines(mentions[-1], dm)
+                # "on Friday, Jan. 3": the weekday names the date written next to it.
+                or (kinds[-1] == "weekday" and raw.kind in ("dmy", "mdy", "dm", "md", "iso") and dm.resolved)
+            ):
+                ctx._forget(mentions.pop())  # "Earlier this year, in August, ...": one date, the finer one
+                kinds.pop()
+            if carried_time is not None:
+                if dm.time_local is None and dm.date_precision == "day":
+                    dm = DateMention(**{**dm.__dict__, "time_local": carried_time})
+                carried_time = None
             mentions.append(dm)
+            kinds.append(raw.kind)
             if dm.resolved:
                 lead_in = text[s : raw.start]
                 framing = bool(re.fullmatch(r"\W*(?:[A-Za-z]+\s+)?", lead_in))

@@ -15,7 +15,9 @@ Rules, in brief (curated words in ``raw/curated/event_types.yaml`` and ``places.
   one), a reporting verb yielding to the event noun it announces;
 - tellings merge when dates agree (a coarser date may join a finer one), types are compatible,
   nothing conflicts (place country, time, number killed) and enough is shared: participants in
-  the same role, the place or a place containing it, the trigger group, distinctive words.
+  the same role, the place or a place containing it, the trigger group, distinctive words;
+- then, on one day, tellings of one kind that nothing tells apart merge too (a telling that
+  fits two occurrences told apart stays alone).
 """
 
 from __future__ import annotations
@@ -92,6 +94,10 @@ class Rules:
     kill_after_re: re.Pattern[str]
     object_break_re: re.Pattern[str]
     lead_junk_re: re.Pattern[str]
+    and_count_re: re.Pattern[str]
+    abbreviations: frozenset[str]
+    report_re: re.Pattern[str]
+    zero_killed_re: re.Pattern[str]
 
 
 def _norm(s: str) -> str:
@@ -118,6 +124,7 @@ def load_rules(curated_dir: Path) -> Rules:
         attr = d["attribution"]
         killed = d["killed"]
         asides = [str(x) for x in d["aside_openers"]]
+        aside_units = [str(x) for x in d["aside_number_units"]]
         aside_not = [str(x) for x in d["aside_not"]]
         words_path = curated_dir / "date_words.yaml"
         num_words = {str(k).lower(): int(v) for k, v in yaml.safe_load(words_path.read_text("utf-8"))["numbers"].items()}
@@ -129,6 +136,12 @@ def load_rules(curated_dir: Path) -> Rules:
         tails = [str(x) for x in attr["name_tails"]]
         hedges = [str(x) for x in killed["hedges"]]
         not_counts = [str(x) for x in killed["not_counts"]]
+        victims = [str(x) for x in killed["victim_nouns"]]
+        zero_phrases = [str(x) for x in killed["zero"]]
+        not_reporting = frozenset(str(x) for x in d["grammar"]["not_reporting"])
+        abbreviations = frozenset(
+            str(a) for a in yaml.safe_load((curated_dir / "abbreviations.yaml").read_text("utf-8"))["abbreviations"]
+        )
         gram = d["grammar"]
         not_names = frozenset(str(x) for x in gram["not_names"])
         stopwords = frozenset(str(x).lower() for x in gram["stopwords"])
@@ -152,7 +165,7 @@ def load_rules(curated_dir: Path) -> Rules:
         },
         skip_sections=skip_sections,
         skip_kinds=skip_kinds,
-        aside_re=re.compile(rf"\s*(?:{_alt(asides)})\b", re.IGNORECASE),
+        aside_re=re.compile(rf"\s*(?:{_alt(asides)}|(?:{num_alt}|\d+)\s+(?:{_alt(aside_units)}))\b", re.IGNORECASE),
         aside_not_re=re.compile(rf"\s*(?:{_alt(aside_not)})\b", re.IGNORECASE),
         attr_lead_re=re.compile(
             rf"\b(?i:{_alt(lead_ins)})\s+(?:(?:the|a|an)\s+)?(?:[\w-]+-based\s+)?{title}(?P<name>{name}{tail})"
@@ -171,7 +184,8 @@ def load_rules(curated_dir: Path) -> Rules:
         subject_killed_re=re.compile(r"\b(?:were|was|have\s+been|had\s+been|are)\s+(?:\w+\s+)?(?:killed|slain)\b|\bdied\b"),
         not_counts_re=re.compile(rf"\b(?:{_alt(not_counts)})\b", re.IGNORECASE),
         number_re=re.compile(rf"(?<![\w$€£.,])(?P<n>{number}|[Aa]n?)(?=\s+[\w-]+)", re.IGNORECASE),
-        attr_gate=tuple(sorted({w.split()[-1].lower() for w in lead_ins} | {v.split()[-1].lower() for v in verbs})),
+        # Whole phrases: their last words ("to", "by") are in nearly every clause.
+        attr_gate=tuple(sorted({re.sub(r"\s+", " ", w.lower()) for w in [*lead_ins, *verbs]})),
         not_names=not_names,
         stopwords=stopwords,
         kill_re=re.compile(rf"\b(?:{_alt(kill_words)})\b", re.IGNORECASE),
@@ -179,6 +193,17 @@ def load_rules(curated_dir: Path) -> Rules:
         kill_after_re=re.compile(rf"\b(?:{_alt(kill_words)})\s+(?:(?:the|a|an|[A-Z][\w.-]*)\s+){{0,3}}$"),
         object_break_re=re.compile(rf"[,;:\"“”(]|\b(?:{_alt(object_breaks)})\b"),
         lead_junk_re=re.compile(rf"[\s,;:–—-]*(?:(?:{_alt(openers)})\b[\s,]*)*", re.IGNORECASE),
+        abbreviations=abbreviations,
+        # A reporting verb followed by its bare reported clause ("said two of its members ...").
+        report_re=re.compile(
+            rf"\b(?:{_alt([w for w, t in triggers.items() if t.type == 'statement' and t.group in ('statement', 'report') and ' ' not in w and w.endswith(('said', 'ed', 'says')) and w not in not_reporting])})"
+            r"\b(?=\s+(?:that\s+)?(?!(?:on|in|at|by|during|of|since|to|with|for|from|after|before)\b)[a-z]+\s+[a-z])"
+        ),
+        zero_killed_re=re.compile(rf"\b(?:{_alt(zero_phrases)})\b", re.IGNORECASE),
+        and_count_re=re.compile(
+            rf"(?:\s+[A-Za-z][\w.-]*){{1,3}}\s+and\s+(?P<n>{number}|an?)\s+(?:[A-Za-z][\w.-]*\s+)?"
+            rf"(?:{_alt(victims)})\b"
+        ),
     )
 
 
@@ -207,6 +232,11 @@ class EventMention:
     topic_date: str | None  # the date the source's lead gives its subject (articles only)
     order: tuple[int, int] = (0, 0)  # (source rank, offset) for stable "first mention"
     quote: str = ""
+    # Groups of every (non-weak) trigger of the clause: "56 people were killed in a stampede during
+    # Soleimani's burial" also tells of the burial.
+    groups: frozenset[str] = frozenset()
+    # Every locative place of the clause ("in the city of Ahvaz and the holy city of Mashhad").
+    place_ids: frozenset[str] = frozenset()
 
     @property
     def key(self) -> str:
@@ -217,11 +247,14 @@ class EventMention:
         return short_hash(self.key, self.date.char_start - self.passage.char_start)
 
 
+_QUOTE_RE = re.compile(r"“[^”]*”|\"[^\"]*\"|(?<![\w])‘[^’]*’(?![\w])")
+
+
 def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Spans inside quotation marks (curly or straight double, curly single at word edges)."""
     spans: list[tuple[int, int]] = []
-    for m in re.finditer(r"“[^”]*”|\"[^\"]*\"|(?<![\w])‘[^’]*’(?![\w])", text[start:end]):
-        spans.append((start + m.start(), start + m.end()))
+    for m in _QUOTE_RE.finditer(text, start, end):
+        spans.append((m.start(), m.end()))
     return spans
 
 
@@ -232,6 +265,23 @@ def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
 # Clause boundaries between two dates of a sentence, strongest first.
 _STRONG_SEP = re.compile(r";|,\s+(?:while|whereas|but|and|then|as)\b|\s+(?:while|whereas)\b")
 _THAT_SEP = re.compile(r"\bthat\b")
+_FULL_STOP = re.compile(r"(?<=[\w)])\.\s+(?=[A-Z])")
+_TOKEN_BEFORE = re.compile(r"[\w.]+$")
+
+
+def _missed_end(text: str, lo: int, hi: int, abbrevs: frozenset[str]) -> int | None:
+    """The last sentence end in [lo, hi) that the sentence splitter took for an initial:
+    "... carried out by ISIS-K. On 5 January, ..." (a capital after a hyphen is no initial)."""
+    found = None
+    for m in _FULL_STOP.finditer(text, lo, hi):
+        tok = _TOKEN_BEFORE.search(text, max(lo, m.start() - 30), m.start())
+        token = tok.group(0) if tok else ""
+        if token in abbrevs or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):
+            continue
+        if len(token) == 1 and not (tok and tok.start() > 0 and text[tok.start() - 1] == "-"):
+            continue  # "J. Smith", but not "ISIS-K."
+        found = m.end()
+    return found
 _PARTICIPLE_SEP = re.compile(r",\s+(?=[a-z]+ing\b)")
 _AND_SEP = re.compile(r"\s+and\s+")
 
@@ -249,8 +299,8 @@ def _clauses(text: str, s: int, e: int, dates: Sequence[DateMention], rules: Rul
         # The words introducing the next date belong to it (", on 31 December").
         hi_intro = re.search(r"(?:,?\s*(?:on|in|at|by|during|of|since)?\s*)$", text[lo:hi])
         hi_eff = lo + (hi_intro.start() if hi_intro else hi - lo)
-        cut: int | None = None
-        m = _STRONG_SEP.search(text, lo, max(lo, hi_eff))
+        cut = _missed_end(text, lo, hi, rules.abbreviations)
+        m = _STRONG_SEP.search(text, lo, max(lo, hi_eff)) if cut is None else None
         if m:
             cut = m.start()
         if cut is None:
@@ -258,8 +308,17 @@ def _clauses(text: str, s: int, e: int, dates: Sequence[DateMention], rules: Rul
             if m:
                 cut = m.start()
         if cut is None:
-            # Not the comma closing an opening date ("On 5 January 2020, the ...").
-            commas = [lo + c.start() for c in re.finditer(r",", text[lo:hi_eff]) if c.start() > 1]
+            # "..., the armed group said two of its members detonated ... on Wednesday": the
+            # reported clause begins after the reporting verb.
+            m = rules.report_re.search(text, lo, max(lo, hi_eff))
+            if m:
+                cut = m.end()
+        if cut is None:
+            # Not the comma closing an opening date ("On 5 January 2020, the ..."), but the one
+            # closing a date inside the sentence ("... a top Iranian general in January 2020, the
+            # Justice Department said Wednesday").
+            opens = bool(re.fullmatch(r"\W*(?:[A-Za-z]+\s+)?", text[s : a.char_start]))
+            commas = [lo + c.start() for c in re.finditer(r",", text[lo:hi_eff]) if c.start() > 1 or not opens]
             if commas:
                 cut = commas[-1]
         if cut is None:
@@ -318,6 +377,8 @@ def _triggers(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[
 
 # A trigger right after an auxiliary is the clause's finite verb ("was attacked", "were killed").
 _FINITE_BEFORE = re.compile(r"\b(?:was|were|is|are|has\s+been|had\s+been|have\s+been)\s+(?:\w+ly\s+)?$")
+_OF_NP_DATE = re.compile(r"\s+of\s+(?:[\w'’.-]+\s+){1,5}(?:on|in|during)\s+")
+_RELATIVE = re.compile(r"\b(?:that|which|who|whom|whose)\b")
 _ANAPHORIC = re.compile(r"\b(?:in|of|after|to|on|for|by|before|since|following|from|over|about|with|against)\s+"
                         r"the\s+(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
 
@@ -341,10 +402,16 @@ def _choose_trigger(
     def predicate(h: _TrigHit) -> bool:
         return bool(_FINITE_BEFORE.search(text[max(cs, h.start - 25) : h.start]))
 
-    # "attacks on 4January", "a speech broadcast on 8 January": the noun the date modifies.
+    # "attacks on 4January", "a speech broadcast on 8 January": the noun the date modifies;
+    # "the U.S. killing of a top Iranian general in January 2020": the act, even a generic one.
     for h in hits:
         gap = text[h.end : dm.char_start]
         if not h.trig.weak and re.fullmatch(r"\s*(?:\w+\s+)?(?:on|in|of|during)\s*", gap) and len(gap) < 20:
+            return h
+        if (not h.trig.weak or not _verbish(h.phrase)) and _OF_NP_DATE.fullmatch(gap) and len(gap) < 50 and not any(
+            # "had authorized the killing of Soleimani back in June 2019": the verb's date.
+            x.end <= h.start and h.start - x.end <= 12 and strength(x) and _verbish(x.phrase) for x in hits
+        ):
             return h
     # "a 27 December rocket attack": a date used as a modifier.
     if re.search(r"\b(?:a|an|the|its|his|her|their)\s+$", text[max(cs, dm.char_start - 8) : dm.char_start]):
@@ -377,7 +444,9 @@ def _choose_trigger(
         late = [h for h in after if h.start >= skip_to] or after
         # "On 3 January 2024, a ceremony marking the assassination ... was attacked": the verb
         # of the sentence, not a noun of its subject.
-        verbs = [h for h in late if strength(h) and predicate(h)]
+        # Not a verb of a relative clause ("a drone strike ... that was widely blamed on Israel").
+        verbs = [h for h in late if strength(h) and predicate(h)
+                 and not _RELATIVE.search(text, dm.char_end, h.start)]
         if verbs and not any(strength(h) and _verbish(h.phrase) for h in late if h.start < verbs[0].start):
             late = [verbs[0], *[h for h in late if h is not verbs[0]]]
         order = late + before[::-1]
@@ -392,6 +461,13 @@ def _choose_trigger(
                          and h.trig.type != "statement"]
                 if inner:
                     order = [*inner, *order]
+            else:
+                # "Ukraine International Airlines said the Boeing ... went down at 6:12am": a bare
+                # reported clause between the verb and the date.
+                inner = [h for h in hits if said.end <= h.start and h.end <= dm.char_start and strength(h)
+                         and h.trig.type != "statement"]
+                if inner:
+                    order = [inner[-1], *order]
     strong = [h for h in order if strength(h)]
     if not strong:
         return order[0] if order else None
@@ -410,6 +486,11 @@ def _choose_trigger(
                   and not re.search(r"\bthat\b", text[chosen.end : h.start])]
         if follow:
             return follow[0]
+        # "The appointment was announced on Friday": the occurrence named as its subject.
+        subject = [h for h in hits if h.end <= chosen.start and not h.trig.defer and strength(h)
+                   and h.trig.type != "statement" and not re.search(r"[,;:]", text[h.end : chosen.start])]
+        if subject and _FINITE_BEFORE.search(text[max(cs, chosen.start - 25) : chosen.start]):
+            return subject[-1]
     return chosen
 
 
@@ -440,16 +521,25 @@ def _killed(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[in
     clause = text[cs:ce]
     if not _TOLL_GATE.search(clause):
         return None
-    for rx in rules.killed_res:
+    zero = rules.zero_killed_re.search(clause)
+    if zero and not _inside(cs + zero.start(), masked):
+        return 0  # "No one was killed in the Jan. 8 attack"
+    for k, rx in enumerate(rules.killed_res):
         for m in rx.finditer(clause):
             if _inside(cs + m.start(), masked):
                 continue
             n = m.group("n")
-            if n.lower() in ("a", "an"):
-                return 1
-            v = _parse_number(n, rules)
-            if v is not None:
-                return v
+            v = 1 if n.lower() in ("a", "an") else _parse_number(n, rules)
+            if v is None:
+                continue
+            if k == 0:
+                # "killed two American troops and a British soldier": the victims joined by "and".
+                more = rules.and_count_re.match(clause, m.end())
+                if more:
+                    n2 = more.group("n")
+                    v2 = 1 if n2.lower() in ("a", "an") else _parse_number(n2, rules)
+                    v += v2 or 0
+            return v
     # "two American troops and a British colleague were killed": add up the subject's numbers.
     for m in rules.subject_killed_re.finditer(clause):
         if _inside(cs + m.start(), masked):
@@ -544,6 +634,9 @@ def _roles(
         # "Abdulreza Shahlai, was unsuccessfully targeted": one aside, then no other break.
         aside = re.match(r"(?:['’]s)?,[^,;:—]*,", gap)
         if aside and not re.search(r"[,;:—]", gap[aside.end() :]):
+            return True
+        # "Trump, who had threatened on Saturday to ...": the subject of the relative clause.
+        if re.match(r",\s*who\s+(?:\w+\s+){0,3}$", gap):
             return True
         return bool(re.match(r",\s*(?:\w+ly\s+)?(?:was|were|is|are|has|had|have)\b", gap)) and not re.search(
             r"[,;:—]", gap[1:]
@@ -659,6 +752,9 @@ def find_event_mentions(
     topic_date = ctx.topic.date if ctx.topic is not None else None
     out: list[EventMention] = []
     all_places: list[PlaceHit] = []
+    # Dates are read in document order first; "two days after a US drone strike ..." may name an
+    # occurrence the text dates only further on, so unresolved offsets get a second look at the end.
+    read: list[tuple[PassageRow, list[tuple[int, int]], list[DateMention], list[PlaceHit]]] = []
     for p in passages:
         ctx.begin_passage(p.section)
         sentences = sentence_spans(text, p.char_start, p.char_end, curated_dir)
@@ -666,6 +762,8 @@ def find_event_mentions(
         ents_all = entities.in_span(p.source_id, p.char_start, p.char_end)
         passage_places = find_places(text, p.char_start, p.char_end, gaz, ents_all)
         all_places.extend(passage_places)
+        read.append((p, sentences, dates, passage_places))
+    for p, sentences, dates, passage_places in read:
         top = p.section.split(" > ")[0]
         if p.kind in rules.skip_kinds or top in rules.skip_sections or p.section.split(" > ")[-1] in rules.skip_sections:
             continue
@@ -674,6 +772,8 @@ def find_event_mentions(
         for dm in dates:
             if _inside(dm.char_start, quotes):
                 continue
+            if not dm.resolved and dm.kind == "relative":
+                dm = ctx.resolve_later(dm) or dm
             if not dm.resolved and dm.kind not in ("explicit", "implicit_year"):
                 if report is not None:
                     report.append(f"events: unresolved relative date {dm.date_text!r} skipped "
@@ -731,6 +831,8 @@ def find_event_mentions(
                     distinct=bool(trig and trig.trig.distinct), summary=_summary(text, cs, ce, dm), place=place,
                     killed=killed, attributed_to=attributed, actors=_roles(text, ents, trig, etype, hits, rules),
                     words=_stems(_masked_text(text, cs, ce, ents), rules.stopwords), topic_date=topic_date, quote=text[cs:ce],
+                    groups=frozenset(h.trig.group for h in hits if not h.trig.weak and h.trig.type != "statement"),
+                    place_ids=frozenset(h.place.place_id for h in clause_places if h.locative),
                 ))
     return out, all_places
 
@@ -764,8 +866,11 @@ def _role_class(role: str) -> str:
     return "agent" if role in ("actor", "perpetrator", "sponsor") else "patient" if role in ("target", "victim") else "other"
 
 
-def _types_compatible(a: str, b: str) -> bool:
-    return a == b or frozenset({a, b}) in _COMPATIBLE
+def _types_compatible(a: EventMention, b: EventMention) -> bool:
+    if a.event_type == b.event_type or frozenset({a.event_type, b.event_type}) in _COMPATIBLE:
+        return True
+    # "56 people were killed in a stampede during Soleimani's burial" (other) also tells the burial.
+    return (a.event_type == "other" and b.group in a.groups) or (b.event_type == "other" and a.group in b.groups)
 
 
 def _contains(coarse: DateMention, fine: DateMention) -> bool:
@@ -773,22 +878,31 @@ def _contains(coarse: DateMention, fine: DateMention) -> bool:
     return coarse.date_start <= fine.date_start and fine.date_end <= coarse.date_end
 
 
+TIME_SLACK = 60  # minutes
+
+
+def _minutes_apart(a: str, b: str) -> int:
+    ha, ma = (int(x) for x in a.split(":"))
+    hb, mb = (int(x) for x in b.split(":"))
+    return abs((ha * 60 + ma) - (hb * 60 + mb))
+
+
 def pair_score(a: EventMention, b: EventMention, gaz: Gazetteer) -> float | None:
     """Evidence that two tellings are one occurrence; None when something conflicts."""
-    if not _types_compatible(a.event_type, b.event_type):
+    if not _types_compatible(a, b):
         return None
-    if a.date.time_local and b.date.time_local and a.date.time_local != b.date.time_local:
-        return None
+    if a.date.time_local and b.date.time_local and _minutes_apart(a.date.time_local, b.date.time_local) > TIME_SLACK:
+        return None  # two sources time one occurrence a little apart (launch, impact); not an hour
     if a.killed is not None and b.killed is not None and a.killed != b.killed:
         return None
     score = 0.0
     if a.place and b.place:
         pa, pb = a.place.place, b.place.place
-        if gaz.related(pa.place_id, pb.place_id):
+        if gaz.related(pa.place_id, pb.place_id) or pa.place_id in b.place_ids or pb.place_id in a.place_ids:
             score += 2
         elif pa.country and pb.country and pa.country != pb.country:
             return None
-        elif gaz.specific(pa) and gaz.specific(pb):
+        elif gaz.specific(pa) and gaz.specific(pb) and not (a.place.vicinity or b.place.vicinity):
             return None  # two different cities or sites
         elif pa.country and pa.country == pb.country:
             score += 1
@@ -808,9 +922,11 @@ def pair_score(a: EventMention, b: EventMention, gaz: Gazetteer) -> float | None
         score += 2.0 * len(agents) + min(2.0, 1.0 * len(shared - {x[0] for x in agents}))
     else:
         score += min(4.0, 2.0 * len(same_role) + 1.0 * len(shared - {x[0] for x in same_role}))
-    if a.group and a.group == b.group and (not statements or a.group == "report"):
+    if a.group and a.group == b.group and (not statements or a.group == "report" or a.distinct):
         # A shootdown, a funeral, a hack: rarely two of a kind on one day.
         score += 3 if a.distinct else 1
+    elif not statements and a.group and b.group and (a.group in b.groups or b.group in a.groups):
+        score += 3 if (a.distinct and a.group in b.groups) or (b.distinct and b.group in a.groups) else 1
     common = len(a.words & b.words)
     score += 2 if common >= 5 else 1 if common >= 3 else 0
     # The subject of an article (the date its lead gives) told again as a strike/attack.
@@ -878,9 +994,93 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer) -> li
             ev = _Event([m])
             events.append(ev)
             by_date.setdefault(m.date.date, []).append(ev)
+    events = _merge_same_kind(events, gaz)
     for m in undated:
         events.append(_Event([m]))
     return events
+
+
+def _kind(m: EventMention) -> str | None:
+    """What two tellings must share to be one occurrence by date alone (None: never by date alone --
+    statements are many a day, "other" names no kind)."""
+    if m.event_type in ("strike", "attack"):
+        return "violent"
+    if m.event_type in ("statement", "other") or m.group is None:
+        return None
+    return f"{m.event_type}:{m.group}"
+
+
+def _merge_same_kind(events: list[_Event], gaz: Gazetteer) -> list[_Event]:
+    """On one day, tellings of one kind that nothing tells apart are one occurrence: "Wednesday's
+    attack on Taji", "a rocket attack a day earlier", "About 18 Katyusha rockets struck the base".
+
+    Events of the same day and kind are linked when nothing conflicts (place, time, toll, speaker).
+    Linked events merge when every two of them are linked and each shares something with another
+    (a participant, the place, the wording); otherwise an event joins the one it shares most with
+    only if that one fits nothing it does not fit itself (an event that fits two occurrences told
+    apart -- "his killing" beside a strike in Baghdad and one in Yemen -- stays alone).
+    """
+    buckets: dict[tuple[str, str], list[_Event]] = {}
+    for ev in events:
+        d = ev.primary.date
+        kind = _kind(ev.primary)
+        if d.date is None or d.date_precision != "day" or kind is None:
+            continue
+        buckets.setdefault((d.date, kind), []).append(ev)
+    absorbed: set[int] = set()
+    for bucket in buckets.values():
+        evs = sorted(bucket, key=lambda e: e.primary.order)
+        while 2 <= len(evs) <= MAX_SAME_KIND:
+            pair = _same_kind_pair(evs, gaz)
+            if pair is None:
+                break
+            keep, gone = sorted(pair, key=lambda e: e.primary.order)
+            keep.mentions.extend(gone.mentions)
+            absorbed.add(id(gone))
+            evs = [e for e in evs if e is not gone]
+    return [e for e in events if id(e) not in absorbed]
+
+
+# Larger same-day buckets are left to the scored merge (the pairwise check grows with the square).
+MAX_SAME_KIND = 40
+
+
+def _same_kind_pair(evs: list[_Event], gaz: Gazetteer) -> tuple[_Event, _Event] | None:
+    """Two events of one day and kind to merge (see ``_merge_same_kind``), or None."""
+    n = len(evs)
+    linked = [[False] * n for _ in range(n)]
+    best = [[0.0] * n for _ in range(n)]
+    for i, j in itertools.combinations(range(n), 2):
+        vals = [pair_score(a, b, gaz) for a in evs[i].mentions for b in evs[j].mentions]
+        linked[i][j] = linked[j][i] = all(v is not None for v in vals)
+        best[i][j] = best[j][i] = max((v for v in vals if v is not None), default=0.0)
+    fits = [{j for j in range(n) if linked[i][j]} for i in range(n)]
+    seen: set[int] = set()
+    for i in range(n):
+        if i in seen:
+            continue
+        comp, stack = [], [i]
+        seen.add(i)
+        while stack:
+            k = stack.pop()
+            comp.append(k)
+            stack.extend(j for j in fits[k] if j not in seen)
+            seen.update(fits[k])
+        clique = len(comp) >= 2 and all(linked[a][b] for a, b in itertools.combinations(comp, 2))
+        if clique and all(any(best[a][b] >= 1 for b in comp if b != a) for a in comp):
+            a, b = sorted(comp)[:2]
+            return evs[a], evs[b]
+    for x in reversed(range(n)):
+        if not fits[x]:
+            continue
+        top = max(best[x][y] for y in fits[x])
+        tops = [y for y in fits[x] if best[x][y] == top]
+        if top < 1 or len(tops) != 1:
+            continue
+        y = tops[0]
+        if fits[y] - {x} <= fits[x]:
+            return evs[x], evs[y]
+    return None
 
 
 def extract_events(

@@ -46,6 +46,7 @@ class PlaceHit:
     surface: str  # the place as written
     place: Place
     locative: bool  # introduced by "in", "at", "near" ...
+    vicinity: bool = False  # "near Baghdad", "north of Baghdad": somewhere around the place, not in it
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class Grammar:
     kind_rank: dict[str, int]
     unknown_rank: int
     specific_kinds: frozenset[str]
+    vicinity: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,8 @@ class Gazetteer:
     unknown_re: re.Pattern[str]
     known_after_re: re.Pattern[str] | None
     grammar: Grammar
-    heads: tuple[str, ...]  # place words ending an unknown name ("Square"), for a quick test
+    heads: tuple[str, ...]  # place words ending an unknown name ("Square")
+    heads_re: re.Pattern[str] | None = None  # any of them, for a quick test
 
     def rank(self, place: Place) -> int:
         if not place.curated:
@@ -150,7 +153,7 @@ def load_gazetteer(curated_dir: Path) -> Gazetteer:
 
         grammar = Grammar(words("locative"), words("motion"), words("of_heads"), words("middle_words"),
                           words("after_place"), {str(k): int(v) for k, v in g["kind_rank"].items()},
-                          int(g["unknown_rank"]), words("specific_kinds"))
+                          int(g["unknown_rank"]), words("specific_kinds"), words("vicinity"))
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise CuratedDataError(f"cannot read places: {exc}", path) from None
     locative_alt = _alternation(sorted(grammar.locative))
@@ -170,7 +173,9 @@ def load_gazetteer(curated_dir: Path) -> Gazetteer:
                    rf"(?P<ctx>{_alternation(known)})(?![\w-])")
         if known else None
     )
-    return Gazetteer(places, by_form, form_re, blockers_re, unknown_re, known_after_re, grammar, tuple(heads))
+    heads_re = re.compile(_alternation(heads)) if heads else None
+    return Gazetteer(places, by_form, form_re, blockers_re, unknown_re, known_after_re, grammar, tuple(heads),
+                     heads_re)
 
 
 _TAIL_WORDS = re.compile(r"[\w'’.-]+|[,;:()\"“”—–]")
@@ -194,6 +199,15 @@ def is_locative(text: str, floor: int, pos: int, gram: Grammar) -> bool:
         if w[0].islower() and lw not in gram.middle_words and re.sub(r"['’]s$", "", lw) not in gram.middle_words:
             return False
     return False
+
+
+_BEFORE_WORDS = re.compile(r"([A-Za-z]+)\s+(?:of\s+)?(?:the\s+)?$")
+
+
+def _in_vicinity(text: str, floor: int, pos: int, gram: Grammar) -> bool:
+    """"near Baghdad", "a base north of Baghdad": around the place rather than in it."""
+    m = _BEFORE_WORDS.search(text, max(floor, pos - 30), pos)
+    return m is not None and m.group(1).lower() in gram.vicinity
 
 
 def _adjectival(text: str, end: int, limit: int, gram: Grammar) -> bool:
@@ -225,7 +239,8 @@ def find_places(
             locative = is_locative(text, start, m.start(), gaz.grammar)
             if loc_only and (not locative or _adjectival(text, m.end(), end, gaz.grammar)):
                 continue
-            hits.append(PlaceHit(m.start(), m.end(), m.group(0), place, locative))
+            hits.append(PlaceHit(m.start(), m.end(), m.group(0), place, locative,
+                                 locative and _in_vicinity(text, start, m.start(), gaz.grammar)))
     taken = [(h.char_start, h.char_end) for h in hits]
 
     def overlaps(s: int, e: int) -> bool:
@@ -235,7 +250,7 @@ def find_places(
 
     unknown: list[tuple[int, int, str | None]] = []
     chunk = text[start:end]
-    if any(h in chunk for h in gaz.heads):
+    if gaz.heads_re is not None and gaz.heads_re.search(chunk):
         unknown.extend((m.start("name"), m.end("name"), None) for m in gaz.unknown_re.finditer(text, start, end))
     if gaz.known_after_re is not None:
         for m in gaz.known_after_re.finditer(text, start, end):
