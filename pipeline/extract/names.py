@@ -27,32 +27,44 @@ _APOSTROPHES = "'’`‘"
 POSSESSIVE_ENDINGS = ("'s", "’s")
 
 
-@dataclass(slots=True)
+_FIRST_ALPHA_RE = re.compile(r"[^\W\d_]")
+
+
 class Tok:
-    """A word with absolute offsets into the source text."""
+    """A word with absolute offsets into the source text.
 
-    start: int
-    end: int
-    text: str
+    Its shape (capitalised, a word, possessive, bare form) is computed once, when it is made:
+    the rules ask each token these questions many times.
+    """
 
-    @property
-    def is_cap(self) -> bool:
-        """Starts with an upper-case letter (``Soleimani``, ``U.S.``, ``Á``)."""
-        first = next((c for c in self.text if c.isalpha()), "")
-        return bool(first) and first.isupper()
+    __slots__ = ("bare", "end", "is_cap", "is_word", "possessive", "start", "text")
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[:1].isalpha()
+    def __init__(self, start: int, end: int, text: str):
+        self.start = start
+        self.end = end
+        self.text = text
+        head = text[:1]
+        self.is_word: bool = head.isalpha()
+        if self.is_word:
+            self.is_cap: bool = head.isupper()  # "Soleimani", "U.S.", "Á"
+        else:
+            first = _FIRST_ALPHA_RE.search(text)
+            self.is_cap = first is not None and first.group().isupper()
+        self.possessive: bool = len(text) > 2 and text.endswith(POSSESSIVE_ENDINGS)
+        self.bare: str = text[:-2] if self.possessive else text  # without a possessive ending
 
-    @property
-    def possessive(self) -> bool:
-        return self.text.endswith(POSSESSIVE_ENDINGS) and len(self.text) > 2
+    def __repr__(self) -> str:
+        return f"Tok({self.start}, {self.end}, {self.text!r})"
 
-    @property
-    def bare(self) -> str:
-        """The word without a possessive ending."""
-        return self.text[:-2] if self.possessive else self.text
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tok) and (self.start, self.end, self.text) == (
+            other.start,
+            other.end,
+            other.text,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.start, self.end, self.text))
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,16 @@ class NameVocab:
     preceding_words: frozenset[str]
     non_person_names: frozenset[str]  # fold_text of whole spans
     keep_period: frozenset[str]  # tokens whose final full stop belongs to them ("Jr.", "Gen.")
+    given_name_titles: frozenset[str] = frozenset()  # titles that are also given names ("Sultan")
+    contributor_cues: tuple[str, ...] = ()  # "Reporting by", "writers ... contributed" (lower case)
+    kin_nouns: frozenset[str] = frozenset()  # "daughter", "brother" (lower case)
+    alias_cues: tuple[str, ...] = ()  # "also known as", "nom de guerre" (lower case, longest first)
+    alias_infobox_keys: frozenset[str] = frozenset()  # "Birth Name" (folded)
+    place_prefixes: frozenset[str] = frozenset()  # "Wadi", "Jurf": words opening Arabic place names
+    place_before: tuple[str, ...] = ()  # "province of", "city of" (lower case)
+    person_object_verbs: frozenset[str] = frozenset()  # "charged", "assassinated"
+    given_name_honorifics: frozenset[str] = frozenset()  # "Hajj", "Sayyed" (+ a first name)
+    kunya_words: frozenset[str] = frozenset()  # "Abu", "Umm"
 
     def is_title(self, word: str) -> bool:
         return word in self.titles or word in self.title_modifiers
@@ -134,6 +156,18 @@ def load_vocab(curated_dir: Path) -> NameVocab:
         preceding_words=frozenset(_words(neg, "preceding_words")),
         non_person_names=frozenset(fold_text(w) for w in _words(neg, "names")),
         keep_period=frozenset(keep),
+        given_name_titles=frozenset(_words(voc, "given_name_titles")),
+        contributor_cues=tuple(
+            sorted({w.lower() for w in _words(voc, "contributor_cues")}, key=len, reverse=True)
+        ),
+        kin_nouns=frozenset(w.lower() for w in _words(voc, "kin_nouns")),
+        alias_cues=tuple(sorted({w.lower() for w in _words(voc, "alias_cues")}, key=len, reverse=True)),
+        alias_infobox_keys=frozenset(fold_text(w) for w in _words(voc, "alias_infobox_keys")),
+        place_prefixes=frozenset(fold_text(w) for w in _words(neg, "place_prefixes")),
+        place_before=tuple(w.lower() for w in _words(neg, "place_before")),
+        person_object_verbs=frozenset(w.lower() for w in _words(voc, "person_object_verbs")),
+        given_name_honorifics=frozenset(_words(voc, "given_name_honorifics")),
+        kunya_words=frozenset(_words(voc, "kunya_words")),
     )
 
 
@@ -166,21 +200,21 @@ def tokenize(text: str, base: int = 0, keep_period: frozenset[str] = frozenset()
     single-letter initials (``B.``); elsewhere it is a token of its own (sentence end).
     """
     out: list[Tok] = []
+    append = out.append
     for m in _TOKEN_RE.finditer(text):
         word = m.group()
-        s, e = m.start(), m.end()
-        if len(word) > 1 and word.endswith(".") and word[-2] != ".":
+        s, e = m.span()
+        if word[-1] == "." and len(word) > 1 and word[-2] != ".":
             stem = word[:-1]
-            if not (
-                word in keep_period
-                or (len(stem) == 1 and stem.isupper())
-                or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", stem)
-            ):
-                out.append(Tok(base + s, base + e - 1, stem))
-                out.append(Tok(base + e - 1, base + e, "."))
+            if not (word in keep_period or (len(stem) == 1 and stem.isupper()) or _DOTTED_RE.fullmatch(stem)):
+                append(Tok(base + s, base + e - 1, stem))
+                append(Tok(base + e - 1, base + e, "."))
                 continue
-        out.append(Tok(base + s, base + e, word))
+        append(Tok(base + s, base + e, word))
     return TokList(out)
+
+
+_DOTTED_RE = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 
 
 @lru_cache(maxsize=65536)
@@ -233,6 +267,7 @@ class NameShape:
     core: tuple[str, ...]  # skeleton keys of the name parts, particles and initials dropped
     written: tuple[str, ...]  # the same parts as written (particles dropped)
     suffix: str | None  # normalised generational suffix ("jr", "iii")
+    initials: tuple[str, ...] = ()  # middle initials ("H", "W" of "George H. W. Bush")
 
     @property
     def full(self) -> bool:
@@ -249,9 +284,13 @@ def name_shape(name: str, vocab: NameVocab) -> NameShape:
         words = words[:-1]
     core: list[str] = []
     written: list[str] = []
+    initials: list[str] = []
     for w in words:
-        if vocab.is_particle(w) or re.fullmatch(r"[A-Z]\.?", w):
-            continue  # particles ("bin", "van") and middle initials ("J.") do not distinguish people
+        if _INITIALS_RE.fullmatch(w):
+            initials.extend(c for c in w if c.isalpha())  # "J.", "H.W."
+            continue
+        if vocab.is_particle(w):
+            continue  # particles ("bin", "van") do not distinguish people
         for part in re.split(r"[-‐]", w):
             clean = part.strip(_APOSTROPHES)
             if not clean or clean.lower() in vocab.fold_particles:
@@ -260,7 +299,10 @@ def name_shape(name: str, vocab: NameVocab) -> NameShape:
             if key:
                 core.append(key)
                 written.append(clean)
-    return NameShape(tuple(core), tuple(written), suffix)
+    return NameShape(tuple(core), tuple(written), suffix, tuple(initials))
+
+
+_INITIALS_RE = re.compile(r"[A-Z]\.?|(?:[A-Z]\.){2,3}")  # "J", "J.", "H.W." (not "JD")
 
 
 def _is_subsequence(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -272,12 +314,19 @@ def same_person(a: NameShape, b: NameShape) -> bool:
     """Whether two full names can name the same individual.
 
     Same surname key, the shorter name's given names a subsequence of the longer's
-    ("Javad Zarif" ~ "Mohammad Javad Zarif"), and the same generational suffix.
+    ("Javad Zarif" ~ "Mohammad Javad Zarif") or the same given names written as one word or
+    two ("Amirali Hajizadeh" ~ "Amir Ali Hajizadeh"), and the same generational suffix.
     """
     if not (a.full and b.full) or a.suffix != b.suffix or a.core[-1] != b.core[-1]:
         return False
+    if a.initials and b.initials and a.initials != b.initials:
+        return False  # "George H. W. Bush" is not "George W. Bush" (but "Donald J. Trump" ~ "Donald Trump")
     short, long = (a, b) if len(a.core) <= len(b.core) else (b, a)
-    return _is_subsequence(short.core[:-1], long.core[:-1])
+    if _is_subsequence(short.core[:-1], long.core[:-1]):
+        return True
+    return len(short.core) != len(long.core) and skeleton("".join(short.written[:-1])) == skeleton(
+        "".join(long.written[:-1])
+    )
 
 
 def surname_match(short: NameShape, full: NameShape) -> bool:
@@ -321,26 +370,52 @@ class FormIndex:
         """Non-overlapping (start, end, value) of forms in text[lo:hi], leftmost-longest."""
         out: list[tuple[int, int, str]] = []
         taken = lo
+        by_key = self._by_key
         for t in toks:
-            if t.start < taken or t.start >= hi:
-                continue
             word = t.text
-            entries = self._by_key.get(word)
-            if entries is None and not word.isalnum():
+            entries = by_key.get(word)
+            if entries is None:
+                if word.isalnum() or not word[:1].isalnum():
+                    continue
                 key = _KEY_RE.match(word)  # "Kata'ib", "al-Hashd", "U.S.": the first word part
-                entries = self._by_key.get(key.group()) if key else None
-            if not entries:
+                entries = by_key.get(key.group()) if key else None
+                if not entries:
+                    continue
+            pos = t.start
+            if pos < taken or pos >= hi:
                 continue
             for norm, value in entries:
-                end = t.start + len(norm)
+                end = pos + len(norm)
                 if end > hi:
                     continue
-                chunk = text[t.start : end]
+                chunk = text[pos:end]
                 if chunk != norm and chunk.replace("’", "'") != norm:
                     continue
                 if end < len(text) and (text[end].isalnum() or text[end] == "_"):
                     continue
-                out.append((t.start, end, value))
+                out.append((pos, end, value))
+                taken = end
+                break
+        return out
+        taken = lo
+        starts = toks.starts
+        for hit in self._key_re.finditer(text, lo, hi):
+            pos = hit.start()
+            if pos < taken:
+                continue
+            i = bisect.bisect_left(starts, pos)
+            if i == len(starts) or starts[i] != pos:
+                continue  # inside a word, not at a token start
+            for norm, value in self._by_key[hit.group()]:
+                end = pos + len(norm)
+                if end > hi:
+                    continue
+                chunk = text[pos:end]
+                if chunk != norm and chunk.replace("’", "'") != norm:
+                    continue
+                if end < len(text) and (text[end].isalnum() or text[end] == "_"):
+                    continue
+                out.append((pos, end, value))
                 taken = end
                 break
         return out

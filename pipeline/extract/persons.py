@@ -6,21 +6,33 @@ name the same person across forms and sources (``resolve``), and building the ``
 ``organizations`` and ``person_mentions`` rows, the report and the ``EntityIndex`` later
 extractors query (``assemble``). ``extract_entities`` runs the three over a corpus.
 
-Detection unions several finders, then filters: spaCy's NER (PERSON spans), a title rule (a
-capitalised name run after "President", "Maj. Gen.", "operative", "Secretary of State" ...),
-credit lines ("AP Photo/X Y"), role appositions ("X Y, the leader of ..."), names listed
-between two found names, and the curated gazetteer (raw/curated/persons.yaml aliases). A
-candidate is rejected when it is an organization (curated or generic organization overlap),
-contains a word no name contains ("Hezbollah", "Base"), is followed by a facility head ("Air
-Base", "Brigades"), is a known place, medium or work (not_persons.yaml), a place by NER, or sits
-in a fiction or pseudonym context. Surnames of the source's full names are then found again
-where the finders missed them, and each mention's role is read from its apposition or
-pre-modifier ("Iranian foreign minister Javad Zarif").
+Detection unions several finders, then filters. Finders: spaCy's NER (PERSON spans); a title
+rule (a capitalised name run after "President", "Maj. Gen.", "Brig Gen", "operative",
+"Secretary of State" ...); credit and contributor lines ("AP Photo/X Y", "Reporting by X and Y
+in Baghdad; Editing by Z"); appositions after the name ("X Y, the leader of ...", "X Y, 49, of
+Brooklyn") and before it ("His prime minister, X Y, said"); Arabic-style names with particles
+("Hadi al-Amiri", "Tamim bin Hamad Al Thani"); names after an alias cue ("also known as X Y")
+or a verb taking a person ("charged X Y with"); names listed between two found names; the
+curated gazetteer (raw/curated/persons.yaml); and full names whose surname the source uses
+elsewhere only as a person's ("Eghbalian's husband"). A candidate is rejected when it is an
+organization (curated or generic), contains a word no name contains ("Hezbollah", "Base"), opens
+like a place or group name ("Wadi al-", "Asaib"), is followed by a facility head ("Air Base"),
+follows "province of", "Camp", "the aircraft carrier", is a known place, medium or work
+(not_persons.yaml), a place by NER, or sits in a fiction or pseudonym context. Title-case
+headlines only name people the body or the gazetteer names. Surnames of the source's full names
+are then found again where the finders missed them; names joined by an alias cue or an infobox
+"Birth Name" are linked; a relative introduced as such ("his daughter, Zeinab Soleimani") is
+flagged; and each mention's role is read from its apposition or pre-modifier ("Iranian foreign
+minister Javad Zarif").
 
-Resolution: full names are grouped by transliteration-tolerant comparison (names.same_person)
-and curated entries; a surname-only mention goes to the one person of its source with that
-surname, to the nearest preceding full mention when two share it, else to the unique person
-of other sources or curated data. Single names nobody resolves are skipped with a report line.
+Resolution: full names are grouped by transliteration-tolerant comparison (names.same_person),
+a name written without its generational suffix in another source ("William Seely" ~ "William H.
+Seely III") and a kunya alone ("Abu Ali" ~ "Abu Ali al-Askari") join their full name, and curated
+entries go on top; a surname-only mention goes to the one person of its source with that surname
+(relatives aside), to the nearest preceding full mention when two share it, else to the unique
+person of other sources or curated data, and never to a "Jr." whose namesake is known; a first
+name goes to the one person just named with it ("Hamed ... Hamed said", "Hajj Qassem"). Linked
+names are merged last. Single names nobody resolves are skipped with a report line.
 """
 
 from __future__ import annotations
@@ -317,6 +329,8 @@ class Mention:
     titles: tuple[str, ...] = ()
     role: str | None = None
     ner: bool = False  # spaCy tagged it PERSON
+    kin: bool = False  # introduced as a relative ("his daughter, Zeinab Soleimani")
+    same_as: tuple[int, int] | None = None  # span of another name of the same person in this source
 
 
 @dataclass(frozen=True)
@@ -374,25 +388,43 @@ def detect_mentions(
     t1 = time.perf_counter()
     out = SourceMentions(doc.source_id, [], [], chars=sum(len(p.text) for p in own))
     tokens_by_passage: dict[str, TokList] = {}
+    title_case: set[str] = set()
     for passage, spans in zip(own, spans_by_passage, strict=True):
         toks = tokenize(passage.text, passage.char_start, vocab.keep_period)
         tokens_by_passage[passage.passage_id] = toks
         orgs = find_orgs(doc.text, passage, toks, curated)
         out.orgs.extend(orgs)
         base = passage.char_start
+        if is_title_case(passage, toks):
+            # "Justice Dept. Says Iranian Plotted to Kill John Bolton": capitals carry no signal
+            # here; only names the body or the gazetteer knows are read (see _propagate_surnames)
+            title_case.add(passage.passage_id)
+            cands = gazetteer_candidates(doc.text, passage, toks, curated)
+            out.persons.extend(_select(doc, passage, toks, cands, orgs, set(), curated, out.rejected))
+            continue
         cands = [_Cand(base + s, base + e, "ner", True) for s, e, label in spans if label == "PERSON"]
         places = {(base + s, base + e) for s, e, label in spans if label in _PLACE_LABELS}
         cands += title_rule_candidates(toks, vocab)
         cands += credit_candidates(doc.text, passage, vocab)
+        cands += contributor_candidates(doc.text, passage, toks, vocab)
         cands += apposition_candidates(doc.text, toks, vocab)
+        cands += pre_apposition_candidates(doc.text, toks, vocab)
+        cands += particle_name_candidates(doc.text, toks, vocab)
+        cands += object_candidates(doc.text, toks, vocab)
+        cands += alias_candidates(doc.text, passage, toks, vocab)
         cands += gazetteer_candidates(doc.text, passage, toks, curated)
         chosen = _select(doc, passage, toks, cands, orgs, places, curated, out.rejected)
         chosen += _list_members(doc, passage, toks, chosen, orgs, places, curated, out.rejected)
+        _mark_kin(doc.text, passage, chosen, vocab)
         out.persons.extend(chosen)
-    _propagate_surnames(doc, own, tokens_by_passage, curated, out)
+    _link_infobox_aliases(doc, out.persons, vocab)
+    out.persons.extend(_echo_candidates(doc, own, tokens_by_passage, title_case, curated, out))
+    _propagate_surnames(doc, own, tokens_by_passage, curated, out, title_case)
     by_passage: dict[str, list[Mention]] = defaultdict(list)
     for m in out.persons:
         by_passage[m.passage.passage_id].append(m)
+    for ms in by_passage.values():
+        _link_aliases(doc.text, ms, vocab)
     for m in out.persons:
         m.role = find_role(
             doc.text, tokens_by_passage[m.passage.passage_id], m, by_passage[m.passage.passage_id], curated
@@ -468,40 +500,432 @@ _APPOSITION_RE = re.compile(
 )
 
 
+def _commas(text: str, toks: TokList) -> list[int]:
+    """Indices of the comma tokens (found by a scan of the text, not a loop over tokens)."""
+    if not toks:
+        return []
+    out = []
+    pos = text.find(",", toks[0].start, toks[-1].end)
+    while pos >= 0:
+        c = toks.index_at(pos)
+        if c < len(toks) and toks[c].start == pos:
+            out.append(c)
+        pos = text.find(",", pos + 1, toks[-1].end)
+    return out
+
+
 def apposition_candidates(text: str, toks: TokList, vocab: NameVocab) -> list[_Cand]:
     """Name runs followed by a role apposition: "Hadi al-Amiri, the leader of the Badr Organization,"."""
+    out: list[_Cand] = []
+    for c in _commas(text, toks):
+        m = _APPOSITION_RE.match(text, toks[c].start)
+        lowered = [w for w in (m.group("words").split() if m else []) if w.islower()]
+        if not (lowered and any(w in vocab.role_nouns for w in lowered)) and not _AGE_RE.match(
+            text, toks[c].start
+        ):
+            continue  # "Hadi al-Amiri, the leader of ..."; "Carlisle Rivera, 49, of Brooklyn"
+        # the capitalised run of at most five name words ending at the comma
+        i = c
+        while i > 0 and c - i < 5 and _name_like(toks[i - 1], vocab, toks[i]):
+            i -= 1
+        if i == c or not (toks[i].is_cap and toks[i].is_word):
+            continue
+        if i > 0 and toks[i - 1].is_cap and toks[i - 1].is_word:
+            continue  # a longer capitalised run than a name
+        k = i
+        while k < c and (toks[k].text in _FUNCTION_CAPS or vocab.is_title(toks[k].text)):
+            k += 1  # "In Baghdad, the commander said": "In" opens the sentence, it names no one
+        if c - k >= 2:
+            out.append(_Cand(toks[k].start, toks[c - 1].end, "apposition"))
+    return out
+
+
+def is_title_case(passage: PassageRow, toks: TokList) -> bool:
+    """A headline written in title case ("Iranian Plotted to Kill John Bolton in Revenge")."""
+    if passage.kind != "headline":
+        return False
+    words = [t for t in toks[1:] if t.is_word and len(t.bare) >= 4]
+    return len(words) >= 3 and sum(t.is_cap for t in words) >= 0.7 * len(words)
+
+
+# Tokens a list item of a credit line sits between ("..., Idrees Ali and Phil Stewart in ...").
+_CREDIT_BEFORE = frozenset({",", ";", "and", "&"})
+_CREDIT_AFTER = frozenset({",", ";", "and", "&", "in", "from", ".", "contributed", "reported", "wrote"})
+
+
+def contributor_candidates(text: str, passage: PassageRow, toks: TokList, vocab: NameVocab) -> list[_Cand]:
+    """Journalists listed in a credit line: "Additional reporting by John Davison and Ahmed
+    Aboulenein in Baghdad; Editing by Angus MacSwan", "AP writers X in Tehran and Y contributed".
+
+    Only short passages carrying a contributor cue are read; each item is a run of two to four
+    capitalised words between list separators (or the cue) and a separator or "in <place>".
+    """
+    if len(passage.text) > 600:
+        return []
+    low = passage.text.lower()
+    cues = [c for c in vocab.contributor_cues if c in low]
+    if not cues:
+        return []
+    openers = {c.split()[-1] for c in cues if not c.startswith("contributed")} - {"contributed"}
     out: list[_Cand] = []
     n = len(toks)
     i = 0
     while i < n:
-        if not (toks[i].is_cap and toks[i].is_word) or (i > 0 and toks[i - 1].is_cap and toks[i - 1].is_word):
+        prev = toks[i - 1] if i > 0 else None
+        opens = (
+            prev is None
+            or prev.text in _CREDIT_BEFORE
+            or prev.text.lower() in openers
+            or (prev.possessive and prev.is_cap)  # "CNN's Lauren Fox"
+        )
+        if not opens or not (toks[i].is_cap and toks[i].is_word) or toks[i].text in _FUNCTION_CAPS:
             i += 1
             continue
         j = i
-        while j < n and j - i < 5 and _name_like(toks[j], vocab, toks[j + 1] if j + 1 < n else None):
+        while j < n and j - i < 4 and _name_like(toks[j], vocab, toks[j + 1] if j + 1 < n else None):
+            if toks[j].possessive:
+                break
             j += 1
-        k = i
-        while k < j and (toks[k].text in _FUNCTION_CAPS or vocab.is_title(toks[k].text)):
-            k += 1  # "In Baghdad, the commander said": "In" opens the sentence, it names no one
-        if j - k >= 2 and j < n and toks[j].text == ",":
-            m = _APPOSITION_RE.match(text, toks[j].start)
-            lowered = [w for w in (m.group("words").split() if m else []) if w.islower()]
-            if lowered and any(w in vocab.role_nouns for w in lowered):
-                out.append(_Cand(toks[k].start, toks[j - 1].end, "apposition"))
+        nxt = toks[j] if j < n else None
+        closes = nxt is None or nxt.text in _CREDIT_AFTER
+        if closes and j - i >= 2 and not any(vocab.is_title(t.text) for t in toks[i:j]):
+            out.append(_Cand(toks[i].start, toks[j - 1].end, "contributor"))
         i = max(j, i + 1)
     return out
 
 
+_AGE_RE = re.compile(r",\s+\d{1,3}(?:,|\s+(?:of|from)\b)")
+
+
+def pre_apposition_candidates(text: str, toks: TokList, vocab: NameVocab) -> list[_Cand]:
+    """Names set off after a role or kin noun: "His prime minister, Oleksiy Honcharuk, said",
+    "the head of the judiciary, Ebrahim Raisi.", "Soleimani's daughter, Zeinab Soleimani,"."""
+    out: list[_Cand] = []
+    n = len(toks)
+    for j in _commas(text, toks):
+        if j + 2 >= n:
+            continue
+        k, steps, cue = j - 1, 0, False
+        while k >= 0 and steps < 6 and toks[k].is_word:
+            w = toks[k].text
+            low = w.lower().rstrip(".")
+            if (low in vocab.role_nouns and (w.islower() or vocab.is_title(w))) or low in vocab.kin_nouns:
+                cue = True
+                break
+            k -= 1
+            steps += 1
+        if not cue:
+            continue
+        i = j + 1
+        e = i
+        while e < n and e - i < 5 and _name_like(toks[e], vocab, toks[e + 1] if e + 1 < n else None):
+            e += 1
+            if toks[e - 1].possessive:
+                break
+        run = toks[i:e]
+        nxt = toks[e] if e < n else None
+        if (
+            len(run) >= 2
+            and run[0].text not in _FUNCTION_CAPS
+            and not any(vocab.is_title(x.bare) for x in run)
+            and (nxt is None or nxt.text in {",", ".", ";", ")", "who", "said", "says", "told", "and"})
+        ):
+            out.append(_Cand(run[0].start, run[-1].end, "pre_apposition"))
+    return out
+
+
+@lru_cache(maxsize=32)
+def _words_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b")
+
+
+def object_candidates(text: str, toks: TokList, vocab: NameVocab) -> list[_Cand]:
+    """Name runs right after a verb whose object is a person ("charged Shahram Poursafi with")."""
+    out: list[_Cand] = []
+    n = len(toks)
+    if not toks or not vocab.person_object_verbs:
+        return out
+    pattern = _words_re(tuple(sorted(vocab.person_object_verbs)))
+    for hit in pattern.finditer(text, toks[0].start, toks[-1].end):
+        k = toks.index_at(hit.start())
+        if k + 2 >= n or toks[k].text != hit.group():
+            continue
+        i = k + 1
+        j = i
+        while j < n and j - i < 4 and _name_like(toks[j], vocab, toks[j + 1] if j + 1 < n else None):
+            j += 1
+            if toks[j - 1].possessive:
+                break
+        if j - i < 2 or toks[i].text in _FUNCTION_CAPS or any(vocab.is_title(x.bare) for x in toks[i:j]):
+            continue
+        if j < n and toks[j].is_cap and toks[j].is_word:
+            continue  # a longer capitalised run than a name
+        out.append(_Cand(toks[i].start, toks[j - 1].end, "object"))
+    return out
+
+
+_PARTICLE_TOKEN_RE = re.compile(r"(?:al|el|Al|El|ad|ash|as|at|az|an|ar|Ad|As|Ash|At|Az|An|Ar)[-‐][A-ZÀ-Þ]")
+_PARTICLE_WORDS = frozenset({"bin", "ibn", "bint", "Bin", "Ibn", "Bint", "al", "el"})
+
+
+def _particle(tok: Tok, nxt: Tok | None) -> bool:
+    """An Arabic name particle: "al-Amiri", "bin", or a capitalised "Al" before a name ("Al Thani")."""
+    if _PARTICLE_TOKEN_RE.match(tok.text):
+        return True
+    if tok.text in _PARTICLE_WORDS or tok.text in {"Al", "El"}:
+        return nxt is not None and nxt.is_cap and nxt.is_word
+    return False
+
+
+# a quick test whether a passage has any particle at all
+_ANY_PARTICLE_RE = re.compile(
+    r"\b(?:[aAeE][ldsntrz]h?[-‐][A-ZÀ-Þ]|(?:bin|ibn|bint|Bin|Ibn|Bint|Al|El|al|el)\s+[A-ZÀ-Þ])"
+)
+
+
+def particle_name_candidates(text: str, toks: TokList, vocab: NameVocab) -> list[_Cand]:
+    """Arabic-style names the NER model misses: a given name then a particle part ("Hadi
+    al-Amiri", "Falih al-Fayyadh", "Tamim bin Hamad Al Thani", "Jamal Jaafar Muhammad Ali Al Ebrahim").
+
+    The run must open with a capitalised word that is not a title, a function word or the first
+    word of a place or group name (place_prefixes: "Wadi al-Salam", "Asaib Ahl al-Haq").
+    """
+    out: list[_Cand] = []
+    n = len(toks)
+    if not n or not _ANY_PARTICLE_RE.search(text, toks[0].start, toks[-1].end):
+        return out
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not (t.is_word and t.is_cap) or t.text in _FUNCTION_CAPS or vocab.is_title(t.bare):
+            i += 1
+            continue
+        j = i
+        has_particle = False
+        while j < n and j - i < 7:
+            tj = toks[j]
+            nxt = toks[j + 1] if j + 1 < n else None
+            if not _name_like(tj, vocab, nxt) or vocab.is_title(tj.bare):
+                break
+            if j > i and _particle(tj, nxt):
+                has_particle = True
+            j += 1
+            if tj.possessive:
+                break
+        first = fold_text(t.bare)
+        if (
+            has_particle
+            and j - i >= 2
+            and not _particle(t, toks[i + 1] if i + 1 < n else None)
+            and first not in vocab.place_prefixes
+            and first not in vocab.non_person_names
+        ):
+            out.append(_Cand(t.start, toks[j - 1].end, "particle"))
+        i = max(j, i + 1)
+    return out
+
+
+@lru_cache(maxsize=8)
+def _alias_re(cues: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not cues:
+        return None
+    alt = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in cues)
+    # case-sensitive (cues are written in lower case): a scoped (?i) makes every position slow
+    return re.compile(rf"(?<![\w-])(?:{alt}),?\s+(?=[A-ZÀ-Þ])")
+
+
+def alias_candidates(text: str, passage: PassageRow, toks: TokList, vocab: NameVocab) -> list[_Cand]:
+    """Another name of a person right after an alias cue ("also known as Mehdi Rezayi")."""
+    pattern = _alias_re(vocab.alias_cues)
+    if pattern is None:
+        return []
+    out: list[_Cand] = []
+    n = len(toks)
+    for m in pattern.finditer(text, passage.char_start, passage.char_end):
+        i = toks.index_at(m.end())
+        j = i
+        while j < n and j - i < 7 and _name_like(toks[j], vocab, toks[j + 1] if j + 1 < n else None):
+            j += 1
+            if toks[j - 1].possessive:
+                break
+        while j > i and vocab.is_particle(toks[j - 1].text):
+            j -= 1
+        if j - i >= 2:
+            out.append(_Cand(toks[i].start, toks[j - 1].end, "alias"))
+    return out
+
+
+_REPORTING_VERBS = frozenset(
+    {"said", "says", "told", "added", "warned", "spoke", "wrote", "tweeted", "announced", "stated", "called"}
+)
+
+_CONTEXT_WORD = r"[A-ZÀ-Þ][\w'’-]*[^\W_]"
+# "Eghbalian's husband", "Arnold said": a capitalised word, then "'s <noun>" or a reporting verb
+_OWNER_OR_SPEAKER_RE = re.compile(
+    rf"(?<![\w'’-])(?P<w>{_CONTEXT_WORD})(?:['’]s\s+(?P<n>[a-z][\w-]*)|\s+(?P<v>[a-z]+)\b)"
+)
+_AFTER_HONORIFIC_RE = re.compile(rf"(?<![\w.])(?:Mrs|Mr|Ms|Miss|Dr)\.?\s+(?P<w>{_CONTEXT_WORD})(?![\w'’-])")
+_AFTER_SAID_RE = re.compile(
+    rf"\b(?:{'|'.join(sorted(_REPORTING_VERBS))})\s+(?P<w>{_CONTEXT_WORD})(?![\w'’-])(?!\s+[A-ZÀ-Þ])"
+)
+
+
+def _person_context_words(text: str, vocab: NameVocab) -> set[str]:
+    """Capitalised words used where only people are: "Mr. X", "X's husband", "X said", "said X"."""
+    words: set[str] = set()
+    for m in _OWNER_OR_SPEAKER_RE.finditer(text):
+        word, noun, verb = m.group("w"), m.group("n"), m.group("v")
+        if verb is not None and word.endswith(("'s", "’s")):
+            word, noun, verb = word[:-2], verb, None  # the greedy word took the possessive
+        if noun is not None:
+            if noun not in vocab.kin_nouns and noun not in vocab.role_nouns:
+                continue
+        elif verb not in _REPORTING_VERBS:
+            continue
+        lead = text[max(0, m.start() - 40) : m.start()].split()
+        if lead and lead[-1][:1].isupper() and not lead[-1].endswith((".", ":", "”", '"')):
+            continue  # "New York said": the word ends a longer name, it is no surname alone
+        words.add(word)
+    for pattern in (_AFTER_HONORIFIC_RE, _AFTER_SAID_RE):
+        words.update(m.group("w") for m in pattern.finditer(text))
+    return {w for w in words if len(w) > 2 and not vocab.is_title(w) and not _non_name(Tok(0, 0, w), vocab)}
+
+
+def _echo_candidates(
+    doc: SourceDoc,
+    passages: Sequence[PassageRow],
+    tokens_by_passage: dict[str, TokList],
+    title_case: set[str],
+    curated: Curated,
+    out: SourceMentions,
+) -> list[Mention]:
+    """Full names no finder caught whose surname the source uses elsewhere as only a person's
+    ("the families of Parisa Eghbalian and ..." + "Eghbalian's husband, ...")."""
+    vocab = curated.vocab
+    evidence = _person_context_words(doc.text, vocab)
+    evidence -= {w for m in out.persons for w in m.surface.split()}  # names already found
+    if not evidence:
+        return []
+    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for pm in out.persons:
+        taken[pm.passage.passage_id].append((pm.char_start, pm.char_end))
+    for o in out.orgs:
+        taken[o.passage.passage_id].append((o.char_start, o.char_end))
+    found: list[Mention] = []
+    pattern = _alternation(evidence)
+    if pattern is None:
+        return []
+    for passage in passages:
+        if passage.passage_id in title_case:
+            continue
+        toks = tokens_by_passage[passage.passage_id]
+        n = len(toks)
+        for hit in pattern.finditer(doc.text, passage.char_start, passage.char_end):
+            k = toks.index_at(hit.start())
+            if k >= n:
+                continue
+            t = toks[k]
+            if t.start != hit.start() or t.bare != hit.group() or not t.is_cap:
+                continue
+            i = k
+            while (
+                i > 0 and k - i < 3 and _name_like(toks[i - 1], vocab, toks[i]) and not toks[i - 1].possessive
+            ):
+                i -= 1
+            while i < k and (
+                toks[i].text in _FUNCTION_CAPS or vocab.is_title(toks[i].bare) or not toks[i].is_cap
+            ):
+                i += 1
+            if i == k or (k + 1 < n and toks[k + 1].is_cap and toks[k + 1].is_word and not t.possessive):
+                continue  # a surname alone, or inside a longer capitalised run
+            s, e = toks[i].start, t.start + len(t.bare)
+            if any(s < te and ts < e for ts, te in taken[passage.passage_id]):
+                continue
+            if any(_non_name(x, vocab) for x in toks[i : k + 1]):
+                continue  # "Shia Iran": a country or organization word
+            reason = reject_reason(doc.text, toks, s, e, out.orgs, curated)
+            if reason:
+                out.rejected.append((doc.text[s:e], reason))
+                continue
+            shape = name_shape(doc.text[s:e], vocab)
+            if not shape.full:
+                continue
+            found.append(Mention(doc.source_id, passage, s, e, doc.text[s:e], shape, "echo"))
+            taken[passage.passage_id].append((s, e))
+    return found
+
+
+def _mark_kin(text: str, passage: PassageRow, mentions: Sequence[Mention], vocab: NameVocab) -> None:
+    """Flag full names introduced as somebody's relative ("his brother, Laith al-Khazali")."""
+    for m in mentions:
+        if not m.shape.full:
+            continue
+        before = text[max(passage.char_start, m.char_start - 40) : m.char_start].lower()
+        words = re.findall(r"[\w'’-]+", before.split(".")[-1])[-3:]
+        after = text[m.char_end : min(passage.char_end, m.char_end + 40)].lower()
+        post = re.match(r",\s+(?:(?:his|her|their|the|a|an)\s+)?(?:[\w'’-]+\s+){0,2}?([\w-]+)\b", after)
+        if any(w in vocab.kin_nouns for w in words) or (post and post.group(1) in vocab.kin_nouns):
+            m.kin = True
+
+
+_ALIAS_GAP_PAREN_RE = re.compile(r"\([^()]*\)")
+
+
+def _link_aliases(text: str, mentions: Sequence[Mention], vocab: NameVocab) -> None:
+    """Link two names of one person joined by an alias cue ("X, also known as Y")."""
+    ordered = sorted(mentions, key=lambda m: m.char_start)
+    for a, b in pairwise(ordered):
+        if b.char_start - a.char_end > 200 or not b.shape.full or b.same_as is not None:
+            continue
+        raw = _ALIAS_GAP_PAREN_RE.sub(" ", text[a.char_end : b.char_start])
+        if _sentence_ends(raw, vocab):
+            continue
+        gap = " ".join(re.sub(r"[(),;:]", " ", raw).lower().split())
+        # the cue ends the gap; what comes before it is an apposition of the first name
+        # ("Shahram Poursafi, 45, of Tehran, also known as Mehdi Rezayi")
+        if any(gap == c or gap.endswith(" " + c) for c in vocab.alias_cues):
+            b.same_as = (a.char_start, a.char_end)
+
+
+def _link_infobox_aliases(doc: SourceDoc, mentions: Sequence[Mention], vocab: NameVocab) -> None:
+    """Link a name given under an infobox key such as "Birth Name" to the article's subject."""
+    if not vocab.alias_infobox_keys:
+        return
+    subject = name_shape(_strip_titles_text(doc.title, vocab), vocab)
+    if not subject.full:
+        return
+    first = next(
+        (
+            m
+            for m in mentions
+            if m.shape.full and m.passage.kind != "infobox" and same_person(m.shape, subject)
+        ),
+        None,
+    )
+    if first is None:
+        return
+    for m in mentions:
+        if m.passage.kind != "infobox" or not m.shape.full or same_person(m.shape, subject):
+            continue
+        key = doc.text[m.passage.char_start : m.char_start].lstrip("-* ").split(":")[0]
+        if fold_text(key) in vocab.alias_infobox_keys:
+            m.same_as = (first.char_start, first.char_end)
+
+
+_INITIAL_RE = re.compile(r"[A-Z]\.")
+_PREFIXED_RE = re.compile(r"(?:al|el|ad|as|ash|at|az|an|ar|bin|ibn|abu|abd)[-‐][A-ZÀ-Þ]")
+
+
 def _name_like(tok: Tok, vocab: NameVocab, nxt: Tok | None) -> bool:
     """Could this word be part of a personal name?"""
+    if tok.is_cap and tok.is_word:
+        return not vocab.is_particle(tok.bare) or (nxt is not None and nxt.is_cap)
     w = tok.bare
-    if vocab.is_suffix(w) or re.fullmatch(r"[A-Z]\.", w):
+    if vocab.is_suffix(w) or _INITIAL_RE.fullmatch(w):
         return True
     if vocab.is_particle(w):
         return nxt is not None and nxt.is_cap
-    if re.match(r"(?:al|el|ad|as|ash|at|az|an|ar|bin|ibn|abu|abd)[-‐][A-ZÀ-Þ]", w):
-        return True  # "al-Muhandis", "bin-Laden"
-    return tok.is_word and tok.is_cap
+    return _PREFIXED_RE.match(w) is not None  # "al-Muhandis", "bin-Laden"
 
 
 def title_rule_candidates(toks: TokList, vocab: NameVocab) -> list[_Cand]:
@@ -550,10 +974,15 @@ def title_rule_candidates(toks: TokList, vocab: NameVocab) -> list[_Cand]:
             name = first_seg
         else:
             cut = 0
+            last_connector = -1
             for k, tk in enumerate(run):
+                if tk.text in _CONNECTORS:
+                    last_connector = k
                 if tk.text in _CONNECTORS or _non_name(tk, vocab):
                     cut = k + 1
-            name = run[cut:]
+            # "spokesperson for the Red Crescent": a complement needs a word no name contains
+            # ("State", "Nations", "Iran") before the name, else the run is the complement itself
+            name = run[cut:] if cut - 1 > last_connector or last_connector < 0 else []
         while name and not (_name_like(name[-1], vocab, None) and not vocab.is_particle(name[-1].text)):
             name = name[:-1]
         if name and len(name) <= 5:
@@ -576,6 +1005,8 @@ def _non_name(tok: Tok, vocab: NameVocab) -> bool:
 def _strip_span(toks: TokList, s: int, e: int, vocab: NameVocab) -> tuple[list[Tok], list[str]]:
     """Tokens of [s, e) without leading titles/determiners and nationality adjectives."""
     inner = toks.within(s, e)
+    while inner and not inner[0].is_word:
+        inner = inner[1:]  # "- Abu Mahdi al-Muhandis": a list bullet is no part of the name
     titles: list[str] = []
     while len(inner) > 1:
         w = inner[0].text
@@ -604,6 +1035,31 @@ def _strip_span(toks: TokList, s: int, e: int, vocab: NameVocab) -> tuple[list[T
     return inner, titles
 
 
+_ROYAL_ROLES = frozenset({"emir", "sultan", "king", "prince", "sheikh", "imam", "ruler", "queen", "princess"})
+
+
+def _given_name_title(
+    text: str, toks: TokList, name_toks: list[Tok], titles: list[str], vocab: NameVocab
+) -> tuple[list[Tok], list[str]]:
+    """Give back a title that is the first name: "Sultan Barakat, a professor at ..." keeps
+    "Sultan" when the rest of the name is one word and the text gives another role."""
+    if len(name_toks) != 1:
+        return name_toks, titles
+    idx = toks.index_at(name_toks[0].start)
+    if idx == 0 or toks[idx - 1].text not in vocab.given_name_titles:
+        return name_toks, titles
+    title = toks[idx - 1].text
+    if idx > 1 and vocab.is_title(toks[idx - 2].text):
+        return name_toks, titles  # "Crown Prince Mohammed": a run of titles
+    m = re.match(r",\s+((?:[\w'’-]+\s+){0,5}[\w'’-]+)", text[name_toks[-1].end : name_toks[-1].end + 80])
+    if m is None:
+        return name_toks, titles
+    roles = [w for w in m.group(1).lower().split() if w in vocab.role_nouns]
+    if not roles or any(r in _ROYAL_ROLES or r == title.lower() for r in roles):
+        return name_toks, titles
+    return [toks[idx - 1], *name_toks], [t for t in titles if t != title]
+
+
 def _select(
     doc: SourceDoc,
     passage: PassageRow,
@@ -617,7 +1073,17 @@ def _select(
     """Validate candidates and keep the longest non-overlapping ones."""
     vocab = curated.vocab
     ner_ranges = [(c.start, c.end) for c in cands if c.ner]
-    priority = {"gazetteer": 0, "ner": 1, "title": 2, "apposition": 3}
+    priority = {
+        "gazetteer": 0,
+        "ner": 1,
+        "title": 2,
+        "apposition": 3,
+        "pre_apposition": 4,
+        "alias": 5,
+        "particle": 6,
+        "contributor": 7,
+        "object": 8,
+    }
     unique: dict[tuple[int, int], _Cand] = {}
     for c in sorted(cands, key=lambda c: priority[c.via]):
         unique.setdefault((c.start, c.end), c)  # the same span from several finders is checked once
@@ -628,6 +1094,7 @@ def _select(
         if not name_toks:
             rejected.append((surface, "title only"))
             continue
+        name_toks, titles = _given_name_title(doc.text, toks, name_toks, titles, vocab)
         start = name_toks[0].start
         last = name_toks[-1]
         end = last.start + len(last.bare)
@@ -657,7 +1124,12 @@ def _select(
     return chosen
 
 
-_LIST_GAP_RE = re.compile(r",\s+(?P<name>[^\s,;()]+(?:\s+[^\s,;()]+){1,3}),?\s+(?:and\s+|or\s+)?")
+_NAME_WORD = r"(?:[A-ZÀ-Þ][^\s,;()]*|(?:al|el|bin|ibn|bint|van|von|de|da|di|le|la|du)(?:-[^\s,;()]+)?)"
+_OF_PLACE = r"(?:\s+(?:of|from)\s+[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)?)?"
+# ", Rand Paul of Kentucky, and ": a list item between two names, with an optional "of <place>"
+_LIST_GAP_RE = re.compile(
+    rf"{_OF_PLACE},\s+(?P<name>[A-ZÀ-Þ][^\s,;()]*(?:\s+{_NAME_WORD}){{1,3}}){_OF_PLACE},?\s+(?:and\s+|or\s+)?"
+)
 
 
 def _list_members(
@@ -744,6 +1216,12 @@ def reject_reason(
     jdx = _index_at(toks, end)
     if idx > 0 and toks[idx - 1].text in vocab.preceding_words:
         return f"place/work after {toks[idx - 1].text}"
+    if fold_text(words[0].bare) in vocab.place_prefixes:
+        return f"place or group name ({words[0].bare} ...)"
+    if vocab.place_before:
+        before = " ".join(text[max(0, start - 30) : start].lower().split())
+        if before.endswith(vocab.place_before):
+            return "a place (after 'province of' ...)"
     # a following capitalised run ending in a facility or organization head ("Air Base")
     k = jdx
     while k < len(toks) and toks[k].end <= end:
@@ -783,16 +1261,24 @@ def _propagate_surnames(
     tokens_by_passage: dict[str, TokList],
     curated: Curated,
     out: SourceMentions,
+    title_case: set[str] | frozenset[str] = frozenset(),
 ) -> None:
-    """Find the surnames of the source's full names where no finder caught them."""
+    """Find the surnames of the source's full names where no finder caught them.
+
+    In title-case passages (``title_case``, passage ids) the full names of the body are looked
+    for too, and a capitalised neighbour does not make a hit part of a longer name.
+    """
     vocab = curated.vocab
     forms: set[str] = set()
+    full_forms: set[str] = set()
     for m in out.persons:
         if not m.shape.full:
             continue
-        last_written = m.surface.split()
-        if m.shape.suffix:
-            continue  # "Trump Jr." is never named by "Trump" alone
+        if m.passage.passage_id not in title_case and len(m.surface.split()) >= 2:
+            full_forms.add(m.surface)
+        last_written = [w for w in m.surface.split() if not vocab.is_suffix(w)]
+        # "William H. Seely III" ... "Seely's letter": resolution decides whether a bare surname
+        # may name a "Jr." or "III" (never when a namesake without the suffix is known)
         last = last_written[-1]
         forms.add(last)
         stripped = re.sub(r"^(?:al|el|Al|El)[-‐]", "", last)
@@ -802,6 +1288,7 @@ def _propagate_surnames(
     pattern = _alternation(forms)
     if pattern is None:
         return
+    headline_pattern = _alternation(forms | full_forms) if title_case else None
     taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for m in out.persons:
         taken[m.passage.passage_id].append((m.char_start, m.char_end))
@@ -810,24 +1297,41 @@ def _propagate_surnames(
     for passage in passages:
         toks = tokens_by_passage[passage.passage_id]
         spans = taken[passage.passage_id]
-        for hit in pattern.finditer(doc.text, passage.char_start, passage.char_end):
+        headline = passage.passage_id in title_case
+        pat = headline_pattern if headline and headline_pattern is not None else pattern
+        for hit in pat.finditer(doc.text, passage.char_start, passage.char_end):
             s, e = hit.start(), hit.end()
             if any(s < te and ts < e for ts, te in spans):
                 continue
             idx = _index_at(toks, s)
             prev = toks[idx - 1] if idx > 0 else None
-            nxt_i = idx + 1
-            nxt = toks[nxt_i] if nxt_i < len(toks) else None
-            if prev is not None and prev.is_cap and prev.is_word and not vocab.is_title(prev.text):
+            jdx = _index_at(toks, e)
+            nxt = toks[jdx] if jdx < len(toks) else None
+            last_tok = toks[jdx - 1]
+            if (
+                not headline
+                and prev is not None
+                and prev.is_cap
+                and prev.is_word
+                and not vocab.is_title(prev.text)
+            ):
                 starts_sentence = idx < 2 or toks[idx - 2].text in _SENTENCE_PUNCT
                 if (
                     not (starts_sentence and prev.text in _FUNCTION_CAPS)
                     and vocab.country_of(prev.text) is None
                 ):
                     continue  # inside another capitalised name
-            glued = nxt is not None and nxt.is_cap and nxt.is_word and nxt.start == toks[idx].end + 1
-            if glued and nxt is not None and not vocab.is_suffix(nxt.text) and not toks[idx].possessive:
+            glued = nxt is not None and nxt.is_cap and nxt.is_word and nxt.start == last_tok.end + 1
+            if (
+                not headline
+                and glued
+                and nxt is not None
+                and not vocab.is_suffix(nxt.text)
+                and not last_tok.possessive
+            ):
                 continue  # followed by another capitalised word: part of a longer name
+            if headline and nxt is not None and vocab.is_suffix(nxt.text):
+                continue  # "Trump Jr." in a headline
             reason = reject_reason(doc.text, toks, s, e, out.orgs, curated)
             if reason:
                 out.rejected.append((hit.group(), reason))
@@ -860,12 +1364,39 @@ def find_role(
 
 
 def _has_role_noun(words: Sequence[str], vocab: NameVocab, first: int = 6) -> bool:
-    return any(w.lower().strip(".,") in vocab.role_nouns for w in words[:first])
+    """A role noun as roles are written: lower case ("spokesman"), or a capitalised title
+    ("Minister"); "National" inside "Supreme National Security Council" is a name word."""
+    for w in words[:first]:
+        clean = w.strip(".,")
+        if clean.lower() in vocab.role_nouns and (not clean[:1].isupper() or clean in vocab.titles):
+            return True
+    return False
+
+
+_POSSESSIVE_PRONOUNS = frozenset({"his", "her", "its", "their"})
+_FINITE_VERBS = frozenset(
+    {
+        "is",
+        "was",
+        "are",
+        "were",
+        "has",
+        "had",
+        "have",
+        "will",
+        "would",
+        "said",
+        "says",
+        "told",
+        "became",
+        "named",
+    }
+)
 
 
 def _clean_role(phrase: str) -> str | None:
     words = phrase.split()
-    while words and words[0].lower() in {"a", "an", "the", "including", "and"}:
+    while words and words[0].lower() in {"a", "an", "the", "including", "and", *_POSSESSIVE_PRONOUNS}:
         words = words[1:]
     while words and words[-1].lower() in _TRAILING_FUNCTION:
         words = words[:-1]
@@ -882,15 +1413,36 @@ def _trim_honorifics(role: str, vocab: NameVocab) -> str | None:
         and (words[-2] in vocab.titles or words[-2].lower() in vocab.role_nouns)
     ):
         words = words[:-1]
-    # a run of titles after a lower-case role is the name's rank: "IRGC commander Maj. Gen."
+    # a run of titles after a lower-case role is the name's rank: "IRGC commander Maj. Gen."; a
+    # run of modifiers alone is part of the role ("chairman of the Joint Chiefs of Staff")
     k = len(words)
     while k > 0 and vocab.is_title(words[k - 1]):
         k -= 1
-    if 0 < k < len(words) and words[k - 1].islower():
+    rank = words[k:]
+    if (
+        0 < k < len(words)
+        and words[k - 1].islower()
+        and words[k - 1] not in _CONNECTORS
+        and any(w in vocab.titles for w in rank)
+    ):
         words = words[:k]
     return " ".join(words) or None
 
 
+_SENTENCE_END_RE = re.compile(r"(?<=[a-z\d)”\"'’])[.!?][\"”’]?\s+(?=[A-Z“\"])")
+
+
+def _sentence_ends(text: str, vocab: NameVocab) -> list[int]:
+    """Offsets just after each sentence end in ``text``; "Mr. Rivera" and "Gen. Milley" are none."""
+    out = []
+    for hit in _SENTENCE_END_RE.finditer(text):
+        before = text[: hit.start() + 1].rsplit(None, 1)[-1]
+        if before not in vocab.keep_period:
+            out.append(hit.end())
+    return out
+
+
+_PLAIN_HONORIFICS = frozenset({"Mr.", "Mr", "Mrs.", "Mrs", "Ms.", "Ms", "Miss", "Dr.", "Dr"})
 _OBJECT_BEFORE_RE = re.compile(r"\b(?:to|of|for|with|at|by|under|from)\s+(?:[A-Z][\w.'’-]*\s+){0,3}$")
 
 
@@ -908,6 +1460,20 @@ def _touches(spans: Sequence[tuple[int, int, str]], lo: int, hi: int, text: str 
     return False
 
 
+def _verb_like(words: Sequence[str], vocab: NameVocab) -> bool:
+    """Whether a phrase after a name is a clause: it opens with a lower-case word that is no role
+    word (a verb: "spoke by telephone with ...") or carries a reporting verb ("the president said")."""
+    first = words[0]
+    low = first.lower().strip(".,")
+    if any(w.lower().strip(".,") in _REPORTING_VERBS for w in words):
+        return True
+    if not first.islower() or low in _DETERMINERS or low in {"his", "her", "its", "their", "who", "whose"}:
+        return False
+    if low in vocab.role_nouns or low in vocab.role_modifiers or low in vocab.kin_nouns:
+        return False
+    return low.endswith("ed") or low in {"is", "was", "has", "had", "will", "would", "spoke", "met", "led"}
+
+
 def _post_appositive(
     text: str, m: Mention, spans: Sequence[tuple[int, int, str]], vocab: NameVocab
 ) -> str | None:
@@ -921,9 +1487,14 @@ def _post_appositive(
     words = phrase.split()
     if not words or len(words) > 16 or words[0].lower() in _CLAUSE_STARTERS:
         return None
+    if _verb_like(words, vocab):
+        return None  # "Mohammed Ali al-Hakim, summoned the U.S. ambassador": a clause, not a role
     lo = m.char_end + 2
     if _touches(spans, lo, lo + len(phrase), text):
         return None  # another person: a list of names
+    nxt = lo + len(phrase)
+    if text.startswith(", ", nxt) and any(s == nxt + 2 for s, _, _ in spans):
+        return None  # "al-Muhandis, the group's spokesman, Mohammed Mohie, said": the next name's role
     first = words[0]
     if (
         first[:1].isupper()
@@ -949,11 +1520,18 @@ def _pre_appositive(
     if after not in {",", ".", ";", "", "\n"}:
         return None
     seg = head[:-2]
-    cut = max(seg.rfind(","), seg.rfind(";"), seg.rfind(":"), seg.rfind("\n"))
+    stop = max(_sentence_ends(seg, vocab), default=-1)
+    cut = max(seg.rfind(","), seg.rfind(";"), seg.rfind(":"), seg.rfind("\n"), stop - 1)
     seg_start = start + cut + 1
     words = seg[cut + 1 :].split()
     for k in range(len(words) - 1, -1, -1):
-        opener = words[k] in _DETERMINERS or (words[k].endswith(("'s", "’s")) and words[k][:1].isupper())
+        opener = (
+            words[k] in _DETERMINERS
+            or words[k].lower() in _POSSESSIVE_PRONOUNS
+            or (words[k].endswith(("'s", "’s")) and words[k][:1].isupper())
+        )
+        if any(w.lower() in _FINITE_VERBS for w in words[k + 1 :]):
+            break  # "the Quds Force was his deputy": a clause, not a role
         if opener and len(words) - k <= 17 and _has_role_noun(words[k + 1 :], vocab, 5):
             phrase = " ".join(words[k:])
             lo = text.find(words[k], seg_start)
@@ -979,6 +1557,8 @@ def _pre_modifier(
         inside = [sp for sp in spans if sp[0] <= t.start < sp[1]]
         if inside and text[inside[0][1] : inside[0][1] + 2] not in {"'s", "’s"}:
             break  # another person's name (not a possessive one) ends the role
+        if w in _PLAIN_HONORIFICS:
+            break  # "the F.B.I. Mr. Poursafi": a role never comes before "Mr."
         sentence_start = k == 0 or left in _SENTENCE_PUNCT
         stop = w in _DETERMINERS or (w in _FUNCTION_CAPS and (sentence_start or w in {"The", "A", "An"}))
         role_word = t.is_cap or vocab.is_title(w) or low in vocab.role_nouns or low in vocab.role_modifiers
@@ -1000,6 +1580,11 @@ def _pre_modifier(
         k -= 1
     while picked and picked[0].text in _CONNECTORS | {"and"}:
         picked = picked[1:]
+    core = list(picked)
+    while core and core[-1].text in vocab.titles:
+        core = core[:-1]
+    if core and core[-1].text in _CONNECTORS:
+        return None  # "a lawyer for Mr. Rivera", "an adviser to Ayatollah Khamenei": the object, not the role
     if not picked:
         return None
     words = [t.text for t in picked]
@@ -1010,18 +1595,24 @@ def _pre_modifier(
     return _clean_role(text[picked[0].start : picked[-1].end])
 
 
+@lru_cache(maxsize=8)
+def _demonym_re(keys: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any nationality word or country name; leftmost, then longest ("South Africa" before "South")."""
+    if not keys:
+        return None
+    alt = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alt})(?:['’]s)?(?![\w-])")
+
+
 def country_from_role(role: str | None, curated: Curated) -> str | None:
     """Country named by a role: a nationality word, else the country of an organization in it."""
     if not role:
         return None
     vocab = curated.vocab
-    hits: list[tuple[int, int, str]] = []
-    for key, name in vocab.demonyms.items():
-        m = re.search(rf"(?<![\w-]){re.escape(key)}(?:['’]s)?(?![\w-])", role)
-        if m:
-            hits.append((m.start(), -len(key), name))
-    if hits:
-        return min(hits)[2]  # the first nationality named ("U.S. ambassador to South Africa")
+    pattern = _demonym_re(tuple(vocab.demonyms))
+    m = pattern.search(role) if pattern is not None else None
+    if m:
+        return vocab.demonyms[m.group(1)]  # the first nationality named ("U.S. ambassador to South Africa")
     if curated.org_re is not None:
         for hit in curated.org_re.finditer(role):
             org_country = curated.orgs[_org_id(curated, hit.group())].country
@@ -1061,10 +1652,27 @@ class Resolution:
 
 def _curated_for(shape: NameShape, curated: Curated) -> list[CuratedPerson]:
     pool = curated.persons_by_last.get(shape.core[-1], ()) if shape.core else ()
-    exact = [c for c in pool if any(s.core == shape.core and s.suffix == shape.suffix for s in c.shapes)]
+    exact = [
+        c
+        for c in pool
+        if any(
+            s.core == shape.core
+            and s.suffix == shape.suffix
+            and (not s.initials or not shape.initials or s.initials == shape.initials)
+            for s in c.shapes
+        )
+    ]
     if exact:
         return exact
     return [c for c in pool if any(same_person(shape, s) for s in c.shapes)]
+
+
+_ShapeKey = tuple[tuple[str, ...], str | None, tuple[str, ...]]
+
+
+def _shape_key(shape: NameShape) -> _ShapeKey:
+    """Names with the same key are one person ("George W. Bush" and "George H. W. Bush" are not)."""
+    return (shape.core, shape.suffix, shape.initials)
 
 
 def resolve(sources: Sequence[SourceMentions], curated: Curated) -> Resolution:
@@ -1073,14 +1681,17 @@ def resolve(sources: Sequence[SourceMentions], curated: Curated) -> Resolution:
     order = {s.source_id: i for i, s in enumerate(sources)}
     fulls = [m for s in sources for m in s.persons if m.shape.full]
     # 1. full names, longest first, into groups of compatible names
-    first_seen: dict[tuple[tuple[str, ...], str | None], tuple[int, int]] = {}
+    first_seen: dict[_ShapeKey, tuple[int, int]] = {}
+    shape_of: dict[_ShapeKey, NameShape] = {}
     for m in fulls:
-        first_seen.setdefault((m.shape.core, m.shape.suffix), (order[m.source_id], m.char_start))
+        first_seen.setdefault(_shape_key(m.shape), (order[m.source_id], m.char_start))
+        shape_of.setdefault(_shape_key(m.shape), m.shape)
     groups: list[_Person] = []
-    by_shape: dict[tuple[tuple[str, ...], str | None], _Person] = {}
+    groups_by_last: dict[str, list[_Person]] = defaultdict(list)  # same_person needs the same surname
+    by_shape: dict[_ShapeKey, _Person] = {}
     for key in sorted(first_seen, key=lambda k: (-len(k[0]), first_seen[k])):
-        shape = next(m.shape for m in fulls if (m.shape.core, m.shape.suffix) == key)
-        matches = [g for g in groups if same_person(shape, g.rep)]
+        shape = shape_of[key]
+        matches = [g for g in groups_by_last[shape.core[-1]] if same_person(shape, g.rep)]
         if len(matches) == 1:
             g = matches[0]
             g.shapes.append(shape)
@@ -1090,7 +1701,10 @@ def resolve(sources: Sequence[SourceMentions], curated: Curated) -> Resolution:
                 report.append(f"persons: '{' '.join(shape.written)}' fits several people; kept apart")
             g = _Person([shape], Counter(), first_seen[key])
             groups.append(g)
+            groups_by_last[shape.core[-1]].append(g)
         by_shape[key] = g
+    groups = _merge_suffix_variants(groups, by_shape, fulls, curated, report)
+    groups = _merge_kunyas(groups, by_shape, fulls, curated.vocab, report)
     # 2. curated entries on top (and groups naming the same curated person merged)
     by_curated: dict[str, _Person] = {}
     merged: list[_Person] = []
@@ -1113,7 +1727,7 @@ def resolve(sources: Sequence[SourceMentions], curated: Curated) -> Resolution:
         merged.append(g)
     groups = merged
     for m in fulls:
-        g = by_shape[(m.shape.core, m.shape.suffix)]
+        g = by_shape[_shape_key(m.shape)]
         g.mentions.append(m)
         g.forms[m.surface] += 1
     # 3. partial names: same source first, then other sources, then curated data
@@ -1129,6 +1743,11 @@ def resolve(sources: Sequence[SourceMentions], curated: Curated) -> Resolution:
             if m.shape.full:
                 continue
             found = _resolve_short(m, local, by_last, curated, by_curated, report)
+            honorific = bool(set(m.titles) & curated.vocab.given_name_honorifics)
+            if found is None and (m.ner or honorific):
+                found = _resolve_given_name(
+                    m, [g for g in groups if id(g) in local], curated.vocab, honorific=honorific
+                )
             if found is not None:
                 g = found
                 if id(g) not in known:  # a curated person first named here by a short form
@@ -1147,9 +1766,155 @@ def resolve(sources: Sequence[SourceMentions], curated: Curated) -> Resolution:
                     groups.append(single)
                 g = singles[m.shape.core]
             g.mentions.append(m)
+    groups = _merge_linked(groups, report)
     persons = [g for g in groups if g.mentions]
     persons.sort(key=lambda g: min((order[m.source_id], m.char_start) for m in g.mentions))
     return Resolution(persons, report)
+
+
+def _merge_suffix_variants(
+    groups: list[_Person],
+    by_shape: dict[_ShapeKey, _Person],
+    fulls: Sequence[Mention],
+    curated: Curated,
+    report: list[str],
+) -> list[_Person]:
+    """One text writes "William H. Seely III", another "William Seely": the same man, unless a
+    namesake without the suffix is known (curated "Donald Trump") or both are named apart in
+    one source ("Donald Trump" and "Donald Trump Jr.")."""
+    sources: dict[int, set[str]] = defaultdict(set)
+    for m in fulls:
+        sources[id(by_shape[_shape_key(m.shape)])].add(m.source_id)
+    suffixed = [g for g in groups if g.suffix is not None]
+    if not suffixed:
+        return groups
+    gone: set[int] = set()
+    for g in groups:
+        if g.suffix is not None:
+            continue
+        plain = NameShape(g.rep.core, g.rep.written, None)
+        hits = [
+            x
+            for x in suffixed
+            if id(x) not in gone and same_person(plain, NameShape(x.rep.core, x.rep.written, None))
+        ]
+        if len(hits) != 1 or sources[id(g)] & sources[id(hits[0])]:
+            continue
+        if any(name_shape(c.name, curated.vocab).suffix is None for c in _curated_for(plain, curated)):
+            continue  # a known namesake without the suffix
+        keep = hits[0]
+        keep.shapes.extend(g.shapes)
+        keep.first_pos = min(keep.first_pos, g.first_pos)
+        for k, v in by_shape.items():
+            if v is g:
+                by_shape[k] = keep
+        sources[id(keep)] |= sources[id(g)]
+        gone.add(id(g))
+        report.append(
+            f"persons: '{' '.join(g.rep.written)}' is '{' '.join(keep.rep.written)}' (suffix omitted)"
+        )
+    return [g for g in groups if id(g) not in gone]
+
+
+def _merge_kunyas(
+    groups: list[_Person],
+    by_shape: dict[_ShapeKey, _Person],
+    fulls: Sequence[Mention],
+    vocab: NameVocab,
+    report: list[str],
+) -> list[_Person]:
+    """A kunya alone ("Abu Ali") names the one person of its source whose full name opens with it
+    ("Abu Ali al-Askari"); with two such people it is left alone."""
+    kunya_keys = {name_shape(k, vocab).core[0] for k in vocab.kunya_words if name_shape(k, vocab).core}
+    sources: dict[int, set[str]] = defaultdict(set)
+    for m in fulls:
+        sources[id(by_shape[_shape_key(m.shape)])].add(m.source_id)
+    gone: set[int] = set()
+    for g in groups:
+        if len(g.shapes) != 1 or len(g.rep.core) != 2 or g.rep.core[0] not in kunya_keys:
+            continue
+        hits = [
+            x
+            for x in groups
+            if x is not g
+            and id(x) not in gone
+            and sources[id(x)] & sources[id(g)]
+            and any(len(sh.core) > 2 and sh.core[:2] == g.rep.core for sh in x.shapes)
+        ]
+        if len(hits) != 1:
+            continue
+        keep = hits[0]
+        keep.shapes.extend(g.shapes)
+        keep.first_pos = min(keep.first_pos, g.first_pos)
+        for k, v in by_shape.items():
+            if v is g:
+                by_shape[k] = keep
+        gone.add(id(g))
+        report.append(f"persons: kunya '{' '.join(g.rep.written)}' is '{' '.join(keep.rep.written)}'")
+    return [g for g in groups if id(g) not in gone]
+
+
+def _merge_linked(groups: list[_Person], report: list[str]) -> list[_Person]:
+    """Merge the people two linked names belong to ("Shahram Poursafi, also known as Mehdi Rezayi")."""
+    where: dict[tuple[str, int, int], _Person] = {}
+    for g in groups:
+        for m in g.mentions:
+            where[(m.source_id, m.char_start, m.char_end)] = g
+    gone: set[int] = set()
+    for g in groups:
+        for m in list(g.mentions):
+            if m.same_as is None:
+                continue
+            keep = where.get((m.source_id, *m.same_as))
+            other = where.get((m.source_id, m.char_start, m.char_end))
+            if keep is None or other is None or keep is other:
+                continue
+            if keep.curated is not None and other.curated is not None and keep.curated is not other.curated:
+                report.append(f"persons: '{m.surface}' linked to two curated people; kept apart")
+                continue
+            report.append(f"persons: '{_canonical(other)}' is another name of '{_canonical(keep)}'")
+            keep.shapes.extend(other.shapes)
+            keep.mentions.extend(other.mentions)
+            keep.forms.update(other.forms)
+            keep.first_pos = min(keep.first_pos, other.first_pos)
+            keep.curated = keep.curated or other.curated
+            for x in other.mentions:
+                where[(x.source_id, x.char_start, x.char_end)] = keep
+            other.mentions = []
+            gone.add(id(other))
+    return [g for g in groups if id(g) not in gone]
+
+
+def _resolve_given_name(
+    m: Mention, local: Sequence[_Person], vocab: NameVocab, honorific: bool = False
+) -> _Person | None:
+    """The one person whose full name, just before (same or previous paragraph), opens with this
+    given name: "Hamed Esmaeilion ... Hamed said". Well-known (curated) people are never called by
+    their first name in these texts, and "his son Ali" is somebody else. After an honorific used
+    with first names ("Hajj Qassem", "Sayyed Hassan") any person of the source may be meant."""
+    lead = m.passage.text[: m.char_start - m.passage.char_start].split()
+    if lead and lead[-1].lower().strip(",") in vocab.kin_nouns:
+        return None
+    word = m.shape.core[-1] if honorific else ""
+    folded = fold_text(m.surface)
+    hits = [
+        g
+        for g in local
+        if (honorific or g.curated is None)
+        and any(
+            fm.source_id == m.source_id
+            and fm.shape.full
+            and (
+                fm.shape.core[0] == word
+                if honorific
+                else fm.char_start < m.char_start
+                and 0 <= m.passage.ordinal - fm.passage.ordinal <= 1
+                and fold_text(fm.shape.written[0]) == folded
+            )
+            for fm in g.mentions
+        )
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _gender(titles: Iterable[str], vocab: NameVocab) -> str | None:
@@ -1187,7 +1952,35 @@ def _resolve_short(
             cands = [g for g in cands if g.suffix is None]  # bare "Trump" is not "Trump Jr."
         return cands
 
-    cands = fits(local)
+    # "President Trump" in a text naming only "Donald Trump Jr.": the father the curated data knows
+    # by the bare name, not the son ("Kenneth McKenzie Jr." has no such namesake)
+    namesake = m.shape.suffix is None and any(
+        name_shape(c.name, vocab).suffix is None and any(s.core == m.shape.core for s in c.shapes)
+        for c in curated.persons_by_last.get(m.shape.core[-1], ())
+    )
+
+    def unsuffixed(cands: list[_Person]) -> list[_Person]:
+        if m.shape.suffix is None and cands and all(g.suffix is not None for g in cands):
+            if namesake:
+                return []
+            # a bare surname names a "Jr." only after the text has introduced him by full name
+            return [
+                g
+                for g in cands
+                if any(
+                    x.source_id == m.source_id and x.shape.full and x.char_start < m.char_start
+                    for x in g.mentions
+                )
+            ]
+        return cands
+
+    cands = unsuffixed(fits(local))
+    if len(cands) > 1:
+        # a relative introduced as such ("his daughter, Zeinab Soleimani") does not take over the
+        # family name from the person the text is about
+        main = [g for g in cands if not all(x.kin for x in g.mentions if x.shape.full)]
+        if main:
+            cands = main
     if len(cands) == 1:
         return cands[0]
     if len(cands) > 1:
@@ -1207,7 +2000,7 @@ def _resolve_short(
             f"persons: skipped ambiguous '{m.surface}' in {m.source_id} ({len(cands)} people share it)"
         )
         return None
-    cands = fits(g for g in everyone if not g.single)
+    cands = unsuffixed(fits(g for g in everyone if not g.single))
     if len(cands) == 1:
         return cands[0]
     if len(cands) > 1:
