@@ -23,9 +23,10 @@ COLUMNS = {
     "char_start", "char_end", "quote",
 }
 PERSONS = (
-    "Tim Kaine", "Agnes Callamard", ("Javad Zarif", ["Zarif"]), "John Bellinger", "Ben Emmerson",
+    ("Tim Kaine", ["Kaine"]), "Agnes Callamard", ("Javad Zarif", ["Zarif"]), "John Bellinger", "Ben Emmerson",
     ("Donald Trump", ["Trump"]), ("Boris Johnson", ["Johnson"]), "Jeremy Corbyn", "Kelly Craft",
     ("Adil Abdul-Mahdi", ["Abdul-Mahdi"]), "Mohamed al-Halbousi", "Ali Alqasimehr", "Ebrahim Raisi",
+    ("Eliot Engel", ["Engel"]), ("Mark Esper", ["Esper"]), "Jean-Yves Le Drian", "Heiko Maas",
 )
 ORGS = ("Human Rights Watch", "Pentagon", "Amnesty International", "White House", "Interpol")
 
@@ -148,6 +149,69 @@ def test_holder_types() -> None:
 def test_no_holder_no_row() -> None:
     assert positions("The Charter of the United Nations generally prohibits the use of force against other states.") == []
     assert positions("The strike killed ten people, officials said.") == []
+
+
+def test_reporting_clause_set_off_by_commas() -> None:
+    r = one("Agnes Callamard published her report. Washington, she wrote, had failed to show that the threat "
+            "was imminent enough to justify the strike.")
+    assert r["holder_person_id"] == "agnes-callamard" and r["stance"] == "questioned"
+    r = one("Agnes Callamard spoke on Monday. Such reprisals against the strike, she said, are not permitted under "
+            "international law.")
+    assert r["holder_person_id"] == "agnes-callamard" and r["stance"] == "unlawful"
+
+
+def test_a_faulted_subject_is_not_the_holder() -> None:
+    rows = positions("Eliot Engel said the administration had failed to show that the strike was legally justified "
+                     "and had provided no evidence of an imminent attack.")
+    assert [(r["holder_person_id"], r["stance"]) for r in rows] == [("eliot-engel", "questioned")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jean-Yves Le Drian declined to say whether the strike was legal.",
+        "Heiko Maas stopped short of calling the killing illegal.",
+        "Chancellor Merkel called the strike a reaction to provocations but did not say whether she considered "
+        "it lawful.",
+    ],
+)
+def test_no_position_taken(text: str) -> None:
+    assert positions(text) == []
+
+
+def test_negated_permission_is_unlawful() -> None:
+    assert one("Human Rights Watch said the strike was not permitted under international law.")["stance"] == "unlawful"
+    r = one("Tim Kaine said the 2002 AUMF cannot plausibly be read to authorize the killing of an Iranian general.")
+    assert r["stance"] == "unlawful" and r["legal_basis"] == ["aumf-2002"]
+
+
+def test_document_author_and_reported_acts() -> None:
+    r = one("A memo the White House sent to Congress said the strike was authorized under Article II.")
+    assert r["holder_org_id"] == "white-house" and r["stance"] == "lawful"
+    rows = positions("Tehran prosecutor Ali Alqasimehr said Iran had issued arrest warrants for Donald Trump and "
+                     "35 others it accused of the \"murder and terrorist act\".")
+    assert [r["holder_person_id"] for r in rows] == ["ali-alqasimehr"]
+    rows = positions("The Senate passed a resolution saying Donald Trump must seek approval from Congress before "
+                     "military action against Iran.")
+    assert all(r["holder_person_id"] != "donald-trump" for r in rows)
+
+
+def test_a_title_given_once_types_the_person() -> None:
+    rows = positions("Sen. Tim Kaine, D-Va., introduced the measure. Kaine argued that the strike was unconstitutional.")
+    assert [(r["holder_person_id"], r["holder_type"], r["stance"]) for r in rows] == [
+        ("tim-kaine", "legislature", "unlawful")]
+
+
+def test_first_person_inside_a_quotation_is_its_speaker() -> None:
+    rows = positions("\"The strike was illegal,\" Agnes Callamard said. \"What we saw was an extrajudicial killing.\"")
+    assert {r["holder_person_id"] for r in rows} == {"agnes-callamard"} and len(rows) == 2
+
+
+def test_the_paragraph_names_what_a_position_is_about() -> None:
+    r = one("Trump threatened Iranian cultural sites. Mark Esper said the military would follow the laws of armed "
+            "conflict.")
+    assert r["holder_person_id"] == "mark-esper" and r["subject"] == "threats against cultural sites"
+    assert r["stance"] == "lawful" and r["legal_basis"] == ["laws-of-armed-conflict"]
 
 
 # ---------------------------------------------------------------------------------------

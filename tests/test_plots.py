@@ -254,6 +254,93 @@ def test_cross_source_merge() -> None:
     assert res.tables["plots"][0]["source_id"] == "a-news"
 
 
+def test_news_article_tells_one_plot_per_target_unless_it_says_otherwise() -> None:
+    people = ("Farhad Shakeri", ("Donald Trump", ["Trump"]), ("Masih Alinejad", ["Alinejad"]), "Carlisle Rivera",
+              "Asif Merchant")
+    plots, actors = run(
+        [
+            "An Iranian man has been charged in connection with a plot to assassinate Donald Trump.",
+            "Farhad Shakeri told investigators that he was instructed to devise a plan to kill Trump.",
+            "Carlisle Rivera was charged in a separate scheme to kill Masih Alinejad.",
+            "Alinejad survived a 2021 plot by intelligence officers to kidnap her.",
+            "In July, Asif Merchant was charged in a murder-for-hire scheme to kill Donald Trump.",
+        ],
+        persons=people,
+    )
+    by_perp = {frozenset(p for p, r in roles(actors, row["plot_id"]) if r == "perpetrator"): row for row in plots}
+    assert len(plots) == 4, [p["name"] for p in plots]
+    assert by_perp[frozenset({"farhad-shakeri"})]["status"] == "charged"  # lead and later paragraph: one plot
+    assert frozenset({"asif-merchant"}) in by_perp  # another perpetrator: another plot
+    kidnap = [p for p in plots if "kidnap" in p["name"].lower()]
+    assert len(kidnap) == 1 and kidnap[0]["status"] == "failed"  # another act and year: another plot
+
+
+def test_outcomes_join_the_plot_of_their_perpetrator() -> None:
+    people = ("Asif Merchant", "Donald Trump")
+    plots, _ = run(
+        [
+            "Prosecutors said Asif Merchant plotted to kill Donald Trump.",
+            "He has pleaded not guilty.",
+        ],
+        persons=people,
+    )
+    assert len(plots) == 1 and plots[0]["status"] == "charged"
+    plots, _ = run(["Asif Merchant pleaded guilty to fraud in 2019."], persons=people)
+    assert plots == []  # an outcome alone is no plot
+
+
+def test_denials_and_other_acts_are_not_plots() -> None:
+    assert run(["Iran has repeatedly denied plotting against Donald Trump."], persons=("Donald Trump",))[0] == []
+    assert run(["Iran called the accusations part of a conspiracy to damage its relations with Europe."])[0] == []
+    assert run(["The IRGC has been accused of plotting to kill dissidents, diplomats and officials."],
+               orgs=("IRGC",))[0] == []
+
+
+def test_a_past_killing_referred_to_is_no_victim_of_the_plot() -> None:
+    plots, actors = run(
+        ["Shahram Poursafi was charged with plotting to murder John Bolton, likely in retaliation for the "
+         "U.S. strike that killed Qasem Soleimani in January 2020."],
+        persons=("Shahram Poursafi", "John Bolton", "Qasem Soleimani"),
+    )
+    bolton = next(p for p in plots if "Bolton" in p["name"])
+    assert ("qasem-soleimani", "victim") not in roles(actors, bolton["plot_id"])
+    assert bolton["date"] is None  # the date belongs to the strike
+    assert any(p["status"] == "executed" and "Soleimani" in p["name"] for p in plots)
+
+
+def test_a_pronoun_object_is_not_the_subject_of_its_own_clause() -> None:
+    plots, actors = run(
+        ["The case was the second plot against Masih Alinejad. In 2021, prosecutors charged an intelligence "
+         "officer, Alireza Farahani, with conspiring to kidnap her."],
+        persons=("Masih Alinejad", "Alireza Farahani"),
+    )
+    got = set().union(*(roles(actors, p["plot_id"]) for p in plots))
+    assert ("masih-alinejad", "target") in got and ("alireza-farahani", "target") not in got
+
+
+def test_the_same_strike_and_copula_targets() -> None:
+    plots, actors = run(
+        [
+            "The drone strike that killed Qasem Soleimani was unlawful, the report said.",
+            "The killing of Abu Mahdi al-Muhandis in the same strike was also unlawful.",
+        ],
+        persons=("Qasem Soleimani", "Abu Mahdi al-Muhandis"),
+    )
+    assert len(plots) == 1 and plots[0]["status"] == "executed"
+    plots, actors = run(
+        ["Shahram Poursafi plotted to kill John Bolton. Mike Pompeo was reportedly the intended target."],
+        persons=("Shahram Poursafi", "John Bolton", "Mike Pompeo"),
+    )
+    assert len(plots) == 1
+    assert ("mike-pompeo", "target") in roles(actors, plots[0]["plot_id"])
+
+
+def test_a_plot_reported_by_the_press_is_alleged() -> None:
+    plots, _ = run(["Politico reported that Iran was weighing a plot to assassinate Lana Marks."],
+                   persons=("Lana Marks",), orgs=("Politico",))
+    assert [p["status"] for p in plots] == ["alleged"]
+
+
 # ---------------------------------------------------------------------------------------
 # rows: columns, provenance, stable IDs
 # ---------------------------------------------------------------------------------------

@@ -4,10 +4,14 @@ What belongs here:
 - ``extract_legal_positions``: one row per holder per stated position. A sentence is read
   when it holds a stance cue (``raw/curated/stance_cues.yaml``) or invokes a legal basis
   (``raw/curated/legal_bases.yaml``); its dependency parse finds who states the position
-  (the subject of the reporting verb above the cue, "According to X", the speaker of an
-  open quotation, or a pronoun resolved to the holder just before); the cue groups give
-  the stance (with negation: "not lawful", "did not violate"); the subject groups of
-  ``raw/curated/legal_subjects.yaml`` say what the position is about.
+  (the subject of the reporting verb above the cue, a reporting clause set off by commas,
+  "According to X", the speaker of an open quotation, the author of a document named as
+  subject, or a pronoun resolved to the holder just before); the cue groups give the stance
+  (with negation: "not lawful", "did not violate", "no imminent attack that could trigger the
+  right of self-defense"); a holder who takes no position ("declined to say whether",
+  "stopped short of calling") gives no row; the subject groups of
+  ``raw/curated/legal_subjects.yaml`` (in the holder's clause, else its paragraph) say what the
+  position is about.
 - Sentence-analysis helpers shared with ``pipeline.extract.plots``: the cached spaCy
   loader, sentences of passages, alignment of ``EntityIndex`` mentions with tokens, noun
   phrase text, dates of a sentence and curated-file loading.
@@ -20,6 +24,7 @@ two sources gives two rows, each checkable against its own quote.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -262,6 +267,8 @@ class CueGroup:
     regex: re.Pattern[str]
     negatable: bool = False
     weak: bool = False
+    negated_only: bool = False  # counts only when negated ("cannot be read to authorize")
+    faults_subject: bool = False  # faults its own clause's subject ("X failed to show"): X is no holder
 
 
 @dataclass
@@ -283,6 +290,11 @@ class LegalVocab:
     subjects: list[tuple[str, re.Pattern[str], bool]]  # (subject, regex, skip)
     default_subject: str
     default_subject_re: re.Pattern[str]
+    title_after: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    act_verbs: set[str] = field(default_factory=set)
+    speech_verbs: set[str] = field(default_factory=set)
+    document_nouns: set[str] = field(default_factory=set)
+    non_positions: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
     any_cue: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
 
 
@@ -294,9 +306,10 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
     try:
         groups = [
             CueGroup(g["name"], g["stance"], compile_any(g["cues"], cues_path), bool(g.get("negatable")),
-                     bool(g.get("weak")))
+                     bool(g.get("weak")), bool(g.get("negated_only")), bool(g.get("faults_subject")))
             for g in cues["groups"]
         ]
+        non_positions = compile_any(cues.get("non_positions", []), cues_path)
         negator = re.compile(r"\b" + cues["negators"] + r"\b", re.IGNORECASE)
         window = int(cues.get("negation_window_words", 3))
         rejection = compile_any(cues.get("rejection", []), cues_path)
@@ -356,6 +369,12 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
         subjects=subjects,
         default_subject=str(subj.get("default", "the strike")),
         default_subject_re=default_re,
+        title_after=[(htype, re.compile(str(rx))) for htype, pats in holders.get("title_after", {}).items()
+                     for rx in pats],
+        act_verbs={str(v).lower() for v in holders.get("act_verbs", [])},
+        speech_verbs={str(v).lower() for v in holders.get("speech_verbs", [])},
+        document_nouns={str(v).lower() for v in holders.get("document_nouns", [])},
+        non_positions=non_positions,
     )
     vocab.any_cue = re.compile(
         "|".join([g.regex.pattern for g in groups] + [rejection.pattern] + [b[1].pattern for b in bases]),
@@ -369,7 +388,9 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
 # ---------------------------------------------------------------------------------------
 
 _PRONOUNS_PERSON = {"he", "she", "him", "her"}
-_PRONOUNS_OTHER = {"it", "they", "we"}
+_PRONOUNS_OTHER = {"it", "they"}
+_PRONOUNS_FIRST = {"we", "i", "us", "me"}
+_DEONTIC = {"must", "should", "ought"}
 _RELATIVE = {"who", "which", "that", "whom"}
 
 
@@ -419,19 +440,32 @@ def _subject_of(verb: Token) -> Token | None:
 class HolderFinder:
     """Finds the holder of a cue in a parsed sentence, with paragraph memory for pronouns."""
 
-    def __init__(self, vocab: LegalVocab):
+    def __init__(self, vocab: LegalVocab, person_types: dict[str, str] | None = None):
         self.v = vocab
         self.recent: list[Holder] = []  # holders and speakers of the current paragraph, in order
+        # the holder_type a person's title gives anywhere in the source ("Sen. Tim Kaine" ... "Kaine said")
+        self.person_types = person_types or {}
+        self.quote_speaker: Holder | None = None  # speaker of the quotation the sentence lies in
+        self.last_reporter: Holder | None = None  # subject of the paragraph's last reporting verb
 
     def reset(self) -> None:
         self.recent = []
+        self.last_reporter = None
+        self.quote_speaker = None
 
     # -- judging a noun phrase -------------------------------------------------------
     def holder_from_np(self, sv: SentenceView, head: Token, allow_pronoun: bool = True) -> Holder | None:
         doc = sv.doc
         low = head.lower_
+        if low in _PRONOUNS_FIRST:
+            # "we"/"I" inside a quotation is its speaker; outside one it names nobody we can check
+            return self.quote_speaker if allow_pronoun else None
         if head.tag_ in ("PRP", "PRP$") or low in _PRONOUNS_PERSON | _PRONOUNS_OTHER:
             return self.resolve_pronoun(sv, head) if allow_pronoun else None
+        if low in self.v.document_nouns:
+            author = self.document_author(sv, head)
+            if author is not None or sv.mentions.get(head.i) is None:
+                return author
         if (low in _RELATIVE and head.head.dep_ == "relcl") or (low in _RELATIVE and head.head.head.i != head.head.i):
             ante = head.head.head if head.head.dep_ == "relcl" else None
             return self.holder_from_np(sv, ante, allow_pronoun) if ante is not None else None
@@ -455,9 +489,37 @@ class HolderFinder:
         )
         htype = self._holder_type(text, head, person, noun_type, is_gov_name, doc)
         person_id = mention.entity_id if mention is not None and mention.kind == "person" else None
+        if person and htype == "person" and person_id in self.person_types:
+            htype = self.person_types[person_id]
         org_id = mention.entity_id if mention is not None and mention.kind == "org" else None
         key = (mention.entity_id if mention is not None else re.sub(r"\W+", " ", text.lower()).strip())
         return Holder(text, person_id, org_id, htype, person, key)
+
+    def document_author(self, sv: SentenceView, doc_tok: Token) -> Holder | None:
+        """Who wrote a document named as the subject ("A memo the White House sent ...", "a letter
+        from Iran's envoy", "the ministry's statement", "a White House memo")."""
+        for c in doc_tok.children:
+            if c.dep_ == "relcl":
+                subj = next((g for g in c.children if g.dep_ == "nsubj" and g.lower_ not in _RELATIVE), None)
+                if subj is not None:
+                    return self.holder_from_np(sv, subj)
+            if c.dep_ == "acl":
+                for g in c.children:
+                    if g.dep_ == "agent":
+                        pobj = next((x for x in g.children if x.dep_ == "pobj"), None)
+                        if pobj is not None:
+                            return self.holder_from_np(sv, pobj)
+            if c.dep_ == "prep" and c.lower_ in ("from", "by", "of"):
+                pobj = next((x for x in c.children if x.dep_ == "pobj"), None)
+                if pobj is not None and pobj.lower_ not in self.v.not_holders:
+                    h = self.holder_from_np(sv, pobj)
+                    if h is not None:
+                        return h
+            if c.dep_ == "poss" or (c.dep_ == "compound" and c.i in sv.mentions):
+                h = self.holder_from_np(sv, c)
+                if h is not None:
+                    return h
+        return None
 
     def _np_mention(
         self, sv: SentenceView, head: Token, i: int, j: int
@@ -500,6 +562,8 @@ class HolderFinder:
             if c.dep_ == "appos":
                 context += " " + span_text(doc, *np_bounds(c))
         for htype, rx in self.v.title_types:
+            if htype == "government" and person:
+                continue  # a named envoy speaks as a person; "Iraq's permanent representative" for a government
             if rx.search(context):
                 return htype
         if person:
@@ -526,16 +590,25 @@ class HolderFinder:
     def resolve_pronoun(self, sv: SentenceView, pron: Token) -> Holder | None:
         """he/she -> the nearest person holder before; it/they -> the nearest non-person one."""
         want_person = pron.lower_ in _PRONOUNS_PERSON
+        # a pronoun that reports ("..., he said") stands for a speaker, not for whoever the reported
+        # clause is about ("If Soleimani was directing attacks ..., he said")
+        reporting = pron.dep_ == "nsubj" and pron.head.lemma_.lower() in self.v.holder_verbs
         # earlier in the same sentence: subjects of verbs before the pronoun
         for tok in reversed(list(sv.doc[: pron.i])):
-            if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ not in _PRONOUNS_PERSON | _PRONOUNS_OTHER | _RELATIVE:
+            if reporting and tok.head.lemma_.lower() not in self.v.holder_verbs:
+                continue
+            if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ not in _PRONOUNS_PERSON | _PRONOUNS_OTHER | _PRONOUNS_FIRST | _RELATIVE:
                 h = self.holder_from_np(sv, tok, allow_pronoun=False)
                 if h is not None and h.is_person == want_person:
                     return h
         if want_person:
-            # else the nearest person named before the pronoun in the sentence
+            # else the nearest person named before the pronoun in the sentence (for a reporting
+            # pronoun, not the subject of a reported clause)
             for tok in reversed(list(sv.doc[: pron.i])):
                 m = sv.mentions.get(tok.i)
+                head_verb = tok.head if tok.dep_ in ("nsubj", "nsubjpass") else None
+                if reporting and head_verb is not None and head_verb.lemma_.lower() not in self.v.holder_verbs:
+                    continue
                 if m is not None and m.kind == "person":
                     h = self.holder_from_np(sv, tok, allow_pronoun=False)
                     if h is not None:
@@ -546,24 +619,62 @@ class HolderFinder:
         return None
 
     # -- finding the holder of a cue -------------------------------------------------
-    def holders_for(self, sv: SentenceView, tok: Token) -> tuple[list[Holder], Token | None]:
-        """Holders (conjoined subjects give several) of the position a cue token belongs to."""
+    def holders_for(self, sv: SentenceView, tok: Token, faulted: Token | None = None
+                    ) -> tuple[list[Holder], Token | None]:
+        """Holders (conjoined subjects give several) of the position a cue token belongs to.
+
+        ``faulted``: the subject a cue faults ("the administration failed to show ..."), who therefore
+        cannot hold it."""
         passed = False
-        for cur in ancestors_path(tok):
+        path = ancestors_path(tok)
+        for k, cur in enumerate(path):
             is_verb = cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT"
             if not is_verb:
                 continue
             lemma = cur.lemma_.lower()
-            if lemma in self.v.holder_verbs:
+            passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in cur.children)
+            if lemma in self.v.holder_verbs and (not passive or any(c.dep_ == "agent" for c in cur.children)):
+                # (a passive without its agent, "the strike was justified", names no speaker)
                 passed = True
+                if any(c.dep_ == "neg" for c in cur.children):
+                    continue  # "others said the administration had not explained why ...": not its statement
             if not passed:
                 continue
             subj = _subject_of(cur)
-            if subj is None:
+            if subj is None or (faulted is not None and subj.i == faulted.i):
                 continue
+            if subj.lower_ == "it" and lemma not in self.v.holder_verbs:
+                continue  # "It takes a special kind of ...": a dummy subject, the speaker is further up
+            if any(c.dep_ == "aux" and c.lower_ in _DEONTIC for c in cur.children):
+                continue  # "Trump must seek approval": an obligation laid on the subject, not its statement
             hs = self._with_conjuncts(sv, subj)
+            if (not hs and lemma in self.v.holder_verbs and subj.dep_ == "nsubj" and subj.head.i == cur.i
+                    and subj.tag_ in ("NNS", "NNP", "NNPS") and subj.lower_ not in self.v.not_holders):
+                # "..., while Iran's partners condemned it": the speaker is named and is nobody we know;
+                # the subject of another clause further up is not the holder
+                return [], None
             if hs:
+                # (a relative clause with its own subject, "people it accused of ...", is background; one
+                # whose subject is the relative pronoun, "Corbyn, who called it illegal", is a position)
+                if lemma in self.v.act_verbs or (cur.dep_ == "relcl" and subj.lower_ not in _RELATIVE
+                                                 and lemma not in self.v.speech_verbs):
+                    # "the prosecutor said Iran had issued warrants (against people it accused of ...)":
+                    # the reporter states the position
+                    for up in path[k + 1 :]:
+                        if up.lemma_.lower() in self.v.speech_verbs:
+                            s2 = _subject_of(up)
+                            hs2 = self._with_conjuncts(sv, s2) if s2 is not None else []
+                            if hs2:
+                                return hs2, up
                 return hs, cur
+        # a reporting clause set off by commas ("Washington, she wrote, had failed to ...")
+        for cur in path:
+            for c in cur.children:
+                if c.dep_ == "parataxis" and c.lemma_.lower() in self.v.holder_verbs:
+                    subj = _subject_of(c)
+                    hs = self._with_conjuncts(sv, subj) if subj is not None else []
+                    if hs:
+                        return hs, c
         return [], None
 
     def _with_conjuncts(self, sv: SentenceView, subj: Token) -> list[Holder]:
@@ -605,9 +716,16 @@ class HolderFinder:
         other: list[Holder] = []
         reporting: list[Holder] = []
         for tok in sv.doc:
-            if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ not in _RELATIVE | _PRONOUNS_PERSON | _PRONOUNS_OTHER:
-                hs = self._with_conjuncts(sv, tok)
-                (reporting if tok.head.lemma_.lower() in self.v.holder_verbs else other).extend(hs)
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.lower_ in _RELATIVE | _PRONOUNS_FIRST:
+                continue
+            says = tok.head.lemma_.lower() in self.v.holder_verbs
+            if tok.lower_ in _PRONOUNS_PERSON | _PRONOUNS_OTHER and not says:
+                continue
+            # a pronoun that reports ('"...," she wrote') is resolved: it names the quotation's speaker
+            hs = self._with_conjuncts(sv, tok)
+            (reporting if says else other).extend(hs)
+        if reporting:
+            self.last_reporter = reporting[-1]
         return other + reporting
 
 
@@ -633,19 +751,50 @@ def find_cues(text: str, vocab: LegalVocab) -> list[Cue]:
         for m in g.regex.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            stance = g.stance
-            negated = False
-            if g.negatable:
-                before = text[: m.start()].split()[-vocab.negation_window :]
-                if before and vocab.negator.search(" ".join(before)):
-                    negated = True
-                    stance = {"lawful": "unlawful", "unlawful": "lawful"}.get(stance, stance)
+            stance: str | None = g.stance
+            before = text[: m.start()].split()[-vocab.negation_window :]
+            negated = bool(before) and bool(vocab.negator.search(" ".join(before)))
+            if g.negated_only and not negated:
+                continue  # "allowed", "covers": a stance only when denied
+            if negated and g.negatable:
+                stance = _flip(stance)
+            elif negated and g.weak:
+                stance = "questioned"  # "made no mention of an imminent attack"
+            else:
+                negated = False
             found.append(Cue(m.start(), m.end(), gi, stance, negated))
             taken.append((m.start(), m.end()))
     for m in vocab.rejection.finditer(text):
         if not any(m.start() < e and s < m.end() for s, e in taken):
             found.append(Cue(m.start(), m.end(), -1, None))
     return sorted(found, key=lambda c: c.start)
+
+
+def _flip(stance: str | None) -> str | None:
+    return {"lawful": "unlawful", "unlawful": "lawful"}.get(stance or "", stance)
+
+
+def negated_in_parse(sv: SentenceView, cue: Cue, stop: Token | None) -> bool:
+    """Negation the word window misses: "no" on a noun the cue hangs on ("there was no imminent
+    attack that could trigger the right of self-defense"), or a negated first verb above the cue."""
+    tok = token_at(sv.doc, cue.start)
+    if tok is None:
+        return False
+    first_verb = True
+    for cur in ancestors_path(tok)[1:]:
+        if stop is not None and cur.i == stop.i:
+            return False
+        if cur.pos_ in ("NOUN", "PROPN") and any(c.dep_ == "det" and c.lower_ == "no" and not cue.start <= c.idx < cue.end
+                                                 for c in cur.children):
+            return True
+        if cur.pos_ in ("VERB", "AUX"):
+            # (a negation inside the cue itself, "approval should not be needed", is the cue's own)
+            if first_verb and any(c.dep_ == "neg" and not cue.start <= c.idx < cue.end for c in cur.children):
+                return True
+            first_verb = False
+            if cur.dep_ not in ("relcl", "acl", "xcomp"):
+                return False  # the clause boundary: negation further up is about something else
+    return False
 
 
 def find_bases(text: str, vocab: LegalVocab) -> list[tuple[str, int, int]]:
@@ -715,7 +864,7 @@ def positions_of_source(
 ) -> list[_Position]:
     """Legal positions stated in one source (no cross-source work)."""
     vocab = load_legal_vocab(curated_dir)
-    finder = HolderFinder(vocab)
+    finder = HolderFinder(vocab, person_types(doc, index, vocab))
     skip_sections = load_yaml(curated_dir / "plot_cues.yaml").get("skip_sections", [])
     out: list[_Position] = []
     ordered = sorted((p for p in passages if p.source_id == doc.source_id), key=lambda p: p.ordinal)
@@ -726,8 +875,10 @@ def positions_of_source(
         per_passage.append((p, sents))
         all_sents.extend(sents)
     dates = sentence_dates(doc, all_sents)
-    parser.prefetch(s for p, ss in per_passage if not skipped_passage(p, skip_sections, ["infobox"])
-                    for s in ss if vocab.any_cue.search(s.text))
+    read = [(p, ss) for p, ss in per_passage if not skipped_passage(p, skip_sections, ["infobox"])]
+    cue_at = {(s.start, s.end) for _, ss in read for s in ss if vocab.any_cue.search(s.text)}
+    memo = _speaker_sentences(read, cue_at)
+    parser.prefetch(s for _, ss in read for s in ss if (s.start, s.end) in cue_at or (s.start, s.end) in memo)
     prev_section = None
     prev_speakers: list[Holder] = []
     for p, sents in per_passage:
@@ -739,10 +890,9 @@ def positions_of_source(
             finder.recent = list(prev_speakers[-2:])
         para_speakers: list[Holder] = []
         for s in sents:
-            if not vocab.any_cue.search(s.text):
-                # still remember who speaks, for a pronoun or a quotation in the next sentence
-                nxt = sents[s.index + 1].text if s.index + 1 < len(sents) else ""
-                if re.search(r"\b(he|she|it|they)\b|^[\"“]", nxt, re.IGNORECASE) or re.search(r"[\"“]", s.text):
+            if (s.start, s.end) not in cue_at:
+                # still remember who speaks, for a pronoun or a quotation in a later sentence with a cue
+                if (s.start, s.end) in memo:
                     sv = SentenceView(s, parser(s), align_mentions(parser(s), s, index))
                     sp = finder.speakers(sv)
                     para_speakers.extend(sp)
@@ -752,6 +902,8 @@ def positions_of_source(
             sv = SentenceView(s, sdoc, align_mentions(sdoc, s, index))
             # inside a quotation opened earlier, or a new quotation after '"...," X said.'
             in_quote = _inside_quote(p.text, s.start - p.char_start) or s.text[:1] in ('"', "“")
+            finder.quote_speaker = (finder.last_reporter or (para_speakers[-1] if para_speakers else None)
+                                    ) if in_quote else None
             found = _positions_of_sentence(sv, vocab, finder, in_quote, para_speakers, out, report)
             for pos in found:
                 pos.date = first_date(dates.get((s.start, s.end), []))
@@ -764,6 +916,62 @@ def positions_of_source(
         prev_section = p.section
         prev_speakers = para_speakers
     return out
+
+
+_LATER_REFERENCE = re.compile(r"\b(he|she|it|they|his|her|its|their)\b|^[\"“]", re.IGNORECASE)
+
+
+def _speaker_sentences(read: list[tuple[PassageRow, list[Sentence]]], cue_at: set[tuple[int, int]]
+                       ) -> set[tuple[int, int]]:
+    """Sentences without a cue whose speakers a later cue sentence may need: before a cue sentence of the
+    same paragraph, or of the next paragraph of the section, that lies in a quotation or uses a pronoun
+    (parsing only these keeps the parse, the costly part, to what can matter)."""
+    out: set[tuple[int, int]] = set()
+
+    def refers_back(p: PassageRow, s: Sentence) -> bool:
+        return (s.start, s.end) in cue_at and bool(
+            _LATER_REFERENCE.search(s.text) or _inside_quote(p.text, s.start - p.char_start))
+
+    for k, (p, ss) in enumerate(read):
+        later = [s for s in ss if refers_back(p, s)]
+        if k + 1 < len(read) and read[k + 1][0].section == p.section:
+            later += [s for s in read[k + 1][1] if refers_back(read[k + 1][0], s)]
+        if not later:
+            continue
+        last = max(s.start for s in later)
+        for s in ss:
+            if (s.start, s.end) not in cue_at and s.start < last and (
+                    re.search(r"[\"“]", s.text) or _LATER_REFERENCE.search(
+                        ss[s.index + 1].text if s.index + 1 < len(ss) else "")
+                    or s.index + 1 == len(ss)):
+                out.add((s.start, s.end))
+    return out
+
+
+def person_types(doc: SourceDoc, index: EntityIndex, vocab: LegalVocab) -> dict[str, str]:
+    """holder_type of each person whose title, somewhere in the source, makes them hold positions as a
+    legislature or court ("Sen. Tim Kaine, D-Va." ... "Kaine argued")."""
+    votes: dict[str, Counter[str]] = {}
+    text = doc.text
+    for m in index.in_span(doc.source_id, 0, len(text), "person"):
+        before = text[max(0, m.char_start - 40) : m.char_start]
+        # the title runs up to the name within its clause ("Sen." is no sentence end, "lawmakers." is)
+        before = re.split(r"[,;:!?\n]|(?<=[a-z]{3})\.\s", before)[-1]
+        after = text[m.char_end : m.char_end + 12]
+        tail = before.rstrip()
+        for htype, rx in vocab.title_types:
+            if htype == "government":
+                continue  # a named envoy speaks as a person
+            # the title must end within a word of the name ("Sen. Tim Kaine", "House Speaker Nancy Pelosi")
+            if any(len(tail) - t.end() <= 1 or " " not in tail[t.end():].strip() for t in rx.finditer(tail)):
+                votes.setdefault(m.entity_id, Counter())[htype] += 1
+                break
+        else:
+            for htype, rx in vocab.title_after:
+                if rx.match(after):
+                    votes.setdefault(m.entity_id, Counter())[htype] += 1
+                    break
+    return {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
 
 
 def _positions_of_sentence(
@@ -784,18 +992,30 @@ def _positions_of_sentence(
     by_holder: dict[str, tuple[Holder, list[Cue], list[str], list[Token]]] = {}
     fallback: list[Holder] | None = None
 
+    # subjects faulted by a cue ("the administration failed to show ..."): no cue inside that clause is theirs
+    faulted: list[tuple[Token, Token]] = []  # (the faulting clause's verb, its subject)
+    for cue in cues:
+        if cue.group >= 0 and vocab.groups[cue.group].faults_subject:
+            ctok = token_at(sv.doc, cue.start)
+            own = next((t for t in ancestors_path(ctok) if t.pos_ in ("VERB", "AUX")), None) if ctok else None
+            subj = _subject_of(own) if own is not None else None
+            if own is not None and subj is not None:
+                faulted.append((own, subj))
+
     def holders_at(start: int, owner_ok: bool) -> tuple[list[Holder], list[Token]]:
         nonlocal fallback
         tok = token_at(sv.doc, start)
         if tok is None:
             return [], []
-        hs, verb = finder.holders_for(sv, tok)
+        above = {t.i for t in ancestors_path(tok)}
+        fault = next((subj for own, subj in faulted if own.i in above), None)
+        hs, verb = finder.holders_for(sv, tok, fault)
         if hs:
             return hs, [verb] if verb is not None else []
         if fallback is None:
             fallback = finder.according_to(sv)
-            if not fallback and in_quote and para_speakers:
-                fallback = [para_speakers[-1]]
+            if not fallback and in_quote and (finder.quote_speaker or para_speakers):
+                fallback = [finder.quote_speaker or para_speakers[-1]]
         if fallback:
             return fallback, []
         # "Interpol constitution forbids it ...": only for a stance cue, never a bare basis
@@ -803,6 +1023,14 @@ def _positions_of_sentence(
 
     for cue in cues:
         hs, verbs = holders_at(cue.start, True)
+        if cue.group >= 0 and _no_position(sv, cue, verbs[0] if verbs else None, vocab):
+            report.append(f"legal: no position taken on {text[cue.start:cue.end]!r} in {sv.sent.passage.passage_id}")
+            continue
+        g = vocab.groups[cue.group] if cue.group >= 0 else None
+        if g is not None and not cue.negated and (g.negatable or g.weak) and negated_in_parse(
+                sv, cue, verbs[0] if verbs else None):
+            cue.negated = True
+            cue.stance = _flip(cue.stance) if g.negatable else "questioned"
         if verbs and verbs[0].lemma_.lower() in vocab.denial_verbs and cue.stance in ("lawful", "unlawful"):
             cue_tok = token_at(sv.doc, cue.start)
             if cue_tok is not None and cue_tok.i != verbs[0].i and verbs[0] in cue_tok.ancestors:
@@ -841,10 +1069,12 @@ def _positions_of_sentence(
         stance, weak = _stance(hcues, vocab)
         rejecting = False
         if stance is None and any(c.group == -1 for c in hcues):
-            # the position rejected is the last one stated by someone else (not itself a rejection)
+            # the position rejected is the last lawful/unlawful one stated by someone else (not itself a
+            # rejection): "Interpol said it would not consider it" between them changes nothing
             prev = next(
                 (e for e in reversed(earlier)
-                 if e.sent.passage.section == sv.sent.passage.section and not e.rejecting and e.holder.key != holder.key),
+                 if e.sent.passage.section == sv.sent.passage.section and not e.rejecting
+                 and e.holder.key != holder.key and e.stance in ("lawful", "unlawful")),
                 None,
             )
             if prev is not None and prev.stance in ("lawful", "unlawful"):
@@ -852,6 +1082,13 @@ def _positions_of_sentence(
                 subject = subject or prev.subject
                 rejecting = True
         names_subject = subject is not None or bool(vocab.default_subject_re.search(clause))
+        if not names_subject and stance is not None:
+            # "Esper said the military would follow the laws of armed conflict" in a paragraph about
+            # cultural sites: the paragraph says what the position is about (for a weak cue, only
+            # a named subject group: "self-defense" alone next to "the strike" is no position)
+            subject = _paragraph_subject(sv.sent.passage.text, vocab)
+            names_subject = subject is not None or (
+                not weak and bool(vocab.default_subject_re.search(sv.sent.passage.text)))
         if stance is None:
             # a strong legal basis invoked about a named subject, without a stance word
             if any(b not in vocab.weak_bases for b in hbases) and names_subject:
@@ -869,6 +1106,33 @@ def _positions_of_sentence(
     return out
 
 
+def _paragraph_subject(text: str, vocab: LegalVocab) -> str | None:
+    for subject, rx, skip in vocab.subjects:
+        if not skip and rx.search(text):
+            return subject
+    return None
+
+
+def _no_position(sv: SentenceView, cue: Cue, verb: Token | None, vocab: LegalVocab) -> bool:
+    """A cue the holder takes no position on: after "declined to say", or inside a "whether" clause
+    that no questioning word governs ("declined to say whether the strike was legal")."""
+    text = sv.sent.text
+    start = verb.idx if verb is not None and verb.idx < cue.start else 0
+    if vocab.non_positions.search(text[start : cue.start]):
+        return True
+    if vocab.groups[cue.group].stance == "questioned":
+        return False
+    tok = token_at(sv.doc, cue.start)
+    if tok is None:
+        return False
+    for cur in ancestors_path(tok):
+        if any(c.dep_ == "mark" and c.lower_ in ("whether",) for c in cur.children):
+            return True  # (the holder's own verb too: "did not say whether she considered it lawful")
+        if verb is not None and cur.i == verb.i:
+            break
+    return False
+
+
 def _accuses_someone(sv: SentenceView, clause: str, holder: Holder) -> bool:
     """Whether the clause names people other than the holder ("unless Trump is brought to trial")."""
     return any(m.kind == "person" and m.entity_id != holder.person_id and m.surface in clause
@@ -880,6 +1144,8 @@ def _clause_text(sv: SentenceView, verbs: list[Token]) -> str:
     if not verbs:
         return ""
     v = verbs[0]
+    if v.dep_ == "parataxis":
+        return sv.sent.text  # "X, she said, was ...": the reporting clause is inserted in the position
     toks = list(v.subtree)
     return span_text(sv.doc, toks[0].i, toks[-1].i + 1)
 
@@ -892,7 +1158,7 @@ def _stance(cues: list[Cue], vocab: LegalVocab) -> tuple[str | None, bool]:
     best = min(ranked, key=lambda c: (c.group, c.start))
     g = vocab.groups[best.group]
     # a negated cue is weaker evidence: it needs the subject named, like a weak cue
-    return best.stance, g.weak or best.negated
+    return best.stance, g.weak or (best.negated and not g.negated_only)
 
 
 def position_rows(positions: list[_Position], docs: dict[str, SourceDoc]) -> list[Row]:

@@ -17,7 +17,14 @@ supervision of X" give the sponsor. Conditions, fiction, denials and generic sta
 ("if", "as if", "fictional", "never tried", "several plots", "continues to plot") are not
 plots. The status is the furthest stage any mention reports (curated stage order), read
 from the verbs above the trigger ("foiled a plot", "charged with plotting"), adverbs
-("unsuccessfully") and the trigger itself (a past "killed X" is executed).
+("unsuccessfully") and the trigger itself (a past "killed X" is executed); a plot only
+reported by the press ("Politico reported that ...") is alleged.
+
+What befell the perpetrators ("X pleaded guilty", "a court convicted X") is an outcome: it
+never makes a plot, it joins the plot of its paragraph, section or perpetrator. A news article
+tells one plot per target unless it says another ("a separate scheme", "a third case") or the
+perpetrators, the kind of act (kill / kidnap) or the plot's own year differ; its headline tells
+one of its plots.
 """
 
 from __future__ import annotations
@@ -88,6 +95,12 @@ class PlotVocab:
     hack_targets: set[str]
     sponsor_phrases: re.Pattern[str]
     heading_plot: re.Pattern[str]
+    alleging_verbs: set[str] = field(default_factory=set)
+    denial_verbs: set[str] = field(default_factory=set)
+    plot_acts: set[str] = field(default_factory=set)
+    distinct: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
+    act_families: dict[str, str] = field(default_factory=dict)  # trigger lemma -> act family
+    same_act: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
 
     def rank(self, status: str | None) -> int:
         return self.order.index(status) if status in self.order else -1
@@ -133,6 +146,12 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
             hack_targets=_words(c, "hack_targets"),
             sponsor_phrases=compile_any(c.get("sponsor_phrases", []), path),
             heading_plot=compile_any(c.get("heading_plot", []), path),
+            alleging_verbs=_words(c, "alleging_verbs"),
+            denial_verbs=_words(c, "denial_verbs"),
+            plot_acts=_words(c, "plot_acts"),
+            distinct=compile_any(c.get("distinct", []), path),
+            act_families={str(w).lower(): fam for fam, ws in c.get("act_families", {}).items() for w in ws},
+            same_act=compile_any(c.get("same_act", []), path),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"malformed plot cues ({exc})", path) from exc
@@ -185,6 +204,12 @@ class PlotMention:
     date: DateMention | None = None
     np_start: int = 0  # absolute span of the trigger's noun phrase (dates inside it are its own)
     np_end: int = 0
+    outcome: bool = False  # only what befell the perpetrators ("pleaded guilty"): joins a plot, never makes one
+    same_act: bool = False  # told as "the same strike": the act told last in the source
+    own_year: int | None = None  # year written inside the plot's own phrase ("a 2021 plot")
+    adds_target: bool = False  # "X was also a target": another target of the plot told before
+    target_tokens: list[Token] = field(default_factory=list)  # the words the targets were read from
+    distinct: bool = False  # told as another plot ("a separate scheme", "the second plot", "a third case")
 
     @property
     def section(self) -> str:
@@ -211,6 +236,9 @@ class MentionReader:
         self.parser = parser
         self.plot_sections = plot_sections
         self.recent_persons: list[Actor] = []
+        self.carried: list[Actor] = []  # the first person of the last sentence before, in the same section
+        self.first_of_last: Actor | None = None
+        self._exclude: set[str] = set()  # actors a pronoun being resolved cannot stand for
         # display name: the most frequent form of at least two words (else the longest) in the source
         forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         for m in index.all():
@@ -233,9 +261,18 @@ class MentionReader:
         low = tok.lower_
         if low in _REL and tok.head.dep_ == "relcl":
             return self.actor(sv, tok.head.head)
+        if low in _REL:
+            # "X, an Afghan national who prosecutors said had been tasked ...": up to the relative clause
+            up = tok.head
+            while up.dep_ not in ("relcl", "ROOT") and up.head.i != up.i:
+                up = up.head
+            if up.dep_ == "relcl":
+                return self.actor(sv, up.head)
         if tok.tag_ in ("PRP", "PRP$") or low in _PRONOUNS:
             return self.resolve_pronoun(sv, tok)
         m = sv.mentions.get(tok.i)
+        if m is None and tok.dep_ == "appos" and tok.head.i in sv.mentions:
+            m = sv.mentions[tok.head.i]  # "Farhad Shakeri, an Afghan national who ...": the national is Shakeri
         if m is None:
             for c in tok.children:
                 if c.dep_ == "appos" and c.i in sv.mentions:
@@ -262,9 +299,11 @@ class MentionReader:
             return Actor(None, None, text, True, True)
         if tok.ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
             return Actor(None, None, text, True, False)
-        singular = tok.tag_ in ("NN", "NNP") and not any(c.lower_ in ("a", "an") for c in tok.children)
+        singular = tok.tag_ in ("NN", "NNP")
         role = singular and low in self.v.role_targets
-        return Actor(None, None, text, role, role)
+        # "the Saudi ambassador" names someone; "an exiled separatist leader" is a person, unnamed
+        definite = not any(c.lower_ in ("a", "an") for c in tok.children)
+        return Actor(None, None, text, role and definite, role)
 
     def resolve_pronoun(self, sv: SentenceView, pron: Token) -> Actor | None:
         """A pronoun -> the person (or thing) it stands for, when one candidate is clear."""
@@ -277,18 +316,39 @@ class MentionReader:
         if low in ("me", "my"):
             return None  # a quoted speaker: the plot's target comes from elsewhere
         reporters: list[EntityMention] = []
+        # the subjects and objects of the verbs governing the pronoun do the act, they do not suffer it
+        # ("charged X with conspiring to kidnap her": her is not X)
+        bound: set[int] = set()
+        for a in pron.ancestors:  # up to the first verb with a subject of its own (the local clause)
+            if a.pos_ in ("NOUN", "PROPN"):
+                break  # "X survived a plot to kidnap her": the plot's agents kidnap, X may be her
+            if a.pos_ not in ("VERB", "AUX"):
+                continue
+            args = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+            for c in args:
+                i, j = np_bounds(c)
+                bound |= set(range(i, j))
+                bound |= {y.i for x in c.children if x.dep_ == "appos" for y in x.subtree}  # "an officer, X,"
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in args):
+                break
         for tok in reversed(list(sv.doc[: pron.i])):
             m = sv.mentions.get(tok.i)
             if m is None or m.kind != "person" or (tok.i + 1 < len(sv.doc) and sv.mentions.get(tok.i + 1) == m):
+                continue
+            if (pron.lower_ in ("him", "her") and tok.i in bound) or m.entity_id in self._exclude:
                 continue
             if self._reporter(sv, tok, m):
                 reporters.append(m)  # who reports a clause is seldom who the clause is about ...
                 continue
             return self._entity_actor(sv.sent.source_id, m)
-        if self.recent_persons:
-            return self.recent_persons[-1]
+        recent = [a for a in self.recent_persons if a.key not in self._exclude]
+        if recent:
+            return recent[-1]
         # ... unless nobody else is named in the paragraph ("Bolton said Iran wanted to kill him")
-        return self._entity_actor(sv.sent.source_id, reporters[0]) if reporters else None
+        if reporters:
+            return self._entity_actor(sv.sent.source_id, reporters[0])
+        carried = [a for a in self.carried if a.key not in self._exclude]
+        return carried[-1] if carried else None
 
     def _reporter(self, sv: SentenceView, tok: Token, m: EntityMention) -> bool:
         after = sv.sent.text[m.char_end - sv.sent.start : m.char_end - sv.sent.start + 40]
@@ -303,12 +363,18 @@ class MentionReader:
 
     def remember(self, sent: Sentence) -> None:
         """Persons named in a sentence, except those reporting, for later pronouns."""
+        named: list[Actor] = []
         for m in self.index.in_span(sent.source_id, sent.start, sent.end, "person"):
             after = sent.text[m.char_end - sent.start : m.char_end - sent.start + 40]
             before = sent.text[max(0, m.char_start - sent.start - 40) : m.char_start - sent.start]
             if _REPORT_RE.match(after) or re.search(r"according to\b[^,]*$", before, re.I):
                 continue
-            self.recent_persons.append(self._entity_actor(sent.source_id, m))
+            a = self._entity_actor(sent.source_id, m)
+            if not any(x.key == a.key for x in named):
+                named.append(a)
+        self.recent_persons.extend(named)
+        if named:
+            self.first_of_last = named[0]  # the sentence's first person (mostly its subject)
 
     def expand(self, sv: SentenceView, toks: Iterable[Token]) -> list[Actor]:
         """Actors of tokens plus their conjuncts and "including X" members."""
@@ -316,6 +382,12 @@ class MentionReader:
         for t in toks:
             for x in [t, *t.conjuncts]:
                 a = self.actor(sv, x)
+                appos = [c for c in x.children if c.dep_ == "appos"]
+                if x.i not in sv.mentions and appos and any(
+                        y.i in sv.mentions for c in appos for y in [c, *c.conjuncts]):
+                    # "Two other men, Carlisle Rivera and Jonathan Loadholt, were charged": the named men
+                    out.extend(self.expand(sv, appos))
+                    continue
                 if a is not None:
                     out.append(a)
                 for c in x.children:
@@ -346,12 +418,16 @@ class MentionReader:
             return None
         mtext = m.group(0).lower()
         path = ancestors_path(trig)
-        if self._not_a_plot(sv, trig, path):
+        if self._not_a_plot(sv, trig, path, (m.start(), m.end())):
             return None
         pm = PlotMention(sent, sent.start + m.start(), sent.start + m.end(), kind, mtext, trig.i, {t.i for t in path})
         pm.words = {t.lemma_.lower() for t in doc if m.start() <= t.idx < m.end()}
         ni, nj = np_bounds(trig)
         pm.np_start, pm.np_end = sent.start + doc[ni].idx, sent.start + doc[nj - 1].idx + len(doc[nj - 1].text)
+        pm.same_act = bool(v.same_act.search(sent.text))
+        pm.distinct = bool(v.distinct.search(sent.text))
+        if kind == "outcome":
+            return self._outcome(sv, trig, pm)
         pm.anaphoric = kind in ("plot", "hack") and bool(v.anaphor.search(sent.text[max(0, m.start() - 6) : m.end()]))
         is_verb = trig.pos_ in ("VERB", "AUX") or trig.tag_.startswith("VB")
         plain_kill = trig.lemma_.lower() == "kill"
@@ -372,6 +448,7 @@ class MentionReader:
             if not tgt and trig.dep_ in ("acl", "relcl") and trig.tag_ == "VBN":
                 tgt = [trig.head]
             pm.targets = self.expand(sv, tgt)
+            pm.target_tokens = tgt
             if passive:
                 for c in trig.children:
                     if c.dep_ == "agent":
@@ -381,30 +458,112 @@ class MentionReader:
         else:
             self._noun_roles(sv, trig, pm, kind)
         if kind in ("kill", "strike_kill"):
-            pm.targets = [a for a in pm.targets if a.person_like]
+            # an unnamed victim ("a politician") only for a planned act ("recruit hitmen to kill a
+            # politician"): "killing an American contractor" is a casualty report, "the assassination of
+            # an Iraqi commander is aggression" a generic statement
+            planned = is_verb and kind == "kill" and trig.tag_ not in ("VBD", "VBN")
+            pm.targets = [a for a in pm.targets if a.person_like and (a.specific or planned)]
             if not pm.targets:
                 return None  # an act against no named person ("killing five soldiers")
+        elif kind == "plot" and is_verb and not pm.targets and self._generic_objects(sv, trig):
+            return None  # "accused of plotting to kill dissidents, diplomats and officials": a pattern, not one plot
+        if kind == "plot" and self._other_act(trig):
+            return None  # "a conspiracy to damage its relations": a plot word for something else
         elif kind == "hack":
             for a in pm.targets:
                 head = a.name.split()[-1].lower() if a.name.split() else ""
                 a.specific = bool(a.entity_id) or (a.kind is None and (head in self.v.hack_targets or a.specific))
         pm.definite = self._definite(trig)
-        if kind in ("kill", "strike_kill") and not is_verb and self._presupposed(trig):
+        if (kind == "kill" and is_verb and not passive and trig.dep_ in ("relcl", "acl") and trig.tag_ in ("VBD", "VBN")
+                and trig.head.pos_ == "NOUN" and self._presupposed(trig.head)):
+            # "in retaliation for the U.S. strike that killed X in January 2020": a past act referred to;
+            # its phrase (and the date in it) is the strike's
+            sub = list(trig.head.subtree)
+            pm.np_start, pm.np_end = sent.start + sub[0].idx, sent.start + sub[-1].idx + len(sub[-1].text)
+            pm.presupposed = True
+            pm.statuses = ["executed"]
+            pm.perpetrators = [a for a in pm.perpetrators if a.specific]
+            return pm
+        pm.adds_target = kind == "kill" and not is_verb and self._copula_target(trig) and bool(pm.targets)
+        if kind in ("kill", "strike_kill") and not is_verb and not pm.adds_target and self._presupposed(trig):
             pm.presupposed = True
             pm.statuses = ["executed"]
             pm.perpetrators = [a for a in pm.perpetrators if a.specific]
             pm.victims = self.victims_in(sv)
             return pm
         self._governing_roles(sv, path, pm)
+        if kind in ("plot", "attack_plan") and not pm.perpetrators:
+            pm.perpetrators = self._subject_before(sv, m.start())
         self._sponsor_phrases(sv, pm)
         pm.victims = [a for a in self.victims_in(sv) if a.key not in {t.key for t in pm.targets}]
         self._status(sv, trig, path, pm, kind, is_verb, passive)
         if (kind == "plot" and trig.tag_ == "NNS" and not pm.entity_targets()
                 and sent.passage.section not in self.plot_sections):
             return None  # "plots against officials": an umbrella statement, not one plot
+        clash = {a.key for a in pm.targets} & {a.key for a in pm.perpetrators}
+        if clash and any(t.tag_ in ("PRP", "PRP$") for t in pm.target_tokens):
+            # "charged X with conspiring to kidnap her": her is not X, whatever the parse says
+            self._exclude = clash
+            pm.targets = [a for a in self.expand(sv, pm.target_tokens) if a.key not in clash]
+            self._exclude = set()
         tkeys = {a.key for a in pm.targets}
         pm.perpetrators = [a for a in pm.perpetrators if a.key not in tkeys]
         return pm
+
+    def _outcome(self, sv: SentenceView, trig: Token, pm: PlotMention) -> PlotMention | None:
+        """"X pleaded guilty", "a court convicted X", "X was sentenced": the stage it marks and X."""
+        # a conviction, sentence, plea or trial is a charge; an arrest stops the plot
+        status = self.v.governing.get(trig.lemma_.lower(), "charged")
+        if status not in ("charged", "foiled"):
+            return None
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in trig.children)
+        objs = [c for c in trig.children if c.dep_ == ("nsubjpass" if passive else "dobj")
+                and c.lower_ not in ("trial", "guilty")]
+        if not objs:
+            # "X pleaded guilty", "X is due to stand trial": the subject, up through "due to"/"expected to"
+            cur = trig
+            while not objs and cur.dep_ in ("xcomp", "acomp", "conj") and cur.head.i != cur.i:
+                cur = cur.head
+                objs = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+            objs = objs or [c for c in trig.children if c.dep_ == "nsubj"]
+        pm.perpetrators = [a for a in self.expand(sv, objs) if a.entity_id]
+        if not pm.perpetrators:
+            return None
+        pm.statuses = [status]
+        pm.outcome = True
+        return pm
+
+    def _other_act(self, trig: Token) -> bool:
+        """Whether a plot word governs an act that is no attack ("a conspiracy to damage relations")."""
+        acts = [c for c in trig.children if c.dep_ in ("acl", "xcomp", "relcl") and c.pos_ == "VERB"
+                and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)]
+        return bool(acts) and not any(
+            a.lemma_.lower() in self.v.plot_acts or any(rx.fullmatch(a.text) for _, rx in self.v.triggers) for a in acts)
+
+    def _generic_objects(self, sv: SentenceView, trig: Token) -> bool:
+        """Whether the act a plot verb governs ("plotting to kill dissidents") has only plural,
+        unnamed objects."""
+        acts = [c for c in trig.children if c.dep_ in ("xcomp", "advcl", "ccomp") and self._kill_rx.fullmatch(c.text)]
+        objs = [o for a in acts for c in a.children if c.dep_ == "dobj" for o in [c, *c.conjuncts]]
+        return bool(objs) and all(o.tag_ in ("NNS", "NNPS") and o.i not in sv.mentions for o in objs)
+
+    def _subject_before(self, sv: SentenceView, rel_start: int) -> list[Actor]:
+        """"Soleimani was planning attacks" when the parse misses the subject: a named actor right
+        before an auxiliary right before the trigger."""
+        s = sv.sent
+        for mm in self.index.in_span(s.source_id, s.start, s.start + rel_start):
+            gap = s.text[mm.char_end - s.start : rel_start]
+            if re.fullmatch(r"\s+(was|were|is|are|had been|has been|have been)\s+", gap):
+                return [self._entity_actor(s.source_id, mm)]
+        return []
+
+    @staticmethod
+    def _copula_target(trig: Token) -> bool:
+        """"X was the intended target", "the second target was X", "X was among the targets"."""
+        if trig.lemma_.lower() not in ("target", "victim"):
+            return False
+        return (trig.dep_ in ("attr", "nsubj") and trig.head.lemma_ in ("be", "include")) or (
+            trig.dep_ == "pobj" and trig.head.lower_ in ("among", "of"))
 
     def _definite(self, trig: Token) -> bool:
         if any(c.dep_ in ("det", "poss") and c.lower_ in ("the", "this", "that") for c in trig.children):
@@ -414,7 +573,7 @@ class MentionReader:
             return any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
         return False
 
-    def _not_a_plot(self, sv: SentenceView, trig: Token, path: list[Token]) -> bool:
+    def _not_a_plot(self, sv: SentenceView, trig: Token, path: list[Token], span: tuple[int, int] = (0, 0)) -> bool:
         """Conditions, comparisons, fiction, denials, threats and generic statements."""
         doc = sv.doc
         v = self.v
@@ -435,11 +594,14 @@ class MentionReader:
         if any(c.lower_ in ("any", "no") for c in trig.children):
             return True
         verbs = [t for t in path if t.pos_ in ("VERB", "AUX")][:2]
+        if any(t.lemma_.lower() in v.denial_verbs for t in [x for x in path[1:] if x.pos_ in ("VERB", "AUX")][:3]):
+            return True  # "Iran has repeatedly denied plotting against Trump"
         for t in verbs:
             if t.lemma_.lower() in v.reporting_verbs and t is not trig:
                 break
             for c in t.children:
-                if c.dep_ == "neg" or c.lower_ == "never":
+                if (c.dep_ == "neg" or c.lower_ == "never") and not span[0] <= c.idx < span[1]:
+                    # (a negation inside the trigger is its own: "pleaded not guilty")
                     return True
                 if c.dep_ == "aux" and c.lower_ in v.modals:
                     return True
@@ -461,8 +623,31 @@ class MentionReader:
                         tgt.append(g)
                     if g.dep_ == "prep" and g.lower_ in ("against", "on"):
                         tgt += [x for x in g.children if x.dep_ == "pobj"]
+        if trig.lemma_.lower() in ("target", "victim") and not tgt:
+            # "the second target was X", "X was the intended target", "X was among the intended targets"
+            head = trig.head
+            if trig.dep_ == "attr":
+                tgt += [c for c in head.children if c.dep_ == "nsubj"]
+            elif trig.dep_ == "nsubj":
+                tgt += [c for c in head.children if c.dep_ == "attr"]
+            elif trig.dep_ == "pobj" and head.lower_ == "among":
+                tgt += [c for c in head.head.children if c.dep_ == "nsubj"]
+            elif trig.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ == "one" and head.head.dep_ == "attr":
+                tgt += [c for c in head.head.head.children if c.dep_ == "nsubj"]  # "she was one of the targets"
+            if trig.dep_ == "nsubj" and head.lemma_ in ("include", "be") and not tgt:
+                tgt += [c for c in head.children if c.dep_ in ("dobj", "attr")]  # "the targets included X"
         pm.targets = self.expand(sv, tgt)
+        pm.target_tokens = tgt
         pm.perpetrators = self.expand(sv, perp)
+        if kind in ("plot", "attack_plan"):
+            # "a Quds Force plot", "a plot directed by the Revolutionary Guard": the organization behind it
+            ni, _ = np_bounds(trig)
+            for x in range(ni, trig.i):
+                mm = sv.mentions.get(x)
+                if mm is not None and mm.kind == "org" and sv.doc[x].dep_ != "poss" and not any(
+                        a.key == mm.entity_id for a in pm.sponsors):
+                    pm.sponsors.append(self._entity_actor(sv.sent.source_id, mm))
+            self._acl_sponsors(sv, trig, pm)
         if kind == "hack" and not pm.targets and trig.dep_ in ("amod", "compound"):
             pm.targets = self.expand(sv, [trig.head])
 
@@ -483,6 +668,10 @@ class MentionReader:
             lemma = t.lemma_.lower()
             subj = [c for c in t.children if c.dep_ == "nsubj"]
             obj = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+            if any(c.dep_ == "auxpass" for c in t.children):
+                # passive: "X, who had been tasked by an IRGC official with ..." (the parse may call X nsubj)
+                obj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+                subj = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             if lemma in v.charge_verbs:
                 if not pm.perpetrators:
                     pm.perpetrators += self.expand(sv, obj)
@@ -509,7 +698,8 @@ class MentionReader:
         for m in self.v.sponsor_phrases.finditer(s.text):
             after = self.index.in_span(s.source_id, s.start + m.end(), s.start + m.end() + 80)
             # allow a possessor between ("a member of Iran's Islamic Revolutionary Guard Corps")
-            if after and re.fullmatch(r"\W*(\w+['’]s\s+)?\W*", s.text[m.end() : after[0].char_start - s.start]):
+            gap = s.text[m.end() : after[0].char_start - s.start] if after else ""
+            if after and re.fullmatch(r"\W*((an?|the)\s+)?(\w+['’]s\s+)?\W*", gap):
                 a = self._entity_actor(s.source_id, after[0])
                 if a.key not in {x.key for x in pm.targets}:
                     pm.sponsors.append(a)
@@ -526,6 +716,8 @@ class MentionReader:
             elif s is not None:
                 st.append(s)
             elif t.pos_ in ("VERB", "AUX") and lemma in v.reporting_verbs:
+                if lemma in v.alleging_verbs:
+                    pm.alleged = True  # "Politico reported that Iran was weighing a plot"
                 break  # the verbs above the reporter tell of the report, not of the plot
         for c in trig.children:
             s = v.governing.get(c.lemma_.lower()) if c.dep_ in ("amod", "advmod") else None
@@ -587,7 +779,9 @@ class MentionReader:
                 return True
         if not self._kill_rx.search(sent.text):
             return False
-        return bool(self.index.in_span(sent.source_id, sent.start, sent.end)) or bool(self._target_words.search(sent.text))
+        # an act needs a person (named, a role, or a pronoun) to be done to
+        return bool(self.index.in_span(sent.source_id, sent.start, sent.end, "person")) or bool(
+            self._target_words.search(sent.text))
 
     def sentence(self, sent: Sentence) -> list[PlotMention]:
         found: list[tuple[str, re.Match[str]]] = []
@@ -669,6 +863,8 @@ def _absorb(into: PlotMention, other: PlotMention) -> None:
     into.path |= other.path
     if into.kind == "kill" and other.kind in ("plot", "attack_plan", "hack"):
         into.kind = other.kind
+    if into.outcome and not other.outcome:
+        into.outcome, into.kind = False, other.kind  # the plot told with its outcome is a plot telling
     into.anaphoric = into.anaphoric and other.anaphoric
 
 
@@ -694,6 +890,22 @@ class Cluster:
     mentions: list[PlotMention]
     heading: Heading | None = None
     year_hint: int | None = None  # publication year of a news source, for undated tellings
+    news: bool = False  # told in a news article (which tells one plot per target unless it says otherwise)
+
+    @property
+    def outcome_only(self) -> bool:
+        return all(pm.outcome for pm in self.mentions)
+
+    def first(self, source_id: str | None = None) -> int:
+        """Where the cluster is first told (in ``source_id`` when given)."""
+        return min((pm.start for pm in self.mentions if source_id is None or pm.sent.source_id == source_id),
+                   default=1 << 62)
+
+    def own_year(self) -> int | None:
+        return next((pm.own_year for pm in self.mentions if pm.own_year is not None), None)
+
+    def acts(self, vocab: PlotVocab) -> set[str]:
+        return {vocab.act_families[w] for pm in self.mentions for w in pm.words if w in vocab.act_families}
 
     def actors(self, attr: str) -> list[Actor]:
         seen: dict[str, Actor] = {}
@@ -775,65 +987,95 @@ def _status_of(c: Cluster, vocab: PlotVocab) -> str | None:
 
 
 def clusters_of_source(
-    mentions: list[PlotMention], headings: dict[str, Heading], vocab: PlotVocab, year_hint: int | None = None
+    mentions: list[PlotMention], headings: dict[str, Heading], vocab: PlotVocab, year_hint: int | None = None,
+    news: bool = False,
 ) -> list[Cluster]:
     """Group one source's mentions: same paragraph, same plot section, "the plot" back-references."""
     clusters: list[Cluster] = []
     section_cluster: dict[str, Cluster] = {}
     last_in_section: dict[str, Cluster] = {}
     para_clusters: dict[str, list[Cluster]] = defaultdict(list)
+    last_executed: Cluster | None = None
+    bare: list[PlotMention] = []
     for pm in mentions:
         t = pm.entity_targets()
         p = {a.entity_id for a in pm.perpetrators if a.entity_id}
         target: Cluster | None = None
+        if pm.same_act and pm.presupposed and last_executed is not None:
+            target = last_executed  # "the killing of X ... in the same strike": the act told before
         heading = headings.get(pm.section)
-        if heading is not None:
+        if heading is not None and target is None:
             sc = section_cluster.get(pm.section)
             ct = sc.entity_keys("targets") if sc else {a.entity_id for a in heading.targets if a.entity_id}
             # a reference to another, past killing stays out of the section's plot
             foreign = pm.presupposed and not (t & ct)
             if not foreign:
                 if sc is None:
-                    sc = Cluster([], heading, year_hint)
+                    sc = Cluster([], heading, year_hint, news)
                     section_cluster[pm.section] = sc
                     clusters.append(sc)
                 target = sc
+        if target is None and pm.adds_target and para_clusters[pm.sent.passage.passage_id]:
+            target = para_clusters[pm.sent.passage.passage_id][-1]  # "Mike Pompeo was also a target"
         if target is None:
             for c in reversed(para_clusters[pm.sent.passage.passage_id]):
                 same_kind = all(x.presupposed == pm.presupposed for x in c.mentions)
                 crossed = t & c.entity_keys("perpetrators") or p & c.entity_keys("targets")
-                if same_kind and not crossed and _compatible(t, c.entity_keys("targets")) and _compatible(
-                    p, c.entity_keys("perpetrators")
-                ):
+                # a news paragraph names a plot's people over several sentences ("Shakeri recruited the
+                # two men"): one named target is enough there
+                same_target = bool(t & c.entity_keys("targets")) and c.news
+                if same_kind and not crossed and _compatible(t, c.entity_keys("targets")) and (
+                        same_target or _compatible(p, c.entity_keys("perpetrators"))):
                     target = c
                     break
         if target is None and pm.anaphoric and not t:
             target = last_in_section.get(pm.section)
         if target is None:
             if not pm.targets and not pm.perpetrators:
-                continue  # nothing says whose plot this is
-            target = Cluster([], None, year_hint)
+                bare.append(pm)  # nothing says whose plot this is (unless its sentence says it later)
+                continue
+            target = Cluster([], None, year_hint, news)
             clusters.append(target)
+        # "a 2021 plot by Iranian officers to kidnap her": the bare plot word of the same sentence
+        target.mentions.extend(b for b in bare if b.sent.start == pm.sent.start)
+        bare = []  # a bare mention of an earlier sentence stays unclaimed
         target.mentions.append(pm)
         para_clusters[pm.sent.passage.passage_id].append(target)
-        last_in_section[pm.section] = target
+        if not pm.outcome:
+            last_in_section[pm.section] = target
+        if "executed" in pm.statuses:
+            last_executed = target
     return [c for c in clusters if c.mentions]
 
 
 def _fold_headline(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
-    """A headline naming no one ("Plot to kill former Trump aide foiled") tells the article's first plot."""
+    """A headline tells a plot of its article: one naming no one ("Plot to kill former Trump aide
+    foiled") the article's first plot, one naming a target the first plot of that target."""
     out: list[Cluster] = []
     pending: list[Cluster] = []
+    named: list[Cluster] = []
     for c in clusters:
         headline = all(pm.sent.passage.kind == "headline" for pm in c.mentions)
         if headline and not c.entity_keys("targets"):
             pending.append(c)
+            continue
+        if headline:
+            named.append(c)
             continue
         if pending and _status_of(c, vocab) is not None and not all(pm.presupposed for pm in c.mentions):
             for h in pending:
                 c.mentions[:0] = h.mentions
             pending = []
         out.append(c)
+    for h in named:
+        executed = _status_of(h, vocab) == "executed"
+        into = next((c for c in out if c.entity_keys("targets") & h.entity_keys("targets")
+                     and (_status_of(c, vocab) == "executed") == executed
+                     and _compatible(c.entity_keys("perpetrators"), h.entity_keys("perpetrators"))), None)
+        if into is None:
+            out.append(h)
+        else:
+            into.mentions[:0] = h.mentions
     return out + pending
 
 
@@ -855,7 +1097,45 @@ def merge_clusters(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
         if len(merged) == len(current):
             break
         current = merged
+    merged = _attach_partial(merged, vocab)
     return sorted(merged, key=lambda c: min(order[id(pm)] for pm in c.mentions))
+
+
+def _attach_partial(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
+    """Tellings that name no target join a plot of their source.
+
+    What befell perpetrators ("He has pleaded not guilty") joins the plot of the same source
+    with that perpetrator, the nearest before it first. In a news article, a telling naming only
+    the perpetrator ("Poursafi is charged with ... a murder plot") joins the nearest plot before
+    it whose perpetrators do not conflict. An outcome joining nothing is no plot.
+    """
+    out = [c for c in clusters if not c.outcome_only]
+    partial = [c for c in clusters if c.outcome_only] + [
+        c for c in out if c.news and not any(pm.targets for pm in c.mentions) and c.heading is None
+        and c.entity_keys("perpetrators") and _status_of(c, vocab) not in (None, "executed")]
+    for c in partial:
+        src = c.sources()
+        perps = c.entity_keys("perpetrators")
+        cands = [o for o in out if o is not c and src <= o.sources() and o.entity_keys("targets")
+                 and _status_of(o, vocab) not in (None, "executed")]
+        if c.outcome_only:
+            shared = [o for o in cands if o.entity_keys("perpetrators") & perps] or [
+                o for o in out if o is not c and src <= o.sources() and o.entity_keys("perpetrators") & perps]
+            # in a news article, "Loloei was arrested" after the telling of a plot tells of that plot
+            cands = shared or ([o for o in cands if _compatible(o.entity_keys("perpetrators"), perps)
+                                and o.first(next(iter(src))) < c.first()] if c.news else [])
+        else:
+            cands = [o for o in cands if _compatible(o.entity_keys("perpetrators"), perps)]
+        sid = next(iter(src))
+        before = [o for o in cands if o.first(sid) < c.first()]
+        into = (max(before, key=lambda o: o.first(sid)) if before
+                else (min(cands, key=lambda o: o.first(sid)) if cands else None))
+        if into is None:
+            continue
+        into.mentions.extend(c.mentions)
+        if c in out:
+            out.remove(c)
+    return out
 
 
 def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
@@ -879,8 +1159,21 @@ def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
     actors_a = a.entity_keys("perpetrators") | a.entity_keys("sponsors")
     actors_b = b.entity_keys("perpetrators") | b.entity_keys("sponsors")
     ya, yb = _year(a), _year(b)
+    # "a separate scheme", "the second plot" tells apart the plots of one article, not of two
+    distinct = bool(a.sources() & b.sources()) and any(pm.distinct for pm in a.mentions + b.mentions)
+    oya, oyb = a.own_year(), b.own_year()
     if ta and tb and ta & tb:
+        if distinct and not a.entity_keys("perpetrators") & b.entity_keys("perpetrators"):
+            return False  # "a third case ... directed by the Revolutionary Guard": a shared sponsor is not enough
         if actors_a & actors_b:
+            return True
+        if (a.news and b.news and a.sources() == b.sources() and "executed" not in (sa, sb)
+                and not distinct
+                and _compatible(a.entity_keys("perpetrators"), b.entity_keys("perpetrators"))
+                and _compatible(a.acts(vocab), b.acts(vocab))
+                and (oya is None or oyb is None or abs(oya - oyb) <= 1)):
+            # a news article tells one plot per target unless it says another ("a separate scheme"),
+            # or the perpetrators, the act (kill / kidnap) or the plot's own year differ
             return True
         if sa == "executed" and sb == "executed":
             return True
@@ -888,12 +1181,17 @@ def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
             return True
         if sb == "executed" and all(pm.definite for pm in a.mentions) and not actors_a - actors_b:
             return True
-        if a.sources() != b.sources() and _compatible(a.entity_keys("perpetrators"), b.entity_keys("perpetrators")):
+        if (a.sources() != b.sources() and _compatible(a.entity_keys("perpetrators"), b.entity_keys("perpetrators"))
+                and _compatible(a.acts(vocab), b.acts(vocab))):
+            ya, yb = oya or ya, oyb or yb  # the plot's own year ("a 2021 plot") before the year of its telling
             return ya is not None and yb is not None and abs(ya - yb) <= 1 and (sa == "executed") == (sb == "executed")
         return False
     if not ta and not tb:
+        # no named target (a rally, "U.S. facilities"): the same named perpetrator and act is the same plot,
+        # whatever year each telling is dated by (the plot, the arrest, the trial)
         pa, pb = a.entity_keys("perpetrators"), b.entity_keys("perpetrators")
-        return bool(pa & pb) and (ya is None or yb is None or abs(ya - yb) <= 1)
+        return bool(pa & pb) and _compatible(a.acts(vocab), b.acts(vocab)) and (
+            oya is None or oyb is None or abs(oya - oyb) <= 1)
     return False
 
 
@@ -1084,7 +1382,10 @@ def _date_of(pm: PlotMention, siblings: list[PlotMention], found: list[DateMenti
     not inside the phrase of another plot ("charged ... in retaliation for the January 2020 killing")."""
     own = [d for d in found if pm.np_start <= d.char_start < pm.np_end]
     if own:
-        return first_date(own)
+        best = first_date(own)
+        if best is not None and best.date:
+            pm.own_year = int(best.date[:4])
+        return best
     others = [q for q in siblings if q is not pm]
     free = [d for d in found if not any(q.np_start <= d.char_start < q.np_end for q in others)]
     return first_date(free)
@@ -1114,10 +1415,16 @@ def mentions_of_source(
     }
     parser.prefetch(s for _, ss in per for s in ss if (s.start, s.end) in candidates)
     out: list[PlotMention] = []
+    last_section: str | None = None
     for p, sents in per:
         if skipped_passage(p, vocab.skip_sections, vocab.skip_kinds):
             continue
-        reader.recent_persons = []  # a pronoun reaches back within its paragraph only
+        # a pronoun reaches back within its paragraph, or to the last person of the paragraph before in
+        # its section ("He has pleaded not guilty." as a paragraph of its own)
+        reader.carried = [reader.first_of_last] if p.section == last_section and reader.first_of_last else []
+        reader.first_of_last = None
+        reader.recent_persons = []
+        last_section = p.section
         for s in sents:
             if (s.start, s.end) in candidates:
                 found = reader.sentence(s)
@@ -1141,7 +1448,8 @@ def extract_plots(
         mentions, headings = mentions_of_source(doc, passages, entities, curated_dir, parser, report)
         # a news article tells of its own days: its undated tellings take its publication year
         hint = int(doc.published_date[:4]) if doc.format == "news" and doc.published_date else None
-        clusters.extend(_fold_headline(clusters_of_source(mentions, headings, vocab, hint), vocab))
+        own = clusters_of_source(mentions, headings, vocab, hint, doc.format == "news")
+        clusters.extend(_fold_headline(own, vocab))
     clusters = merge_clusters(clusters, vocab)
     order = {d.source_id: i for i, d in enumerate(docs)}
     plots, actors = cluster_rows(clusters, {d.source_id: d for d in docs}, vocab, entities,
