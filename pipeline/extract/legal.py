@@ -223,14 +223,20 @@ def ancestors_path(tok: Token) -> list[Token]:
 
 
 def sentence_dates(doc: SourceDoc, sentences: list[Sentence]) -> dict[tuple[int, int], list[DateMention]]:
-    """Dates of each sentence (read in order so that relative dates resolve), keyed by span."""
-    ctx = DateContext(doc.published_date)
+    """Dates of each sentence (read in order so that relative dates resolve), keyed by span.
+
+    The context is the source's own (publication date for a report, the subject's date for
+    an article) and follows paragraph boundaries, as the events extractor reads it.
+    """
+    passages = list({s.passage.passage_id: s.passage for s in sentences}.values())
+    ctx = DateContext.for_source(doc, passages)
     out: dict[tuple[int, int], list[DateMention]] = {}
+    current: str | None = None
     for s in sentences:
-        try:
-            found = find_dates(doc.text, s.start, s.end, ctx)
-        except Exception:
-            found = []
+        if s.passage.passage_id != current:
+            ctx.begin_passage(s.passage)
+            current = s.passage.passage_id
+        found = find_dates(doc.text, s.start, s.end, ctx)
         out[(s.start, s.end)] = [d for d in found if d.date]
     return out
 
