@@ -11,22 +11,28 @@ import pyarrow.parquet as pq
 
 from schemas.dictionary import load_dictionary
 
+# Where a row sits in its source, not what it says: an edit earlier in the source shifts these
+# for every later row, which is not a change of that row.
+POSITION_COLUMNS = frozenset({"char_start", "char_end", "ordinal", "char_count"})
 
-def _row_digests(path: Path, pk: str) -> dict[str, str]:
-    """Primary key -> digest of the row's content."""
+
+def _digest(row: dict[str, Any], skip: frozenset[str]) -> str:
+    content = {k: v for k, v in row.items() if k not in skip}
+    return hashlib.sha1(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _row_digests(path: Path, pk: str, skip: frozenset[str] = POSITION_COLUMNS) -> dict[str, str]:
+    """Primary key -> digest of the row's content (position columns left out)."""
     if not path.exists():
         return {}
-    rows = pq.read_table(path).to_pylist()
-    return {
-        str(r[pk]): hashlib.sha1(json.dumps(r, sort_keys=True, default=str).encode()).hexdigest() for r in rows
-    }
+    return {str(r[pk]): _digest(r, skip) for r in pq.read_table(path).to_pylist()}
 
 
 def table_fingerprint(parquet_dir: Path) -> str:
     """A digest of every table's content, independent of file encoding details."""
     h = hashlib.sha256()
     for name, spec in load_dictionary().tables.items():
-        digests = _row_digests(parquet_dir / f"{name}.parquet", spec.primary_key[0])
+        digests = _row_digests(parquet_dir / f"{name}.parquet", spec.primary_key[0], frozenset())
         h.update(name.encode())
         for key in sorted(digests):
             h.update(key.encode() + digests[key].encode())

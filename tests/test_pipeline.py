@@ -88,3 +88,37 @@ def test_broken_manifest_fails_in_one_line_and_keeps_release(built, tmp_path) ->
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "manifest.yaml:" in lines[0] and "unknown format 'pdf'" in lines[0]
     assert os.readlink(built.paths.site_dir) == target_before
+
+
+def test_one_paragraph_edit_reparses_one_source_and_logs_only_its_rows(built, tmp_path) -> None:
+    """Issue 6's bar: edit one paragraph, rebuild; only rows read from it change ID in the change log."""
+    import shutil
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(built.paths.raw_dir, raw)
+    shutil.copytree(built.paths.out_dir, out, symlinks=True)
+    wiki = raw / "sources" / "wikipedia-assassination-of-qasem-soleimani.txt"
+    text = wiki.read_text()
+    old_paragraph = next(line for line in text.splitlines() if "five days after the airstrike" in line)
+    wiki.write_text(text.replace("five days after the airstrike", "five days after the air strike", 1))
+    before = {t: pq.read_table(out / "warehouse" / "parquet" / f"{t}.parquet").to_pylist()
+              for t in ("passages", "person_mentions", "events", "legal_positions")}
+    env = {**os.environ, "RAW_DIR": str(raw), "OUT_DIR": str(out)}
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "build"], env=env, capture_output=True,
+                          text=True, cwd=REPO_ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "re-parsed: 1" in proc.stdout
+    old_pid = next(p["passage_id"] for p in before["passages"] if p["text"] == old_paragraph)
+    after_passages = pq.read_table(out / "warehouse" / "parquet" / "passages.parquet").to_pylist()
+    new_pid = next(p["passage_id"] for p in after_passages if p["text"] and "the air strike" in p["text"])
+    changes = json.loads((out / "publish" / "site" / "changes.json").read_text())["tables"]
+    assert changes["passages"]["added"] == [new_pid] and changes["passages"]["deleted"] == [old_pid]
+    for table in ("person_mentions", "events", "legal_positions"):
+        pk = load_dictionary().tables[table].primary_key[0]
+        old_rows = {r[pk]: r for r in before[table]}
+        for rid in changes[table]["deleted"]:
+            assert old_rows[rid]["passage_id"] == old_pid, (table, rid)
+        new_rows = {r[pk]: r for r in pq.read_table(out / "warehouse" / "parquet" / f"{table}.parquet").to_pylist()}
+        for rid in changes[table]["added"]:
+            assert new_rows[rid]["passage_id"] == new_pid, (table, rid)
+        assert not changes[table]["modified"] or table == "events", (table, changes[table]["modified"][:3])
