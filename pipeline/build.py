@@ -23,7 +23,7 @@ from pipeline.extract import EntityIndex, ExtractResult, Row
 from pipeline.manifest import ManifestEntry, load_manifest
 from pipeline.paths import Paths
 from schemas.dictionary import load_dictionary
-from schemas.models import frame_from_rows
+from schemas.models import ARROW_TYPES, frame_from_rows
 
 ENTITY_TABLES = ("persons", "organizations", "person_mentions")
 EVENT_TABLES = ("events", "event_mentions", "event_actors")
@@ -221,14 +221,7 @@ def frames(result_tables: dict[str, list[Row]]) -> dict[str, pd.DataFrame]:
 
 def arrow_table(name: str, frame: pd.DataFrame) -> pa.Table:
     """The frame as an Arrow table with the dictionary's types (lists, dates, nulls)."""
-    types = {
-        "string": pa.string(),
-        "integer": pa.int64(),
-        "number": pa.float64(),
-        "boolean": pa.bool_(),
-        "date": pa.date32(),
-        "list": pa.list_(pa.string()),
-    }
+    types = ARROW_TYPES
     spec = load_dictionary().tables[name]
     schema = pa.schema(
         [pa.field(c.name, types[c.type], nullable=c.nullable or c.type == "list") for c in spec.columns]

@@ -32,6 +32,7 @@ import sqlite_utils
 from pipeline.errors import PipelineError
 from pipeline.paths import PUBLISH_ASSETS
 from schemas.dictionary import Column, Dictionary, Table, load_dictionary
+from schemas.models import ARROW_TYPES
 
 DB_NAME = "soleimani"
 DB_FILE = f"{DB_NAME}.db"
@@ -42,14 +43,6 @@ DOWNLOADS = "downloads"
 ASSET_DIRS = ("templates", "plugins", "static")
 SETTINGS_FILE = "settings.json"
 
-ARROW_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-    "list": pa.list_(pa.string()),
-}
 SQLITE_TYPES: dict[str, type] = {"string": str, "integer": int, "number": float, "boolean": int, "date": str, "list": str}
 FRICTIONLESS_TYPES = {
     "string": "string",

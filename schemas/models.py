@@ -16,10 +16,21 @@ from typing import Any
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_types
 from pandera.errors import SchemaErrors
 
 from pipeline.errors import ValidationFailed
 from schemas.dictionary import Column, Dictionary, load_dictionary
+
+# Published (Parquet/DuckDB) type of each dictionary type.
+ARROW_TYPES: dict[str, pa_types.DataType] = {
+    "string": pa_types.string(),
+    "integer": pa_types.int64(),
+    "number": pa_types.float64(),
+    "boolean": pa_types.bool_(),
+    "date": pa_types.date32(),
+    "list": pa_types.list_(pa_types.string()),
+}
 
 PANDAS_DTYPES: dict[str, Any] = {
     "string": object,
