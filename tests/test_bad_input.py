@@ -56,6 +56,10 @@ CASES = {
                      ["duplicate source_id", "manifest.yaml:"]),
     "unknown format": (lambda raw: _manifest_edit(raw, "format: news", "format: html"),
                        ["unknown format 'html'", "manifest.yaml:"]),
+    "failed validation": (lambda raw: (raw / "curated" / "corrections.yaml").write_text(
+        "corrections:\n  - table: events\n    source_id: wikipedia-assassination-of-qasem-soleimani\n"
+        "    quote: Soleimani\n    set: {event_type: riot}\n"),
+        ["ValidationFailed", "'events'", "'event_type'", "event_id=", "isin"]),
     "broken correction file": (lambda raw: (raw / "curated" / "corrections.yaml").write_text(
         "corrections:\n  - table: nowhere\n    source_id: x\n    quote: y\n    drop: true\n"),
         ["unknown table", "corrections.yaml:2"]),

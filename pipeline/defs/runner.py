@@ -51,8 +51,8 @@ def changed_sources(paths: Paths) -> tuple[list[str], list[str], dict[str, str]]
 def _raise_failure(result: dg.ExecuteInProcessResult) -> None:
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data.evaluation  # type: ignore[union-attr]
-            if not evaluation.passed:
+            evaluation = event.event_specific_data
+            if isinstance(evaluation, dg.AssetCheckEvaluation) and not evaluation.passed:
                 meta = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
                 detail = meta.get("error") or meta.get("first") or "check failed"
                 raise ValidationFailed(f"check {evaluation.check_name}: {detail}")
