@@ -45,5 +45,9 @@ class EntityIndex:
                 out.append(m)
         return out
 
+    def of_source(self, source_id: str) -> list[EntityMention]:
+        """Every mention of one source, in text order."""
+        return list(self._mentions.get(source_id, []))
+
     def all(self) -> list[EntityMention]:
         return [m for ms in self._mentions.values() for m in ms]

@@ -230,7 +230,8 @@ _VICTIM_PREPS = {"along", "alongside", "together"}
 class MentionReader:
     """Reads plot mentions from the sentences of one source."""
 
-    def __init__(self, vocab: PlotVocab, index: EntityIndex, parser: Parser, plot_sections: set[str]):
+    def __init__(self, vocab: PlotVocab, index: EntityIndex, parser: Parser, plot_sections: set[str],
+                 source_id: str | None = None):
         self.v = vocab
         self.index = index
         self.parser = parser
@@ -241,7 +242,8 @@ class MentionReader:
         self._exclude: set[str] = set()  # actors a pronoun being resolved cannot stand for
         # display name: the most frequent form of at least two words (else the longest) in the source
         forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        for m in index.all():
+        # (one source's mentions when reading one source: the whole index per source is quadratic)
+        for m in index.of_source(source_id) if source_id is not None else index.all():
             forms[(m.source_id, m.entity_id)][m.surface] += 1
         self._kill_rx = next((rx for kind, rx in vocab.triggers if kind == "kill"), re.compile(r"(?!x)x"))
         self._target_words = compile_any([r"(he|she|him|her|his)"] + [re.escape(w) for w in vocab.role_targets])
@@ -1086,19 +1088,38 @@ def merge_clusters(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
     current = sorted(clusters, key=lambda c: _status_of(c, vocab) != "executed")
     while True:  # until nothing merges: a merge can add the target that links a third cluster
         merged: list[Cluster] = []
+        # _same_plot needs a shared target (or, with no targets on either side, a shared
+        # perpetrator): only clusters sharing such a key are compared, not every pair.
+        by_key: dict[tuple[str, str], list[int]] = defaultdict(list)
         for c in current:
-            into = next((m for m in merged if _same_plot(m, c, vocab)), None)
+            candidates = sorted({k for key in _merge_keys(c, vocab) for k in by_key.get(key, ())})
+            into = next((merged[k] for k in candidates if _same_plot(merged[k], c, vocab)), None)
             if into is None:
                 merged.append(c)
+                position = len(merged) - 1
             else:
                 into.mentions.extend(c.mentions)
                 into.heading = into.heading or c.heading
                 into.year_hint = into.year_hint or c.year_hint
+                position = next(k for k in candidates if merged[k] is into)
+            for key in _merge_keys(merged[position], vocab):
+                if position not in by_key[key]:
+                    by_key[key].append(position)
         if len(merged) == len(current):
             break
         current = merged
     merged = _attach_partial(merged, vocab)
     return sorted(merged, key=lambda c: min(order[id(pm)] for pm in c.mentions))
+
+
+def _merge_keys(c: Cluster, vocab: PlotVocab) -> set[tuple[str, str]]:
+    """The keys two clusters must share for ``_same_plot`` to hold (see its rules)."""
+    targets = c.entity_keys("targets")
+    if _status_of(c, vocab) == "executed":
+        targets = targets | c.entity_keys("victims")
+    if targets:
+        return {("target", k) for k in targets}
+    return {("perpetrator", k) for k in c.entity_keys("perpetrators")}
 
 
 def _attach_partial(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
@@ -1403,7 +1424,7 @@ def mentions_of_source(
     vocab = load_plot_vocab(curated_dir)
     ordered = sorted((p for p in passages if p.source_id == doc.source_id), key=lambda p: p.ordinal)
     headings = read_headings(doc, ordered, index, vocab)
-    reader = MentionReader(vocab, index, parser, set(headings))
+    reader = MentionReader(vocab, index, parser, set(headings), doc.source_id)
     per: list[tuple[PassageRow, list[Sentence]]] = [(p, passage_sentences(doc, p, curated_dir)) for p in ordered]
     dates = sentence_dates(doc, [s for _, ss in per for s in ss])
     candidates = {
