@@ -25,14 +25,48 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
+# Adverbs slipped in after an auxiliary or before a reporting verb ("was reportedly killed",
+# "later said"): every copy of a seed sentence reads differently, as retellings do. Without
+# this the corpus repeats each seed sentence ~150 times at N=1000 and any cache keyed by
+# sentence text (the spaCy parse cache of plots/legal) makes the benchmark look faster than
+# real news would be.
+ADVERBS = ["reportedly", "also", "later", "then", "still", "indeed", "apparently", "allegedly", "again",
+           "subsequently", "openly", "quickly", "formally", "widely", "initially", "ultimately"]
+_AUX_RE = re.compile(r"\b(was|were|been|is|are|had|has|have|be|will|would|could|should)\s+(?=[a-z]{3,}\b)")
+_REPORT_RE = re.compile(r"\b(?=(said|says|told|stated|added|announced|called|described|warned)\b)")
+_PAST_RE = re.compile(r"(?<=[a-z,] )(?=[a-z]{3,}ed\b)")
+_SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+OPENERS = ["Meanwhile", "At the time", "By then", "Notably", "In addition", "Separately", "In any case",
+           "Even so", "As reported", "According to reports", "In the end", "At that point"]
+# Sentence-initial words that are lower-cased after an opener; anything else (names) stays.
+_LOWER_FIRST = {"The", "A", "An", "This", "That", "These", "Those", "It", "Its", "In", "On", "At", "After",
+                "Before", "During", "Days", "Dozens", "Some", "Many", "Several", "Two", "Three", "Five", "He", "She", "They"}
+
+
+def _diversify(paragraph: str, rng: random.Random) -> str:
+    out = []
+    for sent in _SENT_RE.split(paragraph):
+        spots = sorted({m.end() for m in _AUX_RE.finditer(sent)} | {m.start() for m in _REPORT_RE.finditer(sent)}
+                       | {m.start() for m in _PAST_RE.finditer(sent)})
+        for pos in sorted(rng.sample(spots, min(2, len(spots))), reverse=True):
+            sent = f"{sent[:pos]}{rng.choice(ADVERBS)} {sent[pos:]}"
+        if rng.random() < 0.6:
+            first, _, rest = sent.partition(" ")
+            if first in _LOWER_FIRST:
+                first = first.lower()
+            sent = f"{rng.choice(OPENERS)}, {first} {rest}"
+        out.append(sent)
+    return " ".join(out)
+
+
 def _vary(text: str, rng: random.Random) -> str:
-    """Swap a few person names and shift years, so each source has new strings."""
+    """Swap a few person names, shift years and reword sentences, so each source has new strings."""
     for name in ("Lana Marks", "Farhad Shakeri", "Asif Merchant", "Shahram Poursafi"):
         text = text.replace(name, f"{rng.choice(FIRST)} {rng.choice(LAST)}")
     shift = rng.choice([0, 0, 1, -1])
     if shift:
         text = re.sub(r"\b(20[12]\d)\b", lambda m: str(int(m.group(1)) + shift), text)
-    return text
+    return "\n".join(_diversify(line, rng) if len(line) > 200 else line for line in text.split("\n"))
 
 
 def _news(paragraphs: list[str], rng: random.Random, i: int) -> str:
@@ -64,7 +98,9 @@ def make_corpus(n: int, out: Path, seed: int = 7) -> Path:
     if out.exists():
         shutil.rmtree(out)
     (out / "sources").mkdir(parents=True)
-    shutil.copytree(REPO / "raw" / "curated", out / "curated")
+    # A link, not a copy: curated data and the extractors' code change together, and a stale
+    # copy of raw/curated fails a build that reads keys added since the corpus was made.
+    (out / "curated").symlink_to(REPO / "raw" / "curated", target_is_directory=True)
     entries = []
     for i in range(n):
         is_article = i % 20 == 19  # about 5% article-sized sources
@@ -81,5 +117,21 @@ def make_corpus(n: int, out: Path, seed: int = 7) -> Path:
     return out
 
 
+def sentence_stats(raw: Path) -> dict[str, float]:
+    """How repetitive a corpus is: sentences, and the share that are exact repeats of another."""
+    seen: set[str] = set()
+    total = repeats = 0
+    for path in sorted((raw / "sources").glob("*.txt")):
+        for line in path.read_text().split("\n"):
+            for sent in _SENT_RE.split(line):
+                if len(sent) < 40:
+                    continue
+                total += 1
+                repeats += sent in seen
+                seen.add(sent)
+    return {"sentences": total, "repeated_share": round(repeats / total, 3) if total else 0.0}
+
+
 if __name__ == "__main__":
-    make_corpus(int(sys.argv[1]), Path(sys.argv[2]))
+    corpus = make_corpus(int(sys.argv[1]), Path(sys.argv[2]))
+    print(f"{corpus}: {sentence_stats(corpus)}")

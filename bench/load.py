@@ -1,0 +1,306 @@
+"""Datasette load generator: latency percentiles, requests/s and errors under N concurrent clients.
+
+What belongs here: choosing the benchmark's URLs from a release folder (a table
+page, a facet page, a full-text search, a canned query, a CSV export) and
+hitting an already running server with them from this separate process, bounded
+by a request count and a duration per (URL, concurrency). Two clients:
+``httpx`` (async, exact per-request latencies) and ``wrk`` (C, if installed;
+a cross-check that the Python client is not the bottleneck).
+
+    python bench/load.py --base http://127.0.0.1:8765 --site-dir OUT/publish/site \
+        [--concurrency 1,10,50] [--duration 10] [--max-requests 3000] [--client httpx|wrk|both]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+DB = "soleimani"
+SEARCH_TERM = "Soleimani"
+
+
+def _pct(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(p / 100 * len(ordered) + 0.5) - 1))  # nearest rank
+    return ordered[k]
+
+
+def endpoints(site_dir: Path) -> dict[str, str]:
+    """The five URLs (paths) for a release: chosen from its counts, metadata and database."""
+    site = site_dir.resolve()
+    meta = json.loads((site / "metadata.json").read_text())["databases"][DB]
+    con = sqlite3.connect(f"file:{site / (DB + '.db')}?mode=ro&immutable=1", uri=True)
+    try:
+        names = [r[0] for r in con.execute("select name from sqlite_master where type = 'table'")]
+        counts = {
+            t: con.execute(f'select count(*) from "{t}"').fetchone()[0]
+            for t in names
+            if t in meta.get("tables", {}) and not t.endswith("_fts")
+        }
+        # The largest table that has facets configured: a table page and its default facet view.
+        faceted = [t for t in counts if meta["tables"].get(t, {}).get("facets") and t not in ("changes", "releases")]
+        big = max(faceted, key=lambda t: counts[t])
+        facets = [f for f in meta["tables"][big]["facets"] if isinstance(f, str)]
+        fts = [t[: -len("_fts")] for t in names if t.endswith("_fts")]
+        search_table = max(fts, key=lambda t: counts.get(t, 0)) if fts else big
+        urls = {
+            "table": f"/{DB}/{big}?_nofacet=1",
+            "facet": f"/{DB}/{big}?" + "&".join(f"_facet={quote(f)}" for f in facets),
+            "search": f"/{DB}/{search_table}?_search={quote(SEARCH_TERM)}",
+            "csv": f"/{DB}/{big}.csv?_size=max",
+        }
+        queries = meta.get("queries", {})
+        if "person_dossier" in queries and "person_mentions" in counts:
+            top = con.execute(
+                "select person_id from person_mentions group by person_id order by count(*) desc limit 1"
+            ).fetchone()
+            urls["canned"] = f"/{DB}/person_dossier?person_id={quote(top[0] if top else '')}"
+        elif queries:
+            name, q = next(iter(queries.items()))
+            params = "&".join(f"{p}=" for p in q.get("params", []))
+            urls["canned"] = f"/{DB}/{name}?{params}"
+    finally:
+        con.close()
+    return {k: urls[k] for k in ("table", "facet", "search", "canned", "csv") if k in urls}
+
+
+async def _httpx_run(base: str, path: str, concurrency: int, duration: float, max_requests: int) -> dict[str, Any]:
+    import httpx
+
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    errors: list[str] = []
+    sizes: list[int] = []
+    issued = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30.0) as client:
+        deadline = time.perf_counter() + duration
+
+        async def worker() -> None:
+            nonlocal issued
+            while issued < max_requests and time.perf_counter() < deadline:
+                issued += 1
+                t0 = time.perf_counter()
+                try:
+                    r = await client.get(path)
+                    dt = time.perf_counter() - t0
+                    statuses[str(r.status_code)] = statuses.get(str(r.status_code), 0) + 1
+                    if r.status_code != 200:
+                        errors.append(f"HTTP {r.status_code}")
+                    latencies.append(dt)
+                    sizes.append(len(r.content))
+                except httpx.HTTPError as exc:
+                    errors.append(type(exc).__name__)
+
+        c0, w0 = time.process_time(), time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall, client_cpu = time.perf_counter() - w0, time.process_time() - c0
+    ms = [v * 1000 for v in latencies]
+    return {
+        "client": "httpx",
+        "concurrency": concurrency,
+        "requests": len(latencies) + sum(1 for e in errors if not e.startswith("HTTP")),
+        "errors": len(errors),
+        "error_kinds": sorted(set(errors))[:5],
+        "statuses": statuses,
+        "wall_s": round(wall, 3),
+        "rps": round(len(latencies) / wall, 1) if wall else None,
+        "p50_ms": round(_pct(ms, 50) or 0, 2),
+        "p95_ms": round(_pct(ms, 95) or 0, 2),
+        "p99_ms": round(_pct(ms, 99) or 0, 2),
+        "max_ms": round(max(ms), 2) if ms else None,
+        "mean_ms": round(statistics.fmean(ms), 2) if ms else None,
+        "bytes_median": int(statistics.median(sizes)) if sizes else None,
+        "client_cpu_share": round(client_cpu / wall, 2) if wall else None,
+    }
+
+
+WRK_LUA = """
+local counter = 0
+local limit = tonumber(os.getenv("WRK_MAX") or "0")
+function response(status, headers, body)
+  counter = counter + 1
+  if limit > 0 and counter >= limit then wrk.thread:stop() end
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRKJSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, '
+    .. '"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def _wrk_run(base: str, path: str, concurrency: int, duration: float, max_requests: int) -> dict[str, Any]:
+    threads = min(2, concurrency)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(WRK_LUA)
+        script = fh.name
+    env = {"WRK_MAX": str(max(1, max_requests // threads)), "PATH": "/usr/bin:/bin"}
+    cmd = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{max(1, int(duration))}s",
+           "--timeout", "30s", "-s", script, base + path]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=duration + 60)
+    Path(script).unlink(missing_ok=True)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("WRKJSON ")), None)
+    if line is None:
+        return {"client": "wrk", "concurrency": concurrency, "failed": (out.stderr or out.stdout)[-300:]}
+    d = json.loads(line[len("WRKJSON "):])
+    errors = d["connect"] + d["read"] + d["write"] + d["status"] + d["timeout"]
+    secs = d["duration_us"] / 1e6
+    return {
+        "client": "wrk",
+        "concurrency": concurrency,
+        "requests": d["requests"],
+        "errors": errors,
+        "error_kinds": [k for k in ("connect", "read", "write", "status", "timeout") if d[k]],
+        "wall_s": round(secs, 3),
+        "rps": round(d["requests"] / secs, 1) if secs else None,
+        "p50_ms": round(d["p50_us"] / 1000, 2),
+        "p95_ms": round(d["p95_us"] / 1000, 2),
+        "p99_ms": round(d["p99_us"] / 1000, 2),
+        "max_ms": round(d["max_us"] / 1000, 2),
+    }
+
+
+def _drain(base: str, limit_s: float = 60.0) -> float:
+    """Wait until the server answers a cheap request quickly (work queued by a finished run is done)."""
+    import httpx
+
+    t0 = time.perf_counter()
+    fast = 0
+    with httpx.Client(base_url=base, timeout=30.0) as c:
+        while time.perf_counter() - t0 < limit_s and fast < 3:
+            t = time.perf_counter()
+            c.get("/-/versions.json")
+            fast = fast + 1 if time.perf_counter() - t < 0.02 else 0
+            time.sleep(0.05)
+    return time.perf_counter() - t0
+
+
+def service_times(site_dir: Path, urls: dict[str, str], n: int = 20, top: int = 12) -> dict[str, Any]:
+    """Per-request cost of each URL in process (Datasette's ASGI client, one at a time, no network),
+    and a cProfile of the costliest one: what bounds requests/s on one core."""
+    import cProfile
+    import io
+    import pstats
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from pipeline.serve import datasette_app
+
+    app = datasette_app(site_dir)
+    times: dict[str, float] = {}
+
+    async def go() -> None:
+        await app.invoke_startup()
+        for name, path in urls.items():
+            for _ in range(3):
+                await app.client.get(path)
+            samples = []
+            for _ in range(n):
+                t0 = time.perf_counter()
+                await app.client.get(path)
+                samples.append((time.perf_counter() - t0) * 1000)
+            times[name] = round(statistics.median(samples), 2)
+
+    asyncio.run(go())
+    worst = max((k for k in times if k != "canned"), key=lambda k: times[k], default=None)
+    profiles = {}
+    for name in sorted({worst or "table", "table"}):
+        prof = cProfile.Profile()
+
+        async def prof_run(path: str = urls[name]) -> None:
+            for _ in range(n):
+                await app.client.get(path)
+
+        prof.enable()
+        asyncio.run(prof_run())
+        prof.disable()
+        buf = io.StringIO()
+        pstats.Stats(prof, stream=buf).strip_dirs().sort_stats("tottime").print_stats(top)
+        profiles[name] = [ln.strip() for ln in buf.getvalue().splitlines() if ln.strip()[:1].isdigit()][:top]
+    return {"service_time_ms": times, "service_profile": profiles}
+
+
+def run_load(
+    base: str,
+    urls: dict[str, str],
+    concurrency: list[int],
+    duration: float,
+    max_requests: int,
+    client: str = "httpx",
+    warmup: int = 5,
+) -> list[dict[str, Any]]:
+    import httpx
+
+    results = []
+    with httpx.Client(base_url=base, timeout=30.0) as c:  # warm caches (page cache, SQLite, templates)
+        for path in urls.values():
+            for _ in range(warmup):
+                c.get(path)
+    clients = ["httpx", "wrk"] if client == "both" else [client]
+    if "wrk" in clients and shutil.which("wrk") is None:
+        clients.remove("wrk")
+    for name, path in urls.items():
+        for n in concurrency:
+            for cl in clients:
+                if cl == "httpx":
+                    r = asyncio.run(_httpx_run(base, path, n, duration, max_requests))
+                else:
+                    r = _wrk_run(base, path, n, duration, max_requests)
+                r.update({"endpoint": name, "path": path, "drain_s": round(_drain(base), 2)})
+                results.append(r)
+                print(
+                    f"  {name:<7} c={n:<3} {cl:<5} {r.get('requests', 0):>6} req {r.get('rps')!s:>7} req/s "
+                    f"p50 {r.get('p50_ms')} p95 {r.get('p95_ms')} p99 {r.get('p99_ms')} ms, errors {r.get('errors')}",
+                    file=sys.stderr,
+                    flush=True,
+                )
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", required=True, help="e.g. http://127.0.0.1:8765")
+    parser.add_argument("--site-dir", type=Path, required=True, help="the release being served (to pick URLs)")
+    parser.add_argument("--concurrency", default="1,10,50")
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per (URL, concurrency) at most")
+    parser.add_argument("--max-requests", type=int, default=3000, help="requests per (URL, concurrency) at most")
+    parser.add_argument("--client", choices=["httpx", "wrk", "both"], default="httpx")
+    parser.add_argument("--only", help="comma-separated endpoint names (table,facet,search,canned,csv)")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--service-time", action="store_true", help="also time and profile each URL in process")
+    args = parser.parse_args(argv)
+    urls = endpoints(args.site_dir)
+    if args.only:
+        keep = set(args.only.split(","))
+        urls = {k: v for k, v in urls.items() if k in keep}
+    conc = [int(x) for x in args.concurrency.split(",")]
+    results = run_load(args.base, urls, conc, args.duration, args.max_requests, args.client)
+    out: dict[str, Any] = {"urls": urls, "results": results}
+    if args.service_time:
+        out.update(service_times(args.site_dir, urls))
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=1) + "\n")
+    else:
+        print(json.dumps(out, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
