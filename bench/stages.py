@@ -8,7 +8,7 @@ extractor, memory high-water mark after each stage). Nothing is changed in the
 pipeline: sub-stages (spaCy calls, SQLite, downloads, change log) are timed by
 wrapping the functions at run time.
 
-    python bench/stages.py RAW_DIR OUT_DIR [--json FILE] [--profile FILE]
+    python bench/stages.py RAW_DIR OUT_DIR [--json FILE] [--profile FILE [--profile-stage 'extract: plots']]
 
 ``--profile`` runs the same stages under cProfile and writes the top functions
 (by own time and by cumulative time) to FILE; its timings are inflated, use it
@@ -46,14 +46,21 @@ class Clock:
         self.spacy: dict[str, float] = defaultdict(float)
         self.sub: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self._depth = 0
+        self.profile_prefix: str | None = None  # cProfile only the stages whose name starts so
+        self.profiler: Any = None
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         outer, self.current = self.current, name
+        prof = self.profiler if self.profile_prefix and name.startswith(tuple(self.profile_prefix.split(","))) else None
         w0, c0 = time.perf_counter(), time.process_time()
+        if prof is not None:
+            prof.enable()
         try:
             yield
         finally:
+            if prof is not None:
+                prof.disable()
             wall, cpu = time.perf_counter() - w0, time.process_time() - c0
             self.current = outer
             self.stages.append(
@@ -293,13 +300,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out_dir", type=Path)
     parser.add_argument("--json", type=Path, help="write the result here (default: stdout)")
     parser.add_argument("--profile", type=Path, help="run under cProfile; write the top functions here")
+    parser.add_argument("--profile-stage", help="with --profile: profile only stages starting so (comma-separated, e.g. 'extract: plots')")
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args(argv)
     import warnings
 
     warnings.filterwarnings("ignore")
     clock = Clock()
-    if args.profile:
+    if args.profile and args.profile_stage:
+        import cProfile
+        import io
+        import pstats
+
+        clock.profile_prefix, clock.profiler = args.profile_stage, cProfile.Profile()
+        stats = run_stages(args.raw_dir, args.out_dir, clock)
+        buf = io.StringIO()
+        ps = pstats.Stats(clock.profiler, stream=buf).strip_dirs()
+        buf.write(f"# cProfile of stages starting with {args.profile_stage!r} only\n\n# by own time\n")
+        ps.sort_stats("tottime").print_stats(args.top)
+        buf.write("\n# by cumulative time\n")
+        ps.sort_stats("cumulative").print_stats(args.top)
+        args.profile.write_text(buf.getvalue())
+    elif args.profile:
         import cProfile
         import io
         import pstats
