@@ -40,6 +40,8 @@ class Corpus:
     # Per-source person/organization detections (the costly NER), computed in the source's
     # partition so that an unchanged source is never read again.
     detections: dict[str, Any] = field(default_factory=dict)
+    # Per-source spaCy parses (pipeline.extract.nlp.SourceParses), made in the same step.
+    parses: dict[str, Any] = field(default_factory=dict)
 
     @property
     def texts(self) -> dict[str, str]:
@@ -53,21 +55,33 @@ def parse_source(entry: ManifestEntry, paths: Paths) -> tuple[SourceDoc, list[Pa
 
 @dataclass
 class SourceBundle:
-    """Everything computed for one source alone: its text, passages and detections."""
+    """Everything computed for one source alone: its text, passages, name detections and the
+    spaCy parses of the sentences the plot and legal extractors will read."""
 
     doc: SourceDoc
     passages: list[PassageRow]
     detections: Any = None  # pipeline.extract.persons.SourceMentions
+    parses: Any = None  # pipeline.extract.nlp.SourceParses
 
 
 def process_source(entry: ManifestEntry, paths: Paths) -> SourceBundle:
-    """Parse one source and detect its person/organization mentions (no cross-source state)."""
+    """Parse one source, run the statistical model over it once (NER over every passage, then a
+    dependency parse of the sentences plots and legal positions may read) and detect its
+    person/organization mentions. No cross-source state: the result is cached per source."""
+    from pipeline.extract import legal, nlp, persons, plots
+
     doc, passages = parse_source(entry, paths)
-    try:
-        from pipeline.extract.persons import detect_mentions
-    except ImportError:
-        return SourceBundle(doc, passages)
-    return SourceBundle(doc, passages, detect_mentions(doc, passages, paths.curated_dir))
+    model = nlp.load_model()
+    own = [p for p in passages if p.source_id == doc.source_id]
+    ner = dict(zip([p.passage_id for p in own], nlp.ner_spans([p.text for p in own], model), strict=True))
+    detections = persons.detect_mentions(doc, passages, paths.curated_dir, model, ner=ner)
+    if model is None:
+        return SourceBundle(doc, passages, detections)
+    wanted = {(s.start, s.end): s for s in plots.parse_candidates(doc, own, paths.curated_dir)}
+    wanted.update({(s.start, s.end): s for s in legal.parse_candidates(doc, own, paths.curated_dir)})
+    sents = [wanted[k] for k in sorted(wanted)]
+    parsed = legal.parse_sentences(sents, ner, model)
+    return SourceBundle(doc, passages, detections, nlp.SourceParses.from_docs(ner, parsed))
 
 
 def _process_in_worker(args: tuple[ManifestEntry, Paths]) -> SourceBundle:
@@ -86,6 +100,9 @@ def process_sources(entries: list[ManifestEntry], paths: Paths, workers: int | N
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from pipeline.extract.nlp import load_model
+
+    load_model()  # once, before the fork: workers share the loaded model's memory
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         return list(pool.map(_process_in_worker, [(e, paths) for e in entries], chunksize=4))
@@ -98,6 +115,8 @@ def corpus_from_bundles(bundles: list[SourceBundle]) -> Corpus:
         corpus.passages.extend(b.passages)
         if b.detections is not None:
             corpus.detections[b.doc.source_id] = b.detections
+        if b.parses is not None:
+            corpus.parses[b.doc.source_id] = b.parses
     return corpus
 
 
@@ -179,7 +198,7 @@ def extract_plot_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ext
         from pipeline.extract.plots import extract_plots
     except ImportError:
         return ExtractResult({t: [] for t in PLOT_TABLES}, ["plots extractor not available"])
-    return extract_plots(corpus.docs, corpus.passages, index, paths.curated_dir)
+    return extract_plots(corpus.docs, corpus.passages, index, paths.curated_dir, corpus.parses)
 
 
 def extract_legal_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
@@ -187,7 +206,7 @@ def extract_legal_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ex
         from pipeline.extract.legal import extract_legal_positions
     except ImportError:
         return ExtractResult({t: [] for t in LEGAL_TABLES}, ["legal extractor not available"])
-    return extract_legal_positions(corpus.docs, corpus.passages, index, paths.curated_dir)
+    return extract_legal_positions(corpus.docs, corpus.passages, index, paths.curated_dir, corpus.parses)
 
 
 def places_rows(results: list[ExtractResult], paths: Paths) -> list[Row]:

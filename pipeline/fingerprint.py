@@ -16,7 +16,11 @@ from pipeline.manifest import ManifestEntry
 from pipeline.paths import Paths
 
 PACKAGE = Path(__file__).resolve().parent
-PER_SOURCE_CODE = ("textnorm.py", "corpus.py", "text.py", "parsers", "extract/persons.py", "extract/names.py")
+# the per-source step also picks the sentences plots and legal positions parse, and parses them
+PER_SOURCE_CODE = (
+    "textnorm.py", "corpus.py", "text.py", "parsers", "extract/persons.py", "extract/names.py",
+    "extract/nlp.py", "extract/plots.py", "extract/legal.py",
+)
 
 
 @lru_cache(maxsize=1)

