@@ -58,4 +58,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf warehouse/*.duckdb warehouse/parquet warehouse/counts.json publish/site publish/releases .dagster_home
+	rm -rf warehouse/*.duckdb warehouse/parquet warehouse/counts.json publish/site publish/releases .dagster_home .cache

@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.corpus import PassageRow, SourceDoc, load_source
-from pipeline.extract import EntityIndex, ExtractResult, Row
+from pipeline.extract import EntityIndex, ExtractResult, Row, SourceMap
 from pipeline.manifest import ManifestEntry, load_manifest
 from pipeline.paths import Paths
 from schemas.dictionary import load_dictionary
@@ -185,12 +185,31 @@ def extract_entity_tables(corpus: Corpus, paths: Paths) -> ExtractResult:
     return assemble(detections, corpus.docs, curated)
 
 
+def _source_map(corpus: Corpus, index: EntityIndex, paths: Paths) -> tuple[SourceMap, dict[str, dict[str, int]]]:
+    """The per-source runner of the cross-source extractors: memoised under OUT_DIR, on all cores."""
+    from pipeline.fingerprint import curated_digest
+    from pipeline.sourcemap import memo_map
+
+    stats: dict[str, dict[str, int]] = {}
+    run = memo_map(corpus.docs, corpus.passages, index, curated_digest(paths.curated_dir), paths.cache_dir,
+                   stats=stats)
+    return run, stats
+
+
+def _with_stats(result: ExtractResult, stats: dict[str, dict[str, int]]) -> ExtractResult:
+    for stage, n in stats.items():
+        result.report.append(f"{stage}: {n['computed']} sources read, {n['cached']} unchanged sources from cache")
+    return result
+
+
 def extract_event_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
     try:
         from pipeline.extract.events import extract_events
     except ImportError:
         return ExtractResult({t: [] for t in EVENT_TABLES}, ["events extractor not available"])
-    return extract_events(corpus.docs, corpus.passages, index, paths.curated_dir)
+    run, stats = _source_map(corpus, index, paths)
+    result = extract_events(corpus.docs, corpus.passages, index, paths.curated_dir, run)
+    return _with_stats(result, stats)
 
 
 def extract_plot_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
@@ -198,7 +217,9 @@ def extract_plot_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ext
         from pipeline.extract.plots import extract_plots
     except ImportError:
         return ExtractResult({t: [] for t in PLOT_TABLES}, ["plots extractor not available"])
-    return extract_plots(corpus.docs, corpus.passages, index, paths.curated_dir, corpus.parses)
+    run, stats = _source_map(corpus, index, paths)
+    result = extract_plots(corpus.docs, corpus.passages, index, paths.curated_dir, corpus.parses, run)
+    return _with_stats(result, stats)
 
 
 def extract_legal_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
@@ -206,7 +227,9 @@ def extract_legal_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ex
         from pipeline.extract.legal import extract_legal_positions
     except ImportError:
         return ExtractResult({t: [] for t in LEGAL_TABLES}, ["legal extractor not available"])
-    return extract_legal_positions(corpus.docs, corpus.passages, index, paths.curated_dir, corpus.parses)
+    run, stats = _source_map(corpus, index, paths)
+    result = extract_legal_positions(corpus.docs, corpus.passages, index, paths.curated_dir, corpus.parses, run)
+    return _with_stats(result, stats)
 
 
 def places_rows(results: list[ExtractResult], paths: Paths) -> list[Row]:

@@ -47,6 +47,11 @@ class Paths:
         return self.out_dir / "publish" / "site"
 
     @property
+    def cache_dir(self) -> Path:
+        """Per-source extraction results, keyed by their inputs' digest (``pipeline.sourcemap``)."""
+        return self.out_dir / ".cache"
+
+    @property
     def dagster_home(self) -> Path:
         return self.out_dir / ".dagster_home"
 

@@ -8,12 +8,39 @@ published column names of ``schemas/dictionary.yaml``.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
+from pipeline.corpus import PassageRow, SourceDoc
 from pipeline.extract.entities import EntityIndex, EntityMention
 
 Row = dict[str, Any]
+T = TypeVar("T")
+
+
+class SourceMap(Protocol):
+    """Runs a per-source function over every source of the corpus, results in source order.
+
+    An extractor splits its work into a per-source function (which may read only its source's
+    text, passages and index entries) and a cross-source merge; whoever calls the extractor
+    decides how the per-source part runs (in order here, or memoised and on all cores in
+    ``pipeline.sourcemap``). ``stage`` names the function for caches and reports.
+    """
+
+    def __call__(self, stage: str, fn: Callable[[SourceDoc, list[PassageRow]], T]) -> list[T]: ...
+
+
+def serial_map(docs: Sequence[SourceDoc], passages: Sequence[PassageRow]) -> SourceMap:
+    """The plain ``SourceMap``: every source, one after another, in this process."""
+    by_source: dict[str, list[PassageRow]] = {}
+    for p in passages:
+        by_source.setdefault(p.source_id, []).append(p)
+
+    def run(stage: str, fn: Callable[[SourceDoc, list[PassageRow]], T]) -> list[T]:
+        return [fn(d, by_source.get(d.source_id, [])) for d in docs]
+
+    return run
 
 
 @dataclass
@@ -25,4 +52,4 @@ class ExtractResult:
     index: EntityIndex | None = None  # set by the entity extractor
 
 
-__all__ = ["EntityIndex", "EntityMention", "ExtractResult", "Row"]
+__all__ = ["EntityIndex", "EntityMention", "ExtractResult", "Row", "SourceMap", "serial_map"]

@@ -34,7 +34,7 @@ import yaml
 
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
 from pipeline.errors import CuratedDataError
-from pipeline.extract import ExtractResult, Row
+from pipeline.extract import ExtractResult, Row, SourceMap, serial_map
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.dates import prepare as prepare_dates
 from pipeline.extract.entities import EntityIndex, EntityMention
@@ -1084,24 +1084,32 @@ def _same_kind_pair(evs: list[_Event], gaz: Gazetteer) -> tuple[_Event, _Event] 
 
 
 def extract_events(
-    docs: list[SourceDoc], passages: list[PassageRow], entities: EntityIndex, curated_dir: Path
+    docs: list[SourceDoc],
+    passages: list[PassageRow],
+    entities: EntityIndex,
+    curated_dir: Path,
+    source_map: SourceMap | None = None,
 ) -> ExtractResult:
-    """The events, event_mentions, event_actors and places tables of the corpus."""
+    """The events, event_mentions, event_actors and places tables of the corpus.
+    ``source_map`` runs the per-source reading (default: in order, in this process)."""
     # Curated words and patterns are compiled once (and cached) before the clock starts.
     gaz = load_gazetteer(curated_dir)
     load_rules(curated_dir)
     prepare_dates(curated_dir)
     t0 = time.perf_counter()
     report: list[str] = []
-    by_source: dict[str, list[PassageRow]] = {}
-    for p in passages:
-        by_source.setdefault(p.source_id, []).append(p)
     mentions: list[EventMention] = []
     place_hits: list[PlaceHit] = []
     texts = {d.source_id: d.text for d in docs}
-    for rank, doc in enumerate(docs):
-        ps = sorted(by_source.get(doc.source_id, []), key=lambda p: p.char_start)
-        ms, hits = find_event_mentions(doc, ps, entities, curated_dir, report)
+
+    def of_source(doc: SourceDoc, ps: list[PassageRow]) -> tuple[list[EventMention], list[PlaceHit], list[str]]:
+        lines: list[str] = []
+        ms, hits = find_event_mentions(doc, sorted(ps, key=lambda p: p.char_start), entities, curated_dir, lines)
+        return ms, hits, lines
+
+    run = source_map or serial_map(docs, passages)
+    for rank, (ms, hits, lines) in enumerate(run("events", of_source)):
+        report.extend(lines)
         for m in ms:
             m.order = (rank, m.char_start)
         mentions.extend(ms)

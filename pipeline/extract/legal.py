@@ -37,7 +37,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
 from pipeline.errors import CuratedDataError
-from pipeline.extract import ExtractResult, Row
+from pipeline.extract import ExtractResult, Row, SourceMap, serial_map
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.entities import EntityIndex, EntityMention
 from pipeline.extract.nlp import NerSpan, SourceParses, ner_spans, parse, require_model, sentence_ents
@@ -1231,20 +1231,28 @@ def extract_legal_positions(
     entities: EntityIndex,
     curated_dir: Path,
     preparsed: Mapping[str, SourceParses] | None = None,
+    source_map: SourceMap | None = None,
 ) -> ExtractResult:
     """Legal positions of every source: tables={"legal_positions": [...]}. ``preparsed``: parses made
-    by the per-source step (``parse_candidates``), by source_id."""
+    by the per-source step (``parse_candidates``), by source_id; ``source_map`` runs the per-source
+    reading (default: in order, in this process)."""
     parser = Parser(preparsed)
     report: list[str] = []
     positions: list[_Position] = []
-    by_source: dict[str, list[PassageRow]] = {}
-    for p in passages:
-        by_source.setdefault(p.source_id, []).append(p)
-    for doc in docs:
-        positions.extend(positions_of_source(doc, by_source.get(doc.source_id, []), entities, curated_dir,
-                                             parser, report))
+
+    def of_source(doc: SourceDoc, ps: list[PassageRow]) -> tuple[list[_Position], list[str], int]:
+        lines: list[str] = []
+        before = parser.parsed_chars
+        found = positions_of_source(doc, ps, entities, curated_dir, parser, lines)
+        return found, lines, parser.parsed_chars - before
+
+    parsed_here = 0
+    for found, lines, parsed in (source_map or serial_map(docs, passages))("legal", of_source):
+        positions.extend(found)
+        report.extend(lines)
+        parsed_here += parsed
     rows = position_rows(positions, {d.source_id: d for d in docs})
-    report.append(f"legal_positions: {len(rows)} rows from {len(docs)} sources ({parser.parsed_chars} chars parsed here, "
-                  f"{parser.reused} sentence parses reused)")
+    report.append(f"legal_positions: {len(rows)} rows from {len(docs)} sources ({parsed_here} chars parsed by the "
+                  "extractor, the rest by the per-source step)")
     return ExtractResult(tables={"legal_positions": rows}, report=report)
 

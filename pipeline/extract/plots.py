@@ -41,7 +41,7 @@ from spacy.tokens import Token
 
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
 from pipeline.errors import CuratedDataError
-from pipeline.extract import ExtractResult, Row
+from pipeline.extract import ExtractResult, Row, SourceMap, serial_map
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityIndex, EntityMention
 from pipeline.extract.legal import (
@@ -1478,27 +1478,36 @@ def extract_plots(
     entities: EntityIndex,
     curated_dir: Path,
     preparsed: Mapping[str, SourceParses] | None = None,
+    source_map: SourceMap | None = None,
 ) -> ExtractResult:
     """Plots and their actors from every source: tables={"plots": [...], "plot_actors": [...]}.
-    ``preparsed``: parses made by the per-source step (``parse_candidates``), by source_id."""
+    ``preparsed``: parses made by the per-source step (``parse_candidates``), by source_id;
+    ``source_map`` runs the per-source reading (default: in order, in this process)."""
     vocab = load_plot_vocab(curated_dir)
     parser = Parser(preparsed)
     report: list[str] = []
     clusters: list[Cluster] = []
-    by_source: dict[str, list[PassageRow]] = {}
-    for p in passages:
-        by_source.setdefault(p.source_id, []).append(p)
-    for doc in docs:
-        mentions, headings = mentions_of_source(doc, by_source.get(doc.source_id, []), entities, curated_dir,
-                                                parser, report)
+
+    def of_source(doc: SourceDoc, ps: list[PassageRow]) -> tuple[list[Cluster], list[str], int]:
+        lines: list[str] = []
+        before = parser.parsed_chars
+        mentions, headings = mentions_of_source(doc, ps, entities, curated_dir, parser, lines)
+        for pm in mentions:
+            pm.target_tokens = []  # spaCy tokens: only the sentence's reading needs them
         # a news article tells of its own days: its undated tellings take its publication year
         hint = int(doc.published_date[:4]) if doc.format == "news" and doc.published_date else None
         own = clusters_of_source(mentions, headings, vocab, hint, doc.format == "news")
-        clusters.extend(_fold_headline(own, vocab))
+        return _fold_headline(own, vocab), lines, parser.parsed_chars - before
+
+    parsed_here = 0
+    for own, lines, parsed in (source_map or serial_map(docs, passages))("plots", of_source):
+        clusters.extend(own)
+        report.extend(lines)
+        parsed_here += parsed
     clusters = merge_clusters(clusters, vocab)
     order = {d.source_id: i for i, d in enumerate(docs)}
     plots, actors = cluster_rows(clusters, {d.source_id: d for d in docs}, vocab, entities,
                                  load_gazetteer(curated_dir), order, report)
-    report.append(f"plots: {len(plots)} plots, {len(actors)} actors ({parser.parsed_chars} chars parsed here, "
-                  f"{parser.reused} sentence parses reused)")
+    report.append(f"plots: {len(plots)} plots, {len(actors)} actors ({parsed_here} chars parsed by the "
+                  "extractor, the rest by the per-source step)")
     return ExtractResult(tables={"plots": plots, "plot_actors": actors}, report=report)

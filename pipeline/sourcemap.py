@@ -1,0 +1,119 @@
+"""The per-source part of the cross-source extractors: memoised by its inputs, run on all cores.
+
+What belongs here: ``memo_map``, the ``SourceMap`` the build hands to the events, plots and
+legal-position extractors. A per-source function may read only its own source (text,
+passages, manifest entry), the curated data, the extractor code and that source's entries
+in the EntityIndex; its result is stored under a digest of exactly those inputs, so a
+rebuild after one source changed re-reads that source only (plus any source whose resolved
+names changed). Results not in the cache are computed in a fork pool over the cores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import pickle
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.extract import EntityIndex, SourceMap
+
+T = TypeVar("T")
+PACKAGE = Path(__file__).resolve().parent
+# The code a per-source function runs: the extractors and what they import from the pipeline.
+EXTRACT_CODE = ("extract", "corpus.py", "text.py", "ids.py", "textnorm.py", "errors.py")
+# Below this many sources to compute, forking workers costs more than it saves.
+POOL_MIN_SOURCES = 8
+
+
+@lru_cache(maxsize=1)
+def extract_code_digest() -> str:
+    h = hashlib.sha256()
+    for name in EXTRACT_CODE:
+        path = PACKAGE / name
+        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            h.update(str(f.relative_to(PACKAGE)).encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def source_key(stage: str, doc: SourceDoc, index: EntityIndex, curated: str) -> str:
+    """Digest of everything a per-source function of ``stage`` may read for ``doc``."""
+    h = hashlib.sha256(f"{stage}\0{extract_code_digest()}\0{curated}\0{doc.sha256}\0".encode())
+    h.update(json.dumps(doc.entry.__dict__ if doc.entry else None, sort_keys=True, default=str).encode())
+    for m in index.of_source(doc.source_id):
+        h.update(f"{m.char_start}:{m.char_end}:{m.kind}:{m.entity_id}:{m.surface}\0".encode())
+    return h.hexdigest()[:32]
+
+
+# The job a forked worker runs: set just before the fork, inherited by the workers.
+_JOB: tuple[Callable[[SourceDoc, list[PassageRow]], Any], Sequence[SourceDoc], dict[str, list[PassageRow]]] | None
+_JOB = None
+
+
+def _run_chunk(positions: list[int]) -> list[tuple[int, bytes]]:
+    assert _JOB is not None
+    fn, docs, by_source = _JOB
+    return [(i, pickle.dumps(fn(docs[i], by_source.get(docs[i].source_id, [])), pickle.HIGHEST_PROTOCOL))
+            for i in positions]
+
+
+def memo_map(
+    docs: Sequence[SourceDoc],
+    passages: Sequence[PassageRow],
+    index: EntityIndex,
+    curated: str,
+    cache_dir: Path,
+    workers: int | None = None,
+    stats: dict[str, dict[str, int]] | None = None,
+) -> SourceMap:
+    """A ``SourceMap`` reading unchanged sources' results from ``cache_dir/<stage>/`` and computing
+    the others on ``workers`` processes (default: every core). After a stage runs, its folder
+    holds exactly this build's entries. ``stats`` (if given) receives hits and misses per stage."""
+    by_source: dict[str, list[PassageRow]] = {}
+    for p in passages:
+        by_source.setdefault(p.source_id, []).append(p)
+
+    def run(stage: str, fn: Callable[[SourceDoc, list[PassageRow]], T]) -> list[T]:
+        global _JOB
+        folder = cache_dir / stage
+        folder.mkdir(parents=True, exist_ok=True)
+        keys = [source_key(stage, d, index, curated) for d in docs]
+        blobs: dict[int, bytes] = {}
+        for i, key in enumerate(keys):
+            with contextlib.suppress(FileNotFoundError):
+                blobs[i] = (folder / key).read_bytes()
+        todo = [i for i in range(len(docs)) if i not in blobs]
+        n_workers = min(workers or os.cpu_count() or 1, len(todo))
+        if n_workers > 1 and len(todo) >= POOL_MIN_SOURCES:
+            import multiprocessing
+
+            chunks = [todo[k::n_workers * 4] for k in range(n_workers * 4)]
+            _JOB = (fn, docs, by_source)
+            try:
+                with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+                    for done in pool.imap_unordered(_run_chunk, [c for c in chunks if c]):
+                        blobs.update(done)
+            finally:
+                _JOB = None
+        else:
+            for i in todo:
+                blobs[i] = pickle.dumps(fn(docs[i], by_source.get(docs[i].source_id, [])), pickle.HIGHEST_PROTOCOL)
+        for i in todo:
+            tmp = folder / f".{keys[i]}.{os.getpid()}"
+            tmp.write_bytes(blobs[i])
+            os.replace(tmp, folder / keys[i])
+        wanted = set(keys)
+        for stale in folder.iterdir():  # entries of earlier builds, and temporaries of killed ones
+            if stale.name not in wanted:
+                stale.unlink(missing_ok=True)
+        if stats is not None:
+            stats[stage] = {"cached": len(docs) - len(todo), "computed": len(todo)}
+        return [pickle.loads(blobs[i]) for i in range(len(docs))]
+
+    return run
