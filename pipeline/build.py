@@ -80,7 +80,7 @@ def process_source(entry: ManifestEntry, paths: Paths) -> SourceBundle:
     wanted = {(s.start, s.end): s for s in plots.parse_candidates(doc, own, paths.curated_dir)}
     wanted.update({(s.start, s.end): s for s in legal.parse_candidates(doc, own, paths.curated_dir)})
     sents = [wanted[k] for k in sorted(wanted)]
-    parsed = legal.parse_sentences(sents, ner, model)
+    parsed = nlp.parse_sentences(sents, ner, model)
     return SourceBundle(doc, passages, detections, nlp.SourceParses.from_docs(ner, parsed))
 
 

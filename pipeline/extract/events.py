@@ -22,6 +22,8 @@ Rules, in brief (curated words in ``raw/curated/event_types.yaml`` and ``places.
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
 import itertools
 import re
 import time
@@ -237,6 +239,10 @@ class EventMention:
     groups: frozenset[str] = frozenset()
     # Every locative place of the clause ("in the city of Ahvaz and the holy city of Mashhad").
     place_ids: frozenset[str] = frozenset()
+    # The participants as ``pair_score`` compares them, for the actors list (and its length) they
+    # were read from (see ``_participants``).
+    _roles_memo: tuple[list[tuple[EntityMention, str]], int, _Roles] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     @property
     def key(self) -> str:
@@ -887,6 +893,24 @@ def _minutes_apart(a: str, b: str) -> int:
     return abs((ha * 60 + ma) - (hb * 60 + mb))
 
 
+@dataclass(frozen=True)
+class _Roles:
+    roles: frozenset[tuple[str, str]]  # (entity_id, role class)
+    ids: frozenset[str]  # entity_id of every participant
+    agents: frozenset[str]  # entity_id of the agents
+
+
+def _participants(m: EventMention) -> _Roles:
+    """A telling's participants by role class, computed once (``pair_score`` asks for them often)."""
+    memo = m._roles_memo
+    if memo is not None and memo[0] is m.actors and memo[1] == len(m.actors):
+        return memo[2]
+    roles = frozenset((e.entity_id, _role_class(r)) for e, r in m.actors)
+    found = _Roles(roles, frozenset(x[0] for x in roles), frozenset(x[0] for x in roles if x[1] == "agent"))
+    m._roles_memo = (m.actors, len(m.actors), found)
+    return found
+
+
 def pair_score(a: EventMention, b: EventMention, gaz: Gazetteer) -> float | None:
     """Evidence that two tellings are one occurrence; None when something conflicts."""
     if not _types_compatible(a, b):
@@ -906,15 +930,14 @@ def pair_score(a: EventMention, b: EventMention, gaz: Gazetteer) -> float | None
             return None  # two different cities or sites
         elif pa.country and pa.country == pb.country:
             score += 1
-    roles_a = {(e.entity_id, _role_class(r)) for e, r in a.actors}
-    roles_b = {(e.entity_id, _role_class(r)) for e, r in b.actors}
-    same_role = {x for x in roles_a & roles_b if x[1] != "other"}
+    ra, rb = _participants(a), _participants(b)
+    same_role = {x for x in ra.roles & rb.roles if x[1] != "other"}
     if a.event_type == "statement" and b.event_type == "statement":
-        speakers_a = {x[0] for x in roles_a if x[1] == "agent"} | ({a.attributed_to} if a.attributed_to else set())
-        speakers_b = {x[0] for x in roles_b if x[1] == "agent"} | ({b.attributed_to} if b.attributed_to else set())
+        speakers_a = ra.agents | ({a.attributed_to} if a.attributed_to else set())
+        speakers_b = rb.agents | ({b.attributed_to} if b.attributed_to else set())
         if speakers_a and speakers_b and not speakers_a & speakers_b:
             return None
-    shared = {x[0] for x in roles_a} & {x[0] for x in roles_b}
+    shared = ra.ids & rb.ids
     statements = a.event_type == "statement"
     if statements:
         # The speaker counts most: two statements often name the same people.
@@ -956,31 +979,29 @@ _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
 def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer) -> list[_Event]:
-    """Group tellings into events: finest dates first, each joining the best-scoring event."""
+    """Group tellings into events: finest dates first, each joining the best-scoring event.
+
+    A telling dated to the day looks only at the events of that day; one dated to a month or a
+    year at the events of the same date and the finer-dated events inside its span, found from
+    an index of events by the day their date starts (not by scanning every event so far).
+    """
     dated = [m for m in mentions if m.date.date is not None]
     undated = [m for m in mentions if m.date.date is None]
     dated.sort(key=lambda m: (_PRECISION_RANK[m.date.date_precision or "year"], m.order))
     events: list[_Event] = []
     by_date: dict[str, list[_Event]] = {}
+    index = _EventIndex()
     for m in dated:
         assert m.date.date is not None
         best: tuple[float, int] | None = None
-        candidates: list[_Event] = []
-        for ev in events if m.date.date_precision != "day" else by_date.get(m.date.date, []):
-            pd = ev.primary.date
-            if pd.date == m.date.date or (
-                _PRECISION_RANK[pd.date_precision or "year"] < _PRECISION_RANK[m.date.date_precision or "year"]
-                and _contains(m.date, pd)
-            ):
-                candidates.append(ev)
+        candidates = by_date.get(m.date.date, []) if m.date.date_precision == "day" else index.coarse_candidates(m)
         scores = []
+        need = STATEMENT_THRESHOLD if m.event_type == "statement" else MERGE_THRESHOLD
         for i, ev in enumerate(candidates):
-            vals = [pair_score(m, other, gaz) for other in ev.mentions]
-            if any(v is None for v in vals):
+            sc = _event_score(m, ev, gaz)
+            if sc is None:
                 continue
-            sc = max(v for v in vals if v is not None)
             scores.append((sc, i))
-            need = STATEMENT_THRESHOLD if m.event_type == "statement" else MERGE_THRESHOLD
             if sc >= need and (best is None or sc > best[0]):
                 best = (sc, i)
         # A coarse date joins a finer event only when that event is the clear best.
@@ -994,10 +1015,68 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer) -> li
             ev = _Event([m])
             events.append(ev)
             by_date.setdefault(m.date.date, []).append(ev)
+            index.add(ev)
     events = _merge_same_kind(events, gaz)
     for m in undated:
         events.append(_Event([m]))
     return events
+
+
+def _event_score(m: EventMention, ev: _Event, gaz: Gazetteer) -> float | None:
+    """The best ``pair_score`` of a telling with the tellings of an event; None when one conflicts
+    (scoring stops at the first conflict)."""
+    best: float | None = None
+    for other in ev.mentions:
+        v = pair_score(m, other, gaz)
+        if v is None:
+            return None
+        if best is None or v > best:
+            best = v
+    return best
+
+
+def _is_candidate(m: EventMention, ev: _Event) -> bool:
+    """Whether a telling dated to a month or year may join an event: the same date, or a finer
+    date inside its span."""
+    pd = ev.primary.date
+    return pd.date == m.date.date or (
+        _PRECISION_RANK[pd.date_precision or "year"] < _PRECISION_RANK[m.date.date_precision or "year"]
+        and _contains(m.date, pd)
+    )
+
+
+class _EventIndex:
+    """The events so far, by creation order, looked up by the date of their primary telling (which
+    never changes: tellings are only appended to an event)."""
+
+    def __init__(self) -> None:
+        self.events: list[_Event] = []
+        self.by_date: dict[str | None, list[int]] = {}
+        self.starts: list[tuple[dt.date, int]] = []  # (primary date_start, creation order), sorted
+        self.unstarted: list[int] = []  # events whose primary date has no day span
+
+    def add(self, ev: _Event) -> None:
+        k = len(self.events)
+        self.events.append(ev)
+        d = ev.primary.date
+        self.by_date.setdefault(d.date, []).append(k)
+        if d.date_start is None or d.date_end is None:
+            self.unstarted.append(k)
+        else:
+            bisect.insort(self.starts, (d.date_start, k))
+
+    def coarse_candidates(self, m: EventMention) -> list[_Event]:
+        """The events ``m`` may join (``_is_candidate``), in creation order."""
+        lo, hi = m.date.date_start, m.date.date_end
+        if lo is None or hi is None:  # no span to look up: check every event
+            return [ev for ev in self.events if _is_candidate(m, ev)]
+        # A finer event inside [lo, hi] starts inside it; the others can only match by date.
+        ks = set(self.by_date.get(m.date.date, ()))
+        a = bisect.bisect_left(self.starts, (lo, -1))
+        b = bisect.bisect_right(self.starts, (hi, len(self.events)))
+        ks.update(k for _, k in self.starts[a:b])
+        ks.update(self.unstarted)
+        return [self.events[k] for k in sorted(ks) if _is_candidate(m, self.events[k])]
 
 
 def _kind(m: EventMention) -> str | None:

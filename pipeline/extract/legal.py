@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +40,7 @@ from pipeline.errors import CuratedDataError
 from pipeline.extract import ExtractResult, Row, SourceMap, serial_map
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.entities import EntityIndex, EntityMention
-from pipeline.extract.nlp import NerSpan, SourceParses, ner_spans, parse, require_model, sentence_ents
+from pipeline.extract.nlp import NerSpan, SourceParses, parse_sentences, require_model
 from pipeline.ids import short_hash
 from pipeline.text import sentence_spans
 
@@ -149,18 +149,6 @@ class Parser:
             self.prefetch([sent])
             doc = self._docs[(sent.start, sent.end)]
         return doc
-
-
-def parse_sentences(sents: Sequence[Sentence], ner: dict[str, list[NerSpan]], nlp: Language
-                    ) -> dict[tuple[int, int], Doc]:
-    """Parses of ``sents`` keyed by (start, end); ``ner`` (passage_id -> spans) is completed in place
-    for passages it lacks."""
-    passages = {s.passage.passage_id: s.passage for s in sents if s.passage.passage_id not in ner}
-    if passages:
-        ner.update(zip(passages, ner_spans([p.text for p in passages.values()], nlp), strict=True))
-    ents = [sentence_ents(s.passage, ner[s.passage.passage_id], s.start, s.end) for s in sents]
-    docs = parse([s.text for s in sents], ents, nlp)
-    return {(s.start, s.end): d for s, d in zip(sents, docs, strict=True)}
 
 
 def align_mentions(doc: Doc, sent: Sentence, index: EntityIndex, kind: str | None = None) -> dict[int, EntityMention]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 from pipeline.corpus import PassageRow
 
@@ -92,6 +92,32 @@ def sentence_ents(passage: PassageRow, passage_spans: Sequence[NerSpan], start: 
     base = passage.char_start
     return [(s + base - start, e + base - start, label) for s, e, label in passage_spans
             if s + base >= start and e + base <= end]
+
+
+class SentenceLike(Protocol):
+    """A sentence of a passage, offsets absolute in the source text (``legal.Sentence``)."""
+
+    @property
+    def passage(self) -> PassageRow: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+
+
+def parse_sentences(sents: Sequence[SentenceLike], ner: dict[str, list[NerSpan]], nlp: Any | None = None
+                    ) -> dict[tuple[int, int], Any]:
+    """Parses of ``sents`` keyed by (start, end), entity labels from the NER pass over each sentence's
+    passage; ``ner`` (passage_id -> spans) is completed in place for passages it lacks."""
+    nlp = require_model() if nlp is None else nlp
+    passages = {s.passage.passage_id: s.passage for s in sents if s.passage.passage_id not in ner}
+    if passages:
+        ner.update(zip(passages, ner_spans([p.text for p in passages.values()], nlp), strict=True))
+    ents = [sentence_ents(s.passage, ner[s.passage.passage_id], s.start, s.end) for s in sents]
+    docs = parse([s.text for s in sents], ents, nlp)
+    return {(s.start, s.end): d for s, d in zip(sents, docs, strict=True)}
 
 
 @dataclass

@@ -894,6 +894,28 @@ class Cluster:
     heading: Heading | None = None
     year_hint: int | None = None  # publication year of a news source, for undated tellings
     news: bool = False  # told in a news article (which tells one plot per target unless it says otherwise)
+    # What the merge asks of the cluster again and again (``_Facts``), for the mention list, its
+    # length and the heading it was read from: read again when mentions are added or removed
+    # (``extend`` adds to it instead), the list is replaced or the heading changes. A clustered
+    # mention is not changed. Not pickled.
+    _memo: _Facts | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _facts(self) -> _Facts:
+        f = self._memo
+        if f is None or f.mentions is not self.mentions or f.count != len(self.mentions) or f.heading is not self.heading:
+            f = self._memo = _Facts(self.mentions, 0, self.heading)
+            f.add(self.mentions)
+        return f
+
+    def extend(self, mentions: list[PlotMention]) -> None:
+        """Add tellings after the cluster's own (what is known of the others is kept)."""
+        f = self._facts()
+        new = list(mentions)
+        self.mentions.extend(new)
+        f.add(new)
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_memo": None}
 
     @property
     def outcome_only(self) -> bool:
@@ -905,28 +927,108 @@ class Cluster:
                    default=1 << 62)
 
     def own_year(self) -> int | None:
-        return next((pm.own_year for pm in self.mentions if pm.own_year is not None), None)
+        return self._facts().own_year
 
     def acts(self, vocab: PlotVocab) -> set[str]:
-        return {vocab.act_families[w] for pm in self.mentions for w in pm.words if w in vocab.act_families}
+        """The act families (kill, kidnap ...) of the cluster's trigger words."""
+        return set(self._facts().acts(vocab))
 
     def actors(self, attr: str) -> list[Actor]:
-        seen: dict[str, Actor] = {}
-        if self.heading is not None and attr in ("targets", "perpetrators"):
-            for a in getattr(self.heading, attr):
-                seen.setdefault(a.key, a)
-        for pm in self.mentions:
-            for a in getattr(pm, attr):
-                if not (a.specific or a.entity_id):
-                    continue
-                seen.setdefault(a.key, a)
-        return list(seen.values())
+        """The cluster's actors in a role (the heading's first), one per key, in order of telling."""
+        return list(self._facts().actors(attr).values())
 
     def entity_keys(self, attr: str) -> set[str]:
-        return {a.entity_id for a in self.actors(attr) if a.entity_id}
+        return set(self._facts().entity_keys(attr))
 
     def sources(self) -> set[str]:
         return {pm.sent.source_id for pm in self.mentions}
+
+
+class _Facts:
+    """A cluster's actors, sources, statuses and years, read once and added to as mentions are
+    appended (each is the same as reading all the mentions again)."""
+
+    def __init__(self, mentions: list[PlotMention], count: int, heading: Heading | None) -> None:
+        self.mentions = mentions
+        self.count = count
+        self.heading = heading
+        self._seen: dict[str, dict[str, Actor]] = {}  # role -> actor key -> first actor, in order
+        self._keys: dict[str, frozenset[str]] = {}
+        self.sources: set[str] = set()
+        self.distinct = False  # some mention tells another plot ("a separate scheme")
+        self.alleged = False
+        self.statuses: list[str] = []  # in order of telling (the statuses of each mention)
+        self._best: tuple[PlotVocab, str | None, int] | None = None  # (vocab, best status, statuses read)
+        self._acts: tuple[PlotVocab, set[str], int] | None = None  # (vocab, act families, mentions read)
+        self.own_year: int | None = None
+        self.year: int | None = None  # of the first dated mention
+        self._added: list[PlotMention] = []  # every mention read, for the roles not asked yet
+
+    def add(self, mentions: list[PlotMention]) -> None:
+        for pm in mentions:
+            self.sources.add(pm.sent.source_id)
+            self.distinct = self.distinct or pm.distinct
+            self.alleged = self.alleged or pm.alleged
+            self.statuses.extend(pm.statuses)
+            if self.own_year is None and pm.own_year is not None:
+                self.own_year = pm.own_year
+            if self.year is None and pm.date is not None and pm.date.date:
+                self.year = int(pm.date.date[:4])
+            for attr, seen in self._seen.items():
+                self._add_actors(seen, pm, attr)
+        self._added.extend(mentions)
+        self._keys.clear()
+        self.count += len(mentions)
+
+    @staticmethod
+    def _add_actors(seen: dict[str, Actor], pm: PlotMention, attr: str) -> None:
+        for a in getattr(pm, attr):
+            if not (a.specific or a.entity_id):
+                continue
+            seen.setdefault(a.key, a)
+
+    def actors(self, attr: str) -> dict[str, Actor]:
+        seen = self._seen.get(attr)
+        if seen is None:
+            seen = self._seen[attr] = {}
+            if self.heading is not None and attr in ("targets", "perpetrators"):
+                for a in getattr(self.heading, attr):
+                    seen.setdefault(a.key, a)
+            for pm in self._added:
+                self._add_actors(seen, pm, attr)
+        return seen
+
+    def entity_keys(self, attr: str) -> frozenset[str]:
+        keys = self._keys.get(attr)
+        if keys is None:
+            keys = self._keys[attr] = frozenset(a.entity_id for a in self.actors(attr).values() if a.entity_id)
+        return keys
+
+    def acts(self, vocab: PlotVocab) -> set[str]:
+        if self._acts is None or self._acts[0] is not vocab:
+            self._acts = (vocab, set(), 0)
+        _, acts, done = self._acts
+        for pm in self._added[done:]:
+            acts.update(vocab.act_families[w] for w in pm.words if w in vocab.act_families)
+        self._acts = (vocab, acts, len(self._added))
+        return acts
+
+    def status(self, vocab: PlotVocab) -> str | None:
+        """``_status_of``: the furthest stage told (the first told of equal rank), "alleged" when only
+        the press tells a planned one."""
+        if self._best is None or self._best[0] is not vocab:
+            best, done = None, 0
+        else:
+            _, best, done = self._best
+        for s in self.statuses[done:]:
+            if best is None or vocab.rank(s) > vocab.rank(best):
+                best = s
+        self._best = (vocab, best, len(self.statuses))
+        if best is None:
+            return None
+        if vocab.rank(best) <= vocab.rank("planned") and self.alleged:
+            return "alleged"
+        return best
 
 
 def read_headings(doc: SourceDoc, passages: list[PassageRow], index: EntityIndex, vocab: PlotVocab) -> dict[str, Heading]:
@@ -973,20 +1075,13 @@ def _compatible(a: set[str], b: set[str]) -> bool:
 
 
 def _year(c: Cluster) -> int | None:
-    for pm in c.mentions:
-        if pm.date is not None and pm.date.date:
-            return int(pm.date.date[:4])
-    return c.year_hint
+    """The year of the cluster's first dated mention, else its source's publication year."""
+    year = c._facts().year
+    return year if year is not None else c.year_hint
 
 
 def _status_of(c: Cluster, vocab: PlotVocab) -> str | None:
-    statuses = [s for pm in c.mentions for s in pm.statuses]
-    if not statuses:
-        return None
-    best = max(statuses, key=vocab.rank)
-    if vocab.rank(best) <= vocab.rank("planned") and any(pm.alleged for pm in c.mentions):
-        return "alleged"
-    return best
+    return c._facts().status(vocab)
 
 
 def clusters_of_source(
@@ -1099,7 +1194,7 @@ def merge_clusters(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
                 merged.append(c)
                 position = len(merged) - 1
             else:
-                into.mentions.extend(c.mentions)
+                into.extend(c.mentions)
                 into.heading = into.heading or c.heading
                 into.year_hint = into.year_hint or c.year_hint
                 position = next(k for k in candidates if merged[k] is into)
@@ -1138,11 +1233,11 @@ def _attach_partial(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
     for c in partial:
         src = c.sources()
         perps = c.entity_keys("perpetrators")
-        cands = [o for o in out if o is not c and src <= o.sources() and o.entity_keys("targets")
+        cands = [o for o in out if o is not c and src <= o._facts().sources and o.entity_keys("targets")
                  and _status_of(o, vocab) not in (None, "executed")]
         if c.outcome_only:
             shared = [o for o in cands if o.entity_keys("perpetrators") & perps] or [
-                o for o in out if o is not c and src <= o.sources() and o.entity_keys("perpetrators") & perps]
+                o for o in out if o is not c and src <= o._facts().sources and o.entity_keys("perpetrators") & perps]
             # in a news article, "Loloei was arrested" after the telling of a plot tells of that plot
             cands = shared or ([o for o in cands if _compatible(o.entity_keys("perpetrators"), perps)
                                 and o.first(next(iter(src))) < c.first()] if c.news else [])
@@ -1154,7 +1249,7 @@ def _attach_partial(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
                 else (min(cands, key=lambda o: o.first(sid)) if cands else None))
         if into is None:
             continue
-        into.mentions.extend(c.mentions)
+        into.extend(c.mentions)
         if c in out:
             out.remove(c)
     return out
@@ -1182,7 +1277,8 @@ def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
     actors_b = b.entity_keys("perpetrators") | b.entity_keys("sponsors")
     ya, yb = _year(a), _year(b)
     # "a separate scheme", "the second plot" tells apart the plots of one article, not of two
-    distinct = bool(a.sources() & b.sources()) and any(pm.distinct for pm in a.mentions + b.mentions)
+    fa, fb = a._facts(), b._facts()
+    distinct = bool(fa.sources & fb.sources) and (fa.distinct or fb.distinct)
     oya, oyb = a.own_year(), b.own_year()
     if ta and tb and ta & tb:
         if distinct and not a.entity_keys("perpetrators") & b.entity_keys("perpetrators"):
