@@ -92,7 +92,7 @@ async def _httpx_run(base: str, path: str, concurrency: int, duration: float, ma
 
         async def worker() -> None:
             nonlocal issued
-            while issued < max_requests and time.perf_counter() < deadline:
+            while (max_requests <= 0 or issued < max_requests) and time.perf_counter() < deadline:
                 issued += 1
                 t0 = time.perf_counter()
                 try:
@@ -136,6 +136,11 @@ function response(status, headers, body)
   counter = counter + 1
   if limit > 0 and counter >= limit then wrk.thread:stop() end
 end
+function init(args)
+  -- Without a request cap, drop the callback: wrk then skips parsing and buffering every body,
+  -- which otherwise limits it to ~350 req/s on an 867 KB page here.
+  if limit == 0 then response = nil end
+end
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -152,7 +157,7 @@ def _wrk_run(base: str, path: str, concurrency: int, duration: float, max_reques
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
         fh.write(WRK_LUA)
         script = fh.name
-    env = {"WRK_MAX": str(max(1, max_requests // threads)), "PATH": "/usr/bin:/bin"}
+    env = {"WRK_MAX": str(max(1, max_requests // threads)) if max_requests > 0 else "0", "PATH": "/usr/bin:/bin"}
     cmd = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{max(1, int(duration))}s",
            "--timeout", "30s", "-s", script, base + path]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=duration + 60)
@@ -205,12 +210,18 @@ def service_times(site_dir: Path, urls: dict[str, str], n: int = 20, top: int = 
 
     app = datasette_app(site_dir)
     times: dict[str, float] = {}
+    first: dict[str, float] = {}  # the URL's first request in this process: a cold miss if a response cache is on
+    cache: dict[str, str | None] = {}
 
     async def go() -> None:
         await app.invoke_startup()
         for name, path in urls.items():
-            for _ in range(3):
-                await app.client.get(path)
+            t0 = time.perf_counter()
+            await app.client.get(path)
+            first[name] = round((time.perf_counter() - t0) * 1000, 2)
+            for _ in range(2):
+                r = await app.client.get(path)
+            cache[name] = r.headers.get("x-cache")
             samples = []
             for _ in range(n):
                 t0 = time.perf_counter()
@@ -234,7 +245,8 @@ def service_times(site_dir: Path, urls: dict[str, str], n: int = 20, top: int = 
         buf = io.StringIO()
         pstats.Stats(prof, stream=buf).strip_dirs().sort_stats("tottime").print_stats(top)
         profiles[name] = [ln.strip() for ln in buf.getvalue().splitlines() if ln.strip()[:1].isdigit()][:top]
-    return {"service_time_ms": times, "service_profile": profiles}
+    return {"service_time_ms": times, "service_time_first_ms": first, "service_x_cache": cache,
+            "service_profile": profiles}
 
 
 def run_load(
@@ -249,10 +261,17 @@ def run_load(
     import httpx
 
     results = []
-    with httpx.Client(base_url=base, timeout=30.0) as c:  # warm caches (page cache, SQLite, templates)
-        for path in urls.values():
-            for _ in range(warmup):
-                c.get(path)
+    cold: dict[str, dict[str, Any]] = {}
+    with httpx.Client(base_url=base, timeout=30.0) as c:  # warm caches (page cache, SQLite, templates, responses)
+        for name, path in urls.items():
+            for i in range(warmup):
+                t0 = time.perf_counter()
+                resp = c.get(path)
+                if i in (0, 1):  # the first request is the server's cold miss; the second may hit a response cache
+                    cold.setdefault(name, {})["first_ms" if i == 0 else "second_ms"] = round(
+                        (time.perf_counter() - t0) * 1000, 2)
+                    cold[name]["x_cache" if i == 0 else "x_cache_second"] = resp.headers.get("x-cache")
+    print(f"  cold (first, second request): {json.dumps(cold)}", file=sys.stderr, flush=True)
     clients = ["httpx", "wrk"] if client == "both" else [client]
     if "wrk" in clients and shutil.which("wrk") is None:
         clients.remove("wrk")
@@ -264,6 +283,7 @@ def run_load(
                 else:
                     r = _wrk_run(base, path, n, duration, max_requests)
                 r.update({"endpoint": name, "path": path, "drain_s": round(_drain(base), 2)})
+                r["cold"] = cold.get(name)
                 results.append(r)
                 print(
                     f"  {name:<7} c={n:<3} {cl:<5} {r.get('requests', 0):>6} req {r.get('rps')!s:>7} req/s "
@@ -280,7 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site-dir", type=Path, required=True, help="the release being served (to pick URLs)")
     parser.add_argument("--concurrency", default="1,10,50")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per (URL, concurrency) at most")
-    parser.add_argument("--max-requests", type=int, default=3000, help="requests per (URL, concurrency) at most")
+    parser.add_argument("--max-requests", type=int, default=3000,
+                        help="requests per (URL, concurrency) at most; 0: no cap (wrk then skips reading bodies)")
     parser.add_argument("--client", choices=["httpx", "wrk", "both"], default="httpx")
     parser.add_argument("--only", help="comma-separated endpoint names (table,facet,search,canned,csv)")
     parser.add_argument("--json", type=Path)

@@ -643,7 +643,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--big-repeats", type=int, default=1, help="repeats for N >= 1000 (default 1)")
     parser.add_argument("--profile", action="store_true", help="also cProfile the per-stage runs")
     parser.add_argument("--load-duration", type=float, help="seconds per (URL, clients) (default 10, quick 3)")
-    parser.add_argument("--load-requests", type=int, default=3000)
+    parser.add_argument("--load-requests", type=int, default=3000, help="cap per (URL, clients); 0: none")
     parser.add_argument("--load-concurrency", default="1,10,50")
     parser.add_argument("--load-client", choices=["httpx", "wrk", "both"], default="both")
     parser.add_argument("--load-site", type=Path, help="release folder to serve (default: largest N built)")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import resource
 import shutil
 import sys
@@ -138,12 +139,11 @@ class Clock:
         spacy.load = timed_load
 
 
-def _detector() -> Any | None:
-    try:
-        from pipeline.extract.persons import detect_mentions
-    except ImportError:
-        return None
-    return detect_mentions
+def _by_doc(corpus: Any) -> list[tuple[Any, list[Any]]]:
+    by_source: dict[str, list[Any]] = {}
+    for p in corpus.passages:
+        by_source.setdefault(p.source_id, []).append(p)
+    return [(d, by_source.get(d.source_id, [])) for d in corpus.docs]
 
 
 def run_stages(raw_dir: Path, out_dir: Path, clock: Clock) -> dict[str, Any]:
@@ -183,16 +183,11 @@ def run_stages(raw_dir: Path, out_dir: Path, clock: Clock) -> dict[str, Any]:
         corpus = build.load_corpus(paths)
     text_bytes = sum(len(d.text.encode("utf-8")) for d in corpus.docs)
 
-    # The build detects names per source (in the source's partition, on all cores); here on one
-    # core so the stage's KB/s is per core. Skipped when the pipeline has no per-source detection.
-    detect = _detector()
-    if detect is not None and hasattr(corpus, "detections"):
-        with clock.stage("extract: entities (per-source detection)"):
-            by_source: dict[str, list[Any]] = {}
-            for p in corpus.passages:
-                by_source.setdefault(p.source_id, []).append(p)
-            for d in corpus.docs:
-                corpus.detections[d.source_id] = detect(d, by_source.get(d.source_id, []), paths.curated_dir)
+    # The build analyses each source (NER, name detection, parses of the sentences plots and legal
+    # positions read) in the source's partition, on all cores; here on one core (PIPELINE_WORKERS=1)
+    # so the stage's KB/s is per core.
+    with clock.stage("extract: per-source analysis (NER, names, parses)"):
+        corpus = build.corpus_from_bundles([build.analyse_source(d, ps, paths) for d, ps in _by_doc(corpus)])
     with clock.stage("extract: entities"):
         entities = build.extract_entity_tables(corpus, paths)
     index = entities.index or build.EntityIndex()
@@ -304,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=40)
     args = parser.parse_args(argv)
     import warnings
+
+    # one core, so that each stage's KB per CPU-second is per core (the build uses every core)
+    os.environ["PIPELINE_WORKERS"] = "1"
 
     warnings.filterwarnings("ignore")
     clock = Clock()

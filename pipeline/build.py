@@ -65,12 +65,16 @@ class SourceBundle:
 
 
 def process_source(entry: ManifestEntry, paths: Paths) -> SourceBundle:
-    """Parse one source, run the statistical model over it once (NER over every passage, then a
-    dependency parse of the sentences plots and legal positions may read) and detect its
-    person/organization mentions. No cross-source state: the result is cached per source."""
+    """Read, normalise and split one source, then ``analyse_source``."""
+    return analyse_source(*parse_source(entry, paths), paths)
+
+
+def analyse_source(doc: SourceDoc, passages: list[PassageRow], paths: Paths) -> SourceBundle:
+    """Run the statistical model over one source once (NER over every passage, then a dependency
+    parse of the sentences plots and legal positions may read) and detect its person and
+    organization mentions. No cross-source state: the result is cached per source."""
     from pipeline.extract import legal, nlp, persons, plots
 
-    doc, passages = parse_source(entry, paths)
     model = nlp.load_model()
     own = [p for p in passages if p.source_id == doc.source_id]
     ner = dict(zip([p.passage_id for p in own], nlp.ner_spans([p.text for p in own], model), strict=True))
@@ -84,6 +88,13 @@ def process_source(entry: ManifestEntry, paths: Paths) -> SourceBundle:
     return SourceBundle(doc, passages, detections, nlp.SourceParses.from_docs(ner, parsed))
 
 
+def worker_count(n_items: int) -> int:
+    """Processes to use for ``n_items`` independent items: every core, or ``PIPELINE_WORKERS``."""
+    configured = os.environ.get("PIPELINE_WORKERS", "").strip()
+    cores = int(configured) if configured.isdigit() and int(configured) > 0 else os.cpu_count() or 1
+    return max(1, min(cores, n_items))
+
+
 def _process_in_worker(args: tuple[ManifestEntry, Paths]) -> SourceBundle:
     return process_source(*args)
 
@@ -94,7 +105,7 @@ POOL_MIN_SOURCES = 8
 
 def process_sources(entries: list[ManifestEntry], paths: Paths, workers: int | None = None) -> list[SourceBundle]:
     """``process_source`` for many sources, on all cores when there are enough of them."""
-    workers = workers or min(len(entries), os.cpu_count() or 1)
+    workers = workers or worker_count(len(entries))
     if workers <= 1 or len(entries) < POOL_MIN_SOURCES:
         return [process_source(e, paths) for e in entries]
     import multiprocessing
@@ -192,7 +203,7 @@ def _source_map(corpus: Corpus, index: EntityIndex, paths: Paths) -> tuple[Sourc
 
     stats: dict[str, dict[str, int]] = {}
     run = memo_map(corpus.docs, corpus.passages, index, curated_digest(paths.curated_dir), paths.cache_dir,
-                   stats=stats)
+                   workers=worker_count(len(corpus.docs)), stats=stats)
     return run, stats
 
 

@@ -681,6 +681,86 @@ def test_datasette_canned_queries(site: Paths, http: Callable[[str], Any]) -> No
         "targets": 1, "perpetrators": 1})
 
 
+@pytest.fixture
+def fresh_app(site: Paths, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Any]]:
+    """A new in-process Datasette (own response cache) per call; keyword args set the cache bounds in MB."""
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    def make(total_mb: float | None = None, entry_mb: float | None = None) -> Callable[..., Any]:
+        for name, value in (("SOLEIMANI_RESPONSE_CACHE_MB", total_mb), ("SOLEIMANI_RESPONSE_CACHE_ENTRY_MB", entry_mb)):
+            if value is None:
+                monkeypatch.delenv(name, raising=False)
+            else:
+                monkeypatch.setenv(name, str(value))
+        app = datasette_app(site.site_dir)  # the cache's bounds are read here
+        loop = asyncio.new_event_loop()
+        loops.append(loop)
+        loop.run_until_complete(app.invoke_startup())
+
+        def get(*paths: str, **kwargs: Any) -> Any:
+            """One path: its response; several: requested concurrently, their responses in order."""
+            if len(paths) == 1:
+                return loop.run_until_complete(app.client.get(paths[0], **kwargs))
+
+            async def concurrently() -> list[Any]:
+                return list(await asyncio.gather(*(app.client.get(p, **kwargs) for p in paths)))
+
+            return loop.run_until_complete(concurrently())
+
+        return get
+
+    yield make
+    for loop in loops:
+        loop.close()
+
+
+def test_response_cache_serves_repeats_byte_identical(fresh_app: Callable[..., Any]) -> None:
+    get = fresh_app()
+    path = "/soleimani/events?_size=5"
+    first, second = get(path), get(path)
+    assert first.status_code == second.status_code == 200
+    assert first.headers["x-cache"] == "miss" and second.headers["x-cache"] == "hit"
+    assert second.content == first.content
+    same = {k: v for k, v in first.headers.items() if k != "x-cache"}
+    assert {k: v for k, v in second.headers.items() if k != "x-cache"} == same
+    # Another query string is another entry, with its own page; both stay cached.
+    other = get("/soleimani/events?_size=3")
+    assert other.headers["x-cache"] == "miss" and other.content != first.content
+    assert get("/soleimani/events?_size=3").headers["x-cache"] == "hit"
+    assert get(path).headers["x-cache"] == "hit"
+    # Concurrent misses for one URL are computed once; the others get the same bytes.
+    many = get(*["/soleimani/events.json?_size=2"] * 5)
+    assert sorted(r.headers["x-cache"] for r in many) == ["hit"] * 4 + ["miss"]
+    assert len({r.content for r in many}) == 1
+
+
+def test_response_cache_skips_what_may_differ(fresh_app: Callable[..., Any]) -> None:
+    get = fresh_app(entry_mb=0.001)  # entries up to ~1 KB
+    csv_path = "/soleimani/events.csv?_size=max"
+    assert len(get(csv_path).content) > 1024
+    assert [get(csv_path).headers["x-cache"] for _ in range(2)] == ["miss", "miss"]  # above the entry bound
+    get = fresh_app()
+    assert "x-cache" not in get("/-/versions.json").headers  # live introspection pages
+    assert "x-cache" not in get("/downloads/VERSION").headers  # files of static mounts
+    assert [get("/soleimani/events?_ttl=0").headers["x-cache"] for _ in range(2)] == ["miss", "miss"]  # no-cache
+    assert "x-cache" not in get("/soleimani/events", cookies={"ds_actor": "x"}).headers
+    assert get("/soleimani/events").headers["x-cache"] == "miss"  # the cookie request was not stored
+    assert get("/soleimani/events").headers["x-cache"] == "hit"
+    assert get("/soleimani/no_such_table").status_code == 404
+    assert get("/soleimani/no_such_table").headers["x-cache"] == "miss"  # only 200s are kept
+
+
+def test_response_cache_evicts_least_recently_used(fresh_app: Callable[..., Any]) -> None:
+    a, b = "/soleimani/events?_size=20", "/soleimani/events?_size=21"
+    off = fresh_app(total_mb=0)  # 0 turns the cache off
+    assert "x-cache" not in off(a).headers
+    sizes = [len(off(p).content) for p in (a, b)]
+    get = fresh_app(total_mb=max(sizes) * 1.5 / 2**20)  # room for one of the two pages, not both
+    assert [get(p).headers["x-cache"] for p in (a, a, b, b, a)] == ["miss", "hit", "miss", "hit", "miss"]
+    get = fresh_app()  # the default bound keeps both
+    assert [get(p).headers["x-cache"] for p in (a, b, a, b)] == ["miss", "miss", "hit", "hit"]
+
+
 def test_fixture_canned_query_answers(fixture_build: FixtureBuild) -> None:
     """On the fixture, where the answers are known: the queries join what they should."""
     conn = sqlite3.connect(fixture_build.paths.site_dir / DB_FILE)
