@@ -460,3 +460,95 @@ def test_place_names_inside_other_names_are_not_places() -> None:
     text = ("The Washington Post and The New York Times quoted Israel Katz; the Iran–Iraq War ended; "
             "Iran-backed militias fired; a U.S. drone struck.")
     assert [h.surface for h in find_places(text, 0, len(text), load_gazetteer(CUR))] == []
+
+
+# --------------------------------------------------------------------------- merge index
+
+
+def _merge_by_scanning(mentions: list, gaz: object) -> list[list[str]]:
+    """The scored merge as first written: a telling dated to a month or year is checked against
+    every event so far (the reference for the indexed ``merge_event_mentions``)."""
+    from pipeline.extract import events as ev_mod
+
+    rank = ev_mod._PRECISION_RANK
+    dated = sorted((m for m in mentions if m.date.date is not None),
+                   key=lambda m: (rank[m.date.date_precision or "year"], m.order))
+    events: list[ev_mod._Event] = []
+    by_date: dict[str, list[ev_mod._Event]] = {}
+    for m in dated:
+        best: tuple[float, int] | None = None
+        candidates = []
+        for ev in events if m.date.date_precision != "day" else by_date.get(m.date.date, []):
+            pd = ev.primary.date
+            if pd.date == m.date.date or (
+                rank[pd.date_precision or "year"] < rank[m.date.date_precision or "year"]
+                and ev_mod._contains(m.date, pd)
+            ):
+                candidates.append(ev)
+        scores = []
+        for i, ev in enumerate(candidates):
+            vals = [ev_mod.pair_score(m, other, gaz) for other in ev.mentions]  # type: ignore[arg-type]
+            if any(v is None for v in vals):
+                continue
+            sc = max(v for v in vals if v is not None)
+            scores.append((sc, i))
+            need = ev_mod.STATEMENT_THRESHOLD if m.event_type == "statement" else ev_mod.MERGE_THRESHOLD
+            if sc >= need and (best is None or sc > best[0]):
+                best = (sc, i)
+        if best is not None and m.date.date_precision != "day":
+            ties = [s for s, i in scores if s == best[0] and candidates[i].primary.date.date != m.date.date]
+            if len(ties) > 1:
+                best = None
+        if best is not None:
+            candidates[best[1]].mentions.append(m)
+        else:
+            ev = ev_mod._Event([m])
+            events.append(ev)
+            by_date.setdefault(m.date.date, []).append(ev)
+    events = ev_mod._merge_same_kind(events, gaz)  # type: ignore[arg-type]
+    events += [ev_mod._Event([m]) for m in mentions if m.date.date is None]
+    return [[m.mention_id for m in ev.mentions] for ev in events]
+
+
+def test_indexed_merge_of_coarse_dates_matches_scanning_every_event() -> None:
+    """Tellings dated to a month or year look up the events inside their span instead of scanning
+    every event: the events (and the order of their tellings) are the same."""
+    import random
+
+    from pipeline.extract.events import merge_event_mentions
+    from pipeline.extract.places import load_gazetteer
+
+    rng = random.Random(7)
+    months = ["January", "February", "March", "June", "December"]
+    clauses = [
+        "a U.S. drone strike killed Qasem Soleimani near Baghdad International Airport",
+        "Iran fired ballistic missiles at the Al Asad airbase in Iraq",
+        "mourners attended the funeral of Soleimani in Kerman",
+        "the IRGC shot down Ukraine International Airlines Flight 752 over Tehran",
+        "protesters stormed the U.S. embassy in Baghdad",
+        "the Justice Department said Iran plotted to kill John Bolton",
+        "a rocket attack struck the Taji base north of Baghdad, killing two soldiers",
+    ]
+    paras = []
+    for _ in range(90):
+        year = rng.choice([2019, 2020, 2021])
+        when = rng.choice([
+            f"On {rng.randint(1, 4)} {rng.choice(months)} {year}",
+            f"In {rng.choice(months)} {year}",
+            f"In {year}",
+        ])
+        paras.append(("Body", f"{when}, {rng.choice(clauses)}."))
+    docs = [make_doc(paras[k:k + 30], source_id=f"s{k}") for k in range(0, 90, 30)]
+    mentions = []
+    for rank, (doc, ps) in enumerate(docs):
+        ms, _ = find_event_mentions(doc, ps, EntityIndex([]), CUR, [])
+        for m in ms:
+            m.order = (rank, m.char_start)
+        mentions.extend(ms)
+    precisions = {m.date.date_precision for m in mentions}
+    assert {"day", "month", "year"} <= precisions and len(mentions) >= 80
+    gaz = load_gazetteer(CUR)
+    got = [[m.mention_id for m in ev.mentions] for ev in merge_event_mentions(mentions, gaz)]
+    want = _merge_by_scanning(mentions, gaz)
+    assert got == want
+    assert any(len(ev) > 1 for ev in got)  # some coarse tellings did join finer events

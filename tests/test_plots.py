@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -467,3 +468,65 @@ def test_seeds_recall_precision_status(seed_plots: tuple[list[SourceDoc], list[d
         assert row["quote"] == text[row["source_id"]][row["char_start"] : row["char_end"]]
     assert len({r["plot_id"] for r in plots}) == len(plots)
     assert len({a["plot_actor_id"] for a in actors}) == len(actors)
+
+
+# ---------------------------------------------------------------------------------------
+# What a cluster remembers between merges
+# ---------------------------------------------------------------------------------------
+
+
+def _telling(source_id: str, start: int, targets: list[str], perps: Sequence[str] = (),
+             statuses: Sequence[str] = ("planned",), alleged: bool = False, own_year: int | None = None,
+             words: set[str] | None = None) -> Any:
+    from pipeline.extract.legal import Sentence
+    from pipeline.extract.plots import Actor, PlotMention
+
+    passage = PassageRow(f"{source_id}:p0", source_id, "Body", 0, 0, 1000, "x" * 1000)
+    sent = Sentence(source_id, passage, start, start + 10, "x" * 10, 0)
+    return PlotMention(sent, start, start + 5, "plot", "plot", targets=[Actor(t, "person", t) for t in targets],
+                       perpetrators=[Actor(p, "person", p) for p in perps], statuses=list(statuses),
+                       alleged=alleged, own_year=own_year, words=words or {"plot"})
+
+
+def _answers(c: Any, vocab: Any) -> tuple:
+    """What the merge asks of a cluster."""
+    from pipeline.extract.plots import _status_of, _year
+
+    roles = [(c.actors(r), c.entity_keys(r)) for r in ("targets", "perpetrators", "sponsors")]
+    return (*roles, _status_of(c, vocab), _year(c), c.own_year(), c.acts(vocab))
+
+
+def _read_afresh(c: Any, vocab: Any) -> tuple:
+    from pipeline.extract.plots import Cluster
+
+    return _answers(Cluster(list(c.mentions), c.heading, c.year_hint, c.news), vocab)
+
+
+def test_cluster_memo_is_forgotten_or_added_to_when_mentions_change() -> None:
+    """``actors``/``entity_keys``/status/years are remembered between the merge's questions; every way
+    of adding tellings (extend, append, prepend, a new heading) gives what reading them afresh gives."""
+    from pipeline.extract.plots import Actor, Cluster, Heading, _status_of, load_plot_vocab
+
+    vocab = load_plot_vocab(CUR)
+
+    def now(c: Cluster) -> tuple:
+        return _answers(c, vocab)
+
+    c = Cluster([_telling("a", 0, ["qasem-soleimani"])])
+    assert c.entity_keys("targets") == {"qasem-soleimani"} and _status_of(c, vocab) == "planned"
+    c.extend([_telling("b", 0, ["john-bolton"], ["shahram-poursafi"], ["executed"], own_year=2021)])
+    assert c.entity_keys("targets") == {"qasem-soleimani", "john-bolton"}
+    assert [a.entity_id for a in c.actors("perpetrators")] == ["shahram-poursafi"]
+    assert now(c) == _read_afresh(c, vocab)
+    c.mentions.append(_telling("a", 50, ["mike-pompeo"], alleged=True))  # the list changed behind its back
+    assert "mike-pompeo" in c.entity_keys("targets") and now(c) == _read_afresh(c, vocab)
+    c.mentions[:0] = [_telling("c", 0, ["brian-hook"], own_year=2019, words={"kidnap"})]  # told first
+    assert c.actors("targets")[0].entity_id == "brian-hook" and c.own_year() == 2019
+    assert now(c) == _read_afresh(c, vocab)
+    c.heading = Heading("c", "Body", "Plot by Poursafi", [], [Actor("masih-alinejad", "person", "Alinejad")], "plot")
+    assert c.actors("perpetrators")[0].entity_id == "masih-alinejad" and now(c) == _read_afresh(c, vocab)
+    keys = c.entity_keys("targets")
+    keys.add("someone-else")  # callers may change what they are given
+    assert "someone-else" not in c.entity_keys("targets")
+    c.mentions = [_telling("d", 0, ["ali-khamenei"], statuses=["considered"])]  # replaced
+    assert c.entity_keys("targets") == {"ali-khamenei"} and now(c) == _read_afresh(c, vocab)

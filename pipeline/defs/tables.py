@@ -25,21 +25,34 @@ SOURCE_TABLES = ("sources", "passages")
 EAGER = dg.AutomationCondition.eager()
 
 
-@dg.asset(
+@dg.multi_asset(
     ins={"parsed": dg.AssetIn(parsed_source.key)},
-    code_version="1",
-    group_name="corpus",
-    automation_condition=EAGER,
-    description="All parsed sources, in manifest order.",
+    outs={
+        "corpus": dg.AssetOut(
+            code_version="1", group_name="corpus", automation_condition=EAGER,
+            description="All parsed sources (texts, passages), in manifest order.",
+        ),
+        "source_analyses": dg.AssetOut(
+            code_version="1", group_name="corpus", automation_condition=EAGER,
+            description="Each source's name detections and sentence parses, by source_id.",
+        ),
+    },
 )
-def corpus(context: dg.AssetExecutionContext, build_paths: BuildPaths, parsed: dict[str, Any]) -> Corpus:
+def corpus_assets(context: dg.AssetExecutionContext, build_paths: BuildPaths, parsed: dict[str, Any]):  # type: ignore[no-untyped-def]
     order = [e.source_id for e in load_manifest(build_paths.get().raw_dir)]
     missing = [key for key in order if key not in parsed]
     if missing:
         raise dg.Failure(f"source {missing[0]} has no parsed partition; run `make build`")
     result = corpus_from_bundles([parsed[key] for key in order])
-    context.add_output_metadata({"sources": len(result.docs), "passages": len(result.passages)})
-    return result
+    # The per-source analyses (name detections, parses) travel apart: the twenty-odd steps that
+    # read the corpus (splits, checks) never load them.
+    yield dg.Output(Corpus(result.docs, result.passages, result.report), output_name="corpus",
+                    metadata={"sources": len(result.docs), "passages": len(result.passages)})
+    yield dg.Output({"detections": result.detections, "parses": result.parses}, output_name="source_analyses")
+
+
+def _analysed(corpus: Corpus, analyses: dict[str, dict[str, Any]]) -> Corpus:
+    return Corpus(corpus.docs, corpus.passages, corpus.report, analyses["detections"], analyses["parses"])
 
 
 @dg.asset(
@@ -48,8 +61,10 @@ def corpus(context: dg.AssetExecutionContext, build_paths: BuildPaths, parsed: d
     automation_condition=EAGER,
     description="Persons and organizations with mentions.",
 )
-def entity_extraction(build_paths: BuildPaths, corpus: Corpus) -> ExtractResult:
-    return build.extract_entity_tables(corpus, build_paths.get())
+def entity_extraction(
+    build_paths: BuildPaths, corpus: Corpus, source_analyses: dict[str, dict[str, Any]]
+) -> ExtractResult:
+    return build.extract_entity_tables(_analysed(corpus, source_analyses), build_paths.get())
 
 
 @dg.asset(
@@ -73,10 +88,13 @@ def event_extraction(
     description="Plots, attempts and considered operations.",
 )
 def plot_extraction(
-    build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult
+    build_paths: BuildPaths,
+    corpus: Corpus,
+    source_analyses: dict[str, dict[str, Any]],
+    entity_extraction: ExtractResult,
 ) -> ExtractResult:
     return build.extract_plot_tables(
-        corpus, entity_extraction.index or build.EntityIndex(), build_paths.get()
+        _analysed(corpus, source_analyses), entity_extraction.index or build.EntityIndex(), build_paths.get()
     )
 
 
@@ -87,10 +105,13 @@ def plot_extraction(
     description="Stated positions on legality.",
 )
 def legal_extraction(
-    build_paths: BuildPaths, corpus: Corpus, entity_extraction: ExtractResult
+    build_paths: BuildPaths,
+    corpus: Corpus,
+    source_analyses: dict[str, dict[str, Any]],
+    entity_extraction: ExtractResult,
 ) -> ExtractResult:
     return build.extract_legal_tables(
-        corpus, entity_extraction.index or build.EntityIndex(), build_paths.get()
+        _analysed(corpus, source_analyses), entity_extraction.index or build.EntityIndex(), build_paths.get()
     )
 
 
@@ -217,7 +238,7 @@ ALL_TABLES: tuple[str, ...] = tuple(t for ts in GROUPS.values() for t in ts)
 table_assets = [_split(up, ts) for up, ts in GROUPS.items()]
 table_checks = [_check(t) for t in ALL_TABLES]
 extraction_assets: list[dg.AssetsDefinition] = [
-    corpus,
+    corpus_assets,
     source_rows,
     entity_extraction,
     event_extraction,
