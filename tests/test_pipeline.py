@@ -108,6 +108,10 @@ def test_one_paragraph_edit_reparses_one_source_and_logs_only_its_rows(built, tm
                           text=True, cwd=REPO_ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "re-parsed: 1" in proc.stdout
+    # the cross-source extractors re-read the edited source only; the other comes from the cache
+    report = (out / "warehouse" / "build_report.txt").read_text()
+    for stage in ("events", "plots", "legal"):
+        assert f"{stage}: 1 sources read, 1 unchanged sources from cache" in report, stage
     old_pid = next(p["passage_id"] for p in before["passages"] if p["text"] == old_paragraph)
     after_passages = pq.read_table(out / "warehouse" / "parquet" / "passages.parquet").to_pylist()
     new_pid = next(p["passage_id"] for p in after_passages if p["text"] and "the air strike" in p["text"])

@@ -1,0 +1,85 @@
+"""The spaCy passes: NER once per passage, parses of single sentences labelled from it, and the
+serialised parses the per-source step hands to the extractors."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.corpus import PassageRow
+from pipeline.extract import nlp
+from pipeline.extract.legal import Parser, Sentence
+
+TEXT = "Qasem Soleimani was killed near Baghdad International Airport. Mark Esper said it was lawful."
+
+
+def _passage(text: str = TEXT, start: int = 0) -> PassageRow:
+    return PassageRow(passage_id="s:p1", source_id="s", section="Body", ordinal=1, kind="paragraph",
+                      char_start=start, char_end=start + len(text), text=text)
+
+
+def _sentences(p: PassageRow) -> list[Sentence]:
+    cut = p.text.index(" Mark") + 1
+    first, second = p.text[:cut].rstrip(), p.text[cut:]
+    return [Sentence("s", p, p.char_start, p.char_start + len(first), first, 0),
+            Sentence("s", p, p.char_start + cut, p.char_end, second, 1)]
+
+
+@pytest.fixture(scope="module")
+def model():
+    m = nlp.load_model()
+    assert m is not None, "the pinned spaCy model must be installed"
+    return m
+
+
+def test_ner_pass_runs_only_the_ner_component_and_keeps_every_label(model) -> None:
+    (spans,) = nlp.ner_spans([TEXT], model)
+    surfaces = {TEXT[s:e]: label for s, e, label in spans}
+    assert surfaces.get("Qasem Soleimani") == "PERSON"
+    assert surfaces.get("Mark Esper") == "PERSON"
+    assert model.pipe_names == ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner"]
+
+
+def test_sentence_takes_the_passage_level_entities_at_its_own_offsets() -> None:
+    p = _passage(start=100)
+    spans = [(0, 15, "PERSON"), (63, 73, "PERSON")]  # "Qasem Soleimani", "Mark Esper"
+    first, second = _sentences(p)
+    assert nlp.sentence_ents(p, spans, first.start, first.end) == [(0, 15, "PERSON")]
+    assert nlp.sentence_ents(p, spans, second.start, second.end) == [(0, 10, "PERSON")]
+
+
+def test_parse_has_tags_lemmas_dependencies_and_given_entities(model) -> None:
+    (doc,) = nlp.parse(["Mark Esper said it was lawful."], [[(0, 10, "PERSON")]], model)
+    assert [e.text for e in doc.ents] == ["Mark Esper"]
+    said = next(t for t in doc if t.text == "said")
+    assert said.lemma_ == "say" and said.pos_ == "VERB" and said.dep_ == "ROOT"
+    # a span not on token bounds is shrunk to whole tokens, never an error
+    (doc,) = nlp.parse(["Mark Esper said it."], [[(1, 10, "PERSON")]], model)
+    assert [e.text for e in doc.ents] == ["Esper"]
+
+
+def test_serialised_parses_read_back_equal(model) -> None:
+    p = _passage()
+    ner: dict[str, list[nlp.NerSpan]] = {}
+    parsed = nlp.parse_sentences(_sentences(p), ner, model)
+    assert set(ner) == {"s:p1"}  # the passage's NER was run once, for both sentences
+    stored = nlp.SourceParses.from_docs(ner, parsed)
+    back = stored.docs(model)
+    assert list(back) == list(parsed)
+    for key, doc in parsed.items():
+        other = back[key]
+        assert [(t.text, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_type_) for t in doc] == [
+            (t.text, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_type_) for t in other]
+
+
+def test_parser_reuses_stored_parses_and_parses_the_rest_the_same_way(model) -> None:
+    p = _passage()
+    first, second = _sentences(p)
+    ner: dict[str, list[nlp.NerSpan]] = {}
+    stored = nlp.SourceParses.from_docs(ner, nlp.parse_sentences([first], ner, model))
+    parser = Parser({"s": stored})
+    parser.prefetch([first, second])
+    assert parser.parsed_chars == len(second.text)  # only the sentence the per-source step skipped
+    fresh = Parser()
+    for s in (first, second):
+        assert [(t.text, t.dep_, t.ent_type_) for t in parser(s)] == [
+            (t.text, t.dep_, t.ent_type_) for t in fresh(s)]
