@@ -81,7 +81,8 @@ def analyse_source(doc: SourceDoc, passages: list[PassageRow], paths: Paths) -> 
     detections = persons.detect_mentions(doc, passages, paths.curated_dir, model, ner=ner)
     if model is None:
         return SourceBundle(doc, passages, detections)
-    wanted = {(s.start, s.end): s for s in plots.parse_candidates(doc, own, paths.curated_dir)}
+    names = [(m.char_start, m.char_end) for m in detections.persons]
+    wanted = {(s.start, s.end): s for s in plots.parse_candidates(doc, own, paths.curated_dir, names)}
     wanted.update({(s.start, s.end): s for s in legal.parse_candidates(doc, own, paths.curated_dir)})
     sents = [wanted[k] for k in sorted(wanted)]
     parsed = nlp.parse_sentences(sents, ner, model)

@@ -29,11 +29,12 @@ one of its plots.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -246,8 +247,7 @@ class MentionReader:
         # (one source's mentions when reading one source: the whole index per source is quadratic)
         for m in index.of_source(source_id) if source_id is not None else index.all():
             forms[(m.source_id, m.entity_id)][m.surface] += 1
-        self._kill_rx = next((rx for kind, rx in vocab.triggers if kind == "kill"), re.compile(r"(?!x)x"))
-        self._target_words = compile_any([r"(he|she|him|her|his)"] + [re.escape(w) for w in vocab.role_targets])
+        self._kill_rx = _act_patterns(vocab)[0]
         self._surface: dict[tuple[str, str], str] = {}
         for k, cnt in forms.items():
             multi = [(n, f) for f, n in cnt.items() if len(f.split()) > 1]
@@ -777,14 +777,8 @@ class MentionReader:
     # -- a sentence --------------------------------------------------------------
     def candidate(self, sent: Sentence) -> bool:
         """Whether a sentence is worth parsing: a plot word, or an act word near someone it could target."""
-        for kind, rx in self.v.triggers:
-            if kind != "kill" and rx.search(sent.text):
-                return True
-        if not self._kill_rx.search(sent.text):
-            return False
-        # an act needs a person (named, a role, or a pronoun) to be done to
-        return bool(self.index.in_span(sent.source_id, sent.start, sent.end, "person")) or bool(
-            self._target_words.search(sent.text))
+        return worth_parsing(sent.text, self.v, lambda: bool(
+            self.index.in_span(sent.source_id, sent.start, sent.end, "person")))
 
     def sentence(self, sent: Sentence) -> list[PlotMention]:
         found: list[tuple[str, re.Match[str]]] = []
@@ -1509,18 +1503,56 @@ def _date_of(pm: PlotMention, siblings: list[PlotMention], found: list[DateMenti
     return first_date(free)
 
 
-def parse_candidates(doc: SourceDoc, passages: Iterable[PassageRow], curated_dir: Path) -> list[Sentence]:
-    """Sentences of one source that ``mentions_of_source`` may parse, read from the text alone (for
-    the per-source step): those with a plot trigger outside skipped passages. A superset: the reader
-    also asks for a person or target word near an act word, which needs the cross-source index."""
+_ACT_PATTERNS: dict[int, tuple[PlotVocab, re.Pattern[str], re.Pattern[str]]] = {}
+
+
+def _act_patterns(vocab: PlotVocab) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The act-word regex and the target-word regex of a vocabulary (compiled once per vocabulary)."""
+    hit = _ACT_PATTERNS.get(id(vocab))
+    if hit is None or hit[0] is not vocab:
+        kill = next((rx for kind, rx in vocab.triggers if kind == "kill"), re.compile(r"(?!x)x"))
+        targets = compile_any([r"(he|she|him|her|his)"] + [re.escape(w) for w in vocab.role_targets])
+        hit = _ACT_PATTERNS[id(vocab)] = (vocab, kill, targets)
+    return hit[1], hit[2]
+
+
+def worth_parsing(text: str, vocab: PlotVocab, names_a_person: Callable[[], bool]) -> bool:
+    """Whether a sentence is worth parsing: a plot word, or an act word near someone it could target
+    (a person the sentence names, asked lazily, a role or a pronoun)."""
+    for kind, rx in vocab.triggers:
+        if kind != "kill" and rx.search(text):
+            return True
+    kill, target_words = _act_patterns(vocab)
+    if not kill.search(text):
+        return False
+    return bool(target_words.search(text)) or names_a_person()
+
+
+def parse_candidates(doc: SourceDoc, passages: Iterable[PassageRow], curated_dir: Path,
+                     person_spans: Sequence[tuple[int, int]] = ()) -> list[Sentence]:
+    """Sentences of one source that ``mentions_of_source`` will parse, for the per-source step, which
+    knows the source's detected names (``person_spans``, absolute) but not yet how they resolve. A
+    sentence chosen here and not there costs a parse; one missed is parsed by the extractor."""
     vocab = load_plot_vocab(curated_dir)
+    starts = sorted(person_spans)
     out: list[Sentence] = []
     for p in sorted((p for p in passages if p.source_id == doc.source_id), key=lambda p: p.ordinal):
         if skipped_passage(p, vocab.skip_sections, vocab.skip_kinds):
             continue
-        out.extend(s for s in passage_sentences(doc, p, curated_dir)
-                   if any(rx.search(s.text) for _, rx in vocab.triggers))
+        for s in passage_sentences(doc, p, curated_dir):
+            if worth_parsing(s.text, vocab, partial(_any_inside, starts, s.start, s.end)):
+                out.append(s)
     return out
+
+
+def _any_inside(spans: Sequence[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether a span of ``spans`` (sorted) lies wholly inside [start, end)."""
+    i = bisect.bisect_left(spans, (start, start))
+    while i < len(spans) and spans[i][0] < end:
+        if spans[i][1] <= end:
+            return True
+        i += 1
+    return False
 
 
 def mentions_of_source(
