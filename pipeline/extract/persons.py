@@ -1727,8 +1727,15 @@ def resolve(sources: Sequence[SourceMentions], curated: Curated) -> Resolution:
         for last in dict.fromkeys(s.core[-1] for s in g.shapes):
             by_last[last].append(g)
     known = {id(g) for g in groups}
+    # The groups a source names in full, looked up per source (scanning every group's mentions for
+    # each source is quadratic). The loop below only adds the current source's own mentions, so
+    # a later source's entry is what a scan at its turn would find.
+    local_groups: dict[str, set[int]] = defaultdict(set)
+    for g in groups:
+        for m in g.mentions:
+            local_groups[m.source_id].add(id(g))
     for src in sources:
-        local = {id(g) for g in groups if any(m.source_id == src.source_id for m in g.mentions)}
+        local = local_groups.get(src.source_id, set())
         for m in src.persons:
             if m.shape.full:
                 continue

@@ -935,7 +935,8 @@ class Cluster:
         return set(self._facts().entity_keys(attr))
 
     def sources(self) -> set[str]:
-        return {pm.sent.source_id for pm in self.mentions}
+        return set(self._facts().sources)
+
 
 
 class _Facts:
@@ -1279,7 +1280,7 @@ def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
             return False  # "a third case ... directed by the Revolutionary Guard": a shared sponsor is not enough
         if actors_a & actors_b:
             return True
-        if (a.news and b.news and a.sources() == b.sources() and "executed" not in (sa, sb)
+        if (a.news and b.news and a._facts().sources == b._facts().sources and "executed" not in (sa, sb)
                 and not distinct
                 and _compatible(a.entity_keys("perpetrators"), b.entity_keys("perpetrators"))
                 and _compatible(a.acts(vocab), b.acts(vocab))
@@ -1293,7 +1294,7 @@ def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
             return True
         if sb == "executed" and all(pm.definite for pm in a.mentions) and not actors_a - actors_b:
             return True
-        if (a.sources() != b.sources() and _compatible(a.entity_keys("perpetrators"), b.entity_keys("perpetrators"))
+        if (a._facts().sources != b._facts().sources and _compatible(a.entity_keys("perpetrators"), b.entity_keys("perpetrators"))
                 and _compatible(a.acts(vocab), b.acts(vocab))):
             ya, yb = oya or ya, oyb or yb  # the plot's own year ("a 2021 plot") before the year of its telling
             return ya is not None and yb is not None and abs(ya - yb) <= 1 and (sa == "executed") == (sb == "executed")
