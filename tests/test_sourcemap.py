@@ -64,3 +64,15 @@ def test_pool_gives_the_serial_results_in_source_order(tmp_path) -> None:
     assert [r[:2] for r in pooled] == [r[:2] for r in serial]
     assert os.getpid() not in {r[2] for r in pooled}  # really computed by the workers
     assert sorted(_calls(calls)) == sorted(d.source_id for d in docs)
+
+
+def test_an_unreadable_cache_entry_is_read_again_not_fatal(tmp_path) -> None:
+    docs, passages = _corpus(2)
+    calls = tmp_path / "calls"
+    first = memo_map(docs, passages, EntityIndex(), "cur", tmp_path / "cache", workers=1)("t", _reader(calls))
+    for entry in (tmp_path / "cache" / "t").iterdir():
+        entry.write_bytes(b"not a pickle")
+    calls.unlink()
+    again = memo_map(docs, passages, EntityIndex(), "cur", tmp_path / "cache", workers=1)("t", _reader(calls))
+    assert [r[:2] for r in again] == [r[:2] for r in first]
+    assert sorted(_calls(calls)) == ["s0", "s1"]
