@@ -100,8 +100,8 @@ def _process_in_worker(args: tuple[ManifestEntry, Paths]) -> SourceBundle:
     return process_source(*args)
 
 
-# Below this many sources a process pool costs more (spaCy loads once per worker) than it saves.
-POOL_MIN_SOURCES = 8
+# The model is loaded before the fork and shared, so a pool pays off from two sources on.
+POOL_MIN_SOURCES = 2
 
 
 def process_sources(entries: list[ManifestEntry], paths: Paths, workers: int | None = None) -> list[SourceBundle]:
@@ -117,7 +117,9 @@ def process_sources(entries: list[ManifestEntry], paths: Paths, workers: int | N
     load_model()  # once, before the fork: workers share the loaded model's memory
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        return list(pool.map(_process_in_worker, [(e, paths) for e in entries], chunksize=4))
+        # small chunks: sources differ in size, and a chunk bigger than its share idles a core
+        chunk = max(1, min(4, len(entries) // (workers * 8)))
+        return list(pool.map(_process_in_worker, [(e, paths) for e in entries], chunksize=chunk))
 
 
 def corpus_from_bundles(bundles: list[SourceBundle]) -> Corpus:

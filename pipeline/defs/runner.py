@@ -87,7 +87,7 @@ def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
     checks: list[Any] = list(defs.asset_checks or [])
     parsed_key = dg.AssetKey("parsed_source")
     if changed:
-        if len(changed) > MAX_SINGLE_PARTITION_RUNS:
+        if len(changed) > MAX_SINGLE_PARTITION_RUNS or len(changed) == len(all_ids):
             ordered = instance.get_dynamic_partitions("sources")
             batches = [
                 {
