@@ -393,3 +393,25 @@ def test_any_written_day_reads_back(day: dt.date, us_style: bool) -> None:
     words = (f"{day:%B} {day.day}, {day.year}" if us_style else f"{day.day} {day:%B} {day.year}")
     m = one(f"The talks ended on {words}, officials said.")
     assert (m.date, m.date_start, m.date_end, m.date_precision) == (day.isoformat(), day, day, "day")
+
+
+def test_an_offset_after_the_clause_own_date_dates_the_occurrence_it_names() -> None:
+    # "voted Sunday ..., two days after a strike killed X": the strike was two days before Sunday
+    ms = read("Iraq's parliament voted Sunday in favor of a resolution calling for the expulsion of U.S. "
+              "troops, two days after an American drone strike killed Iran's top general.", "2020-01-05")
+    assert [(m.date, m.date_precision) for m in ms] == [("2020-01-05", "day"), ("2020-01-03", "day")]
+    assert ms[1].date_text.startswith("two days after an American drone strike")
+    ms = read("Thousands marched in Tehran on 11 January 2020 to mourn the dead, seven days after the strike.")
+    assert [m.date for m in ms] == ["2020-01-11", "2020-01-04"]
+    # right next to the date it is an aside to that date (one date), as before
+    assert len(read("On 8 January 2020, five days after the airstrike, Iran launched missiles.")) == 1
+
+
+def test_a_date_does_not_count_as_the_occurrence_its_own_sentence_dates_with_an_offset() -> None:
+    # the strike is never dated: the offset stays unresolved rather than counting from the vote's day
+    ctx = DateContext("2020-01-05")
+    text = "Two days after a drone strike killed the general, parliament voted Sunday to expel the troops."
+    ctx.begin_passage("Body")
+    offset, sunday = find_dates(text, 0, len(text), ctx)
+    assert offset.date is None and sunday.date == "2020-01-05"
+    assert ctx.resolve_later(offset) is None

@@ -170,6 +170,25 @@ def test_an_offset_from_an_occurrence_told_later_in_the_report() -> None:
     assert sorted(e["date"] for e in res.tables["events"]) == ["2020-01-03", "2020-01-05"]
 
 
+def test_an_offset_after_the_clause_date_is_the_named_occurrence_counted_back() -> None:
+    # nothing else dates the strike: it is two days before the vote's Sunday, not two days after it
+    text = ("Iraq's parliament voted Sunday in favor of a resolution calling for the expulsion of U.S. troops "
+            "from the country, two days after an American drone strike killed Iran's top general, Qassem "
+            "Soleimani, near Baghdad's airport.")
+    res, _ = events_of([("Body", text)], [mention(doc_for(text), "Qassem Soleimani", "qasem-soleimani")],
+                         published="2020-01-05")
+    rows = {e["date"]: e for e in res.tables["events"]}
+    assert sorted(rows) == ["2020-01-03", "2020-01-05"]
+    strike = rows["2020-01-03"]
+    assert strike["event_type"] == "strike" and strike["summary"].startswith("An American drone strike killed")
+    actors = [a for a in res.tables["event_actors"] if a["event_id"] == strike["event_id"]]
+    assert [a["person_id"] for a in actors] == ["qasem-soleimani"]
+
+
+def doc_for(text: str) -> SourceDoc:
+    return make_doc([("Body", text)], published="2020-01-05")[0]
+
+
 # --------------------------------------------------------------------------- killed, attribution, place, actors
 
 

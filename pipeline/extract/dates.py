@@ -851,6 +851,25 @@ def _apply_offset(
     return _mention(raw, text, y, m, d, kind="relative", by=by, relative=True)
 
 
+def _counted_back(pending: DateMention, raw: _Raw, before: list[DateMention], ctx: DateContext) -> DateMention | None:
+    """"Iraq's parliament voted Sunday ..., two days after a drone strike killed X": the clause has
+    its own date, so the offset dates the occurrence it names, that many units earlier (later for
+    "before"). Only for an occurrence not dated before this sentence."""
+    dated = [m for m in before if m.resolved and m.date_start is not None and m.date_precision]
+    if not dated:
+        return None
+    _np, unit, n = ctx._pending[(raw.start, raw.end)]
+    own = dated[-1]
+    assert own.date_start is not None and own.date_precision is not None
+    shifted = _shift(_Anchor(own.date_start, own.date_precision), unit, -n)
+    if shifted is None:
+        return None
+    del ctx._pending[(raw.start, raw.end)]
+    y, m, d = shifted
+    found = _mention(raw, "", y, m, d, kind="relative", by="clause", relative=True)
+    return DateMention(**{**found.__dict__, "date_text": pending.date_text})
+
+
 def _time_of(raw: _Raw) -> str:
     h = int(raw.groups["h"])
     mi = int(raw.groups.get("mi") or 0)
@@ -1136,6 +1155,8 @@ def find_dates(
             dm = _resolve(raw, text, ctx, words, pats, s, e)
             if dm is None:
                 continue
+            if not dm.resolved and raw.np and (raw.start, raw.end) in ctx._pending:
+                dm = _counted_back(dm, raw, mentions, ctx) or dm
             if mentions and pats.apposition.fullmatch(text, mentions[-1].char_end, dm.char_start) and (
                 _refines(mentions[-1], dm)
                 # "on Friday, Jan. 3": the weekday names the date written next to it.
@@ -1163,6 +1184,11 @@ def find_dates(
                     # "The day after the Baghdad airport attack, ...": the words naming another
                     # occurrence do not describe this one.
                     own = sent_words - _span_words(dm.date_text) if dm.resolved_by == "reference" else sent_words
+                    # "Parliament voted Sunday, two days after a drone strike killed ...": the
+                    # occurrence an offset names is not the one this date is of.
+                    for other in raws:
+                        if other is not raw and other.np:
+                            own = own - _span_words(other.np)
                     ctx._history.append((dm, own, is_topic))
         out.extend(mentions)
         ctx._passage.prev_sentence = text[s:e]

@@ -709,9 +709,18 @@ def _unique(ents: Sequence[EntityMention]) -> list[EntityMention]:
     return out
 
 
+_COUNTED_FROM = re.compile(r"\s*(?:\w+\s+){1,2}?(?:days?|weeks?|months?|years?)\s+(?:after|before|following|prior\s+to)\s+",
+                           re.IGNORECASE)
+
+
 def _summary(text: str, cs: int, ce: int, dm: DateMention) -> str:
     s = text[cs:ce]
     rel = dm.char_start - cs
+    if dm.resolved_by == "clause":
+        # "two days after an American drone strike killed X": the occurrence is what the date names
+        named = text[dm.char_start : dm.char_end]
+        counted = _COUNTED_FROM.match(named)
+        s, rel = (named[counted.end() :] if counted else named), -1
     # Drop an opening date phrase ("On 3 January 2020, ") from the summary.
     if 0 <= rel <= 4 and re.fullmatch(r"\W*(?:\w+\s+)?", s[:rel]):
         rest = s[dm.char_end - cs :]
@@ -803,6 +812,12 @@ def find_event_mentions(
                 lead_in = text[cs : dm.char_start]
                 opening = bool(re.fullmatch(r"\W*(?:[A-Za-z]+\s+)?", lead_in))
                 trig = None if dm.in_list else _choose_trigger(text, cs, ce, dm, hits, rules, opening)
+                if dm.resolved_by == "clause":
+                    # "voted Sunday, two days after a drone strike killed X": the date is the named
+                    # occurrence's (counted back from the clause's own date), so its type is read
+                    # from the words that name it.
+                    own = [h for h in _triggers(text, dm.char_start, dm.char_end, rules, quotes) if not h.trig.weak]
+                    trig = own[0] if own else trig
                 if trig is None and prev_trig is not None and prev_cs is not None:
                     # "... Saddam Hussein in 1991, 1998, and 2003": a clause with no trigger of its
                     # own continues the one before (and its quote starts there).
@@ -829,7 +844,9 @@ def find_event_mentions(
                 attributed = _attribution(text, cs, ce, s, rules)
                 ents = [x for x in entities.in_span(p.source_id, cs, ce)
                         if not _inside(x.char_start, quotes)
-                        and not (dm.char_start <= x.char_start < dm.char_end)
+                        # the words of a date name another occurrence, except when the date is
+                        # that occurrence's own ("two days after a drone strike killed X")
+                        and (dm.resolved_by == "clause" or not dm.char_start <= x.char_start < dm.char_end)
                         and not (attributed and x.surface in attributed)]
                 out.append(EventMention(
                     source_id=p.source_id, passage=p, char_start=cs, char_end=ce, date=dm, event_type=etype,
