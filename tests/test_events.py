@@ -185,6 +185,17 @@ def test_an_offset_after_the_clause_date_is_the_named_occurrence_counted_back() 
     assert [a["person_id"] for a in actors] == ["qasem-soleimani"]
 
 
+def test_a_wire_dateline_is_neither_actor_nor_summary() -> None:
+    text = "BAGHDAD (AP) — Iraq's parliament voted Sunday to expel U.S. troops from the country."
+    doc = doc_for(text)
+    res, _ = events_of([("Body", text)], [mention(doc, "AP", "associated-press", kind="org"),
+                                          mention(doc, "Iraq's parliament", "council-of-representatives-of-iraq",
+                                                  kind="org")], published="2020-01-05")
+    (event,) = res.tables["events"]
+    assert event["summary"].startswith("Iraq's parliament voted Sunday")
+    assert [a["org_id"] for a in res.tables["event_actors"]] == ["council-of-representatives-of-iraq"]
+
+
 def doc_for(text: str) -> SourceDoc:
     return make_doc([("Body", text)], published="2020-01-05")[0]
 

@@ -713,7 +713,14 @@ _COUNTED_FROM = re.compile(r"\s*(?:\w+\s+){1,2}?(?:days?|weeks?|months?|years?)\
                            re.IGNORECASE)
 
 
+# A wire-report dateline opening a paragraph: "BAGHDAD (AP) — ", "WASHINGTON, D.C. (Reuters) - ".
+_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{1,30})?\s*\([A-Za-z.&' ]{1,25}\)\s*[—–-]+\s*")
+
+
 def _summary(text: str, cs: int, ce: int, dm: DateMention) -> str:
+    dateline = _DATELINE.match(text, cs, ce)
+    if dateline and dateline.end() <= dm.char_start:
+        cs = dateline.end()
     s = text[cs:ce]
     rel = dm.char_start - cs
     if dm.resolved_by == "clause":
@@ -783,6 +790,9 @@ def find_event_mentions(
         if p.kind in rules.skip_kinds or top in rules.skip_sections or p.section.split(" > ")[-1] in rules.skip_sections:
             continue
         quotes = _quote_spans(text, p.char_start, p.char_end)
+        dateline = _DATELINE.match(text, p.char_start, p.char_end)
+        if dateline:  # "BAGHDAD (AP) — ...": the agency and city are the report's, not the event's
+            quotes = [*quotes, (dateline.start(), dateline.end())]
         usable: list[DateMention] = []
         for dm in dates:
             if _inside(dm.char_start, quotes):
