@@ -44,16 +44,21 @@ def model_versions() -> str:
     return ";".join(found)
 
 
+def code_files_digest(names: tuple[str, ...]) -> str:
+    """Digest of the model versions and of the pipeline's files or folders ``names`` (their .py files)."""
+    h = hashlib.sha256(model_versions().encode())
+    for name in names:
+        path = PACKAGE / name
+        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            if f.exists():
+                h.update(str(f.relative_to(PACKAGE)).encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 @lru_cache(maxsize=1)
 def per_source_code_version() -> str:
-    h = hashlib.sha256(model_versions().encode())
-    for name in PER_SOURCE_CODE:
-        path = PACKAGE / name
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        for f in files:
-            if f.exists():
-                h.update(f.read_bytes())
-    return h.hexdigest()[:12]
+    return code_files_digest(PER_SOURCE_CODE)[:12]
 
 
 def curated_digest(curated_dir: Path) -> str:

@@ -24,7 +24,6 @@ from pipeline.corpus import PassageRow, SourceDoc
 from pipeline.extract import EntityIndex, SourceMap
 
 T = TypeVar("T")
-PACKAGE = Path(__file__).resolve().parent
 # The code a per-source function runs: the extractors and what they import from the pipeline.
 EXTRACT_CODE = ("extract", "corpus.py", "text.py", "ids.py", "textnorm.py", "errors.py")
 # Below this many sources to compute, forking workers costs more than it saves.
@@ -33,15 +32,9 @@ POOL_MIN_SOURCES = 8
 
 @lru_cache(maxsize=1)
 def extract_code_digest() -> str:
-    from pipeline.fingerprint import model_versions
+    from pipeline.fingerprint import code_files_digest
 
-    h = hashlib.sha256(model_versions().encode())
-    for name in EXTRACT_CODE:
-        path = PACKAGE / name
-        for f in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
-            h.update(str(f.relative_to(PACKAGE)).encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()
+    return code_files_digest(EXTRACT_CODE)
 
 
 def source_key(stage: str, doc: SourceDoc, index: EntityIndex, curated: str) -> str:
@@ -60,9 +53,13 @@ _JOB = None
 
 def _run_chunk(positions: list[int]) -> list[tuple[int, bytes]]:
     assert _JOB is not None
-    fn, docs, by_source = _JOB
-    return [(i, pickle.dumps(fn(docs[i], by_source.get(docs[i].source_id, [])), pickle.HIGHEST_PROTOCOL))
-            for i in positions]
+    return [(i, _computed(*_JOB, i)) for i in positions]
+
+
+def _computed(fn: Callable[[SourceDoc, list[PassageRow]], Any], docs: Sequence[SourceDoc],
+              by_source: dict[str, list[PassageRow]], i: int) -> bytes:
+    """The per-source result of ``docs[i]``, pickled as the cache stores it."""
+    return pickle.dumps(fn(docs[i], by_source.get(docs[i].source_id, [])), pickle.HIGHEST_PROTOCOL)
 
 
 def memo_map(
@@ -105,7 +102,7 @@ def memo_map(
                 _JOB = None
         else:
             for i in todo:
-                blobs[i] = pickle.dumps(fn(docs[i], by_source.get(docs[i].source_id, [])), pickle.HIGHEST_PROTOCOL)
+                blobs[i] = _computed(fn, docs, by_source, i)
         for i in todo:
             tmp = folder / f".{keys[i]}.{os.getpid()}"
             tmp.write_bytes(blobs[i])

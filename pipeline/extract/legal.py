@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
@@ -47,12 +46,6 @@ from pipeline.text import sentence_spans
 # ---------------------------------------------------------------------------------------
 # Shared helpers (also used by pipeline.extract.plots)
 # ---------------------------------------------------------------------------------------
-
-
-def load_nlp() -> Language:
-    """The English spaCy pipeline, loaded once per process (shared with persons' NER pass)."""
-    nlp: Language = require_model()
-    return nlp
 
 
 @lru_cache(maxsize=32)
@@ -120,16 +113,14 @@ class Parser:
         self._docs: dict[tuple[int, int], Doc] = {}
         self._ner: dict[str, list[NerSpan]] = {}
         self.parsed_chars = 0
-        self.reused = 0
 
     def _switch(self, source_id: str) -> None:
         if source_id == self._source:
             return
         self._source = source_id
         pre = self._preparsed.get(source_id)
-        self._docs = pre.docs(load_nlp()) if pre is not None else {}
+        self._docs = pre.docs(require_model()) if pre is not None else {}
         self._ner = dict(pre.ner) if pre is not None else {}
-        self.reused += len(self._docs)
 
     def prefetch(self, sents: Iterable[Sentence]) -> None:
         by_source: dict[str, dict[tuple[int, int], Sentence]] = {}
@@ -139,7 +130,7 @@ class Parser:
             self._switch(source_id)
             missing = [s for k, s in todo.items() if k not in self._docs]
             if missing:
-                self._docs.update(parse_sentences(missing, self._ner, load_nlp()))
+                self._docs.update(parse_sentences(missing, self._ner, require_model()))
                 self.parsed_chars += sum(len(s.text) for s in missing)
 
     def __call__(self, sent: Sentence) -> Doc:

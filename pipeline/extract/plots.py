@@ -34,7 +34,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,13 @@ class PlotVocab:
 
     def rank(self, status: str | None) -> int:
         return self.order.index(status) if status in self.order else -1
+
+    @cached_property
+    def act_patterns(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        """The act-word regex (the "kill" trigger) and the words an act may be done to (a role or a
+        pronoun), compiled once per vocabulary."""
+        kill = next((rx for kind, rx in self.triggers if kind == "kill"), re.compile(r"(?!x)x"))
+        return kill, compile_any([r"(he|she|him|her|his)"] + [re.escape(w) for w in self.role_targets])
 
 
 def _words(c: dict[str, Any], key: str) -> set[str]:
@@ -247,7 +254,7 @@ class MentionReader:
         # (one source's mentions when reading one source: the whole index per source is quadratic)
         for m in index.of_source(source_id) if source_id is not None else index.all():
             forms[(m.source_id, m.entity_id)][m.surface] += 1
-        self._kill_rx = _act_patterns(vocab)[0]
+        self._kill_rx = vocab.act_patterns[0]
         self._surface: dict[tuple[str, str], str] = {}
         for k, cnt in forms.items():
             multi = [(n, f) for f, n in cnt.items() if len(f.split()) > 1]
@@ -1504,26 +1511,13 @@ def _date_of(pm: PlotMention, siblings: list[PlotMention], found: list[DateMenti
     return first_date(free)
 
 
-_ACT_PATTERNS: dict[int, tuple[PlotVocab, re.Pattern[str], re.Pattern[str]]] = {}
-
-
-def _act_patterns(vocab: PlotVocab) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The act-word regex and the target-word regex of a vocabulary (compiled once per vocabulary)."""
-    hit = _ACT_PATTERNS.get(id(vocab))
-    if hit is None or hit[0] is not vocab:
-        kill = next((rx for kind, rx in vocab.triggers if kind == "kill"), re.compile(r"(?!x)x"))
-        targets = compile_any([r"(he|she|him|her|his)"] + [re.escape(w) for w in vocab.role_targets])
-        hit = _ACT_PATTERNS[id(vocab)] = (vocab, kill, targets)
-    return hit[1], hit[2]
-
-
 def worth_parsing(text: str, vocab: PlotVocab, names_a_person: Callable[[], bool]) -> bool:
     """Whether a sentence is worth parsing: a plot word, or an act word near someone it could target
     (a person the sentence names, asked lazily, a role or a pronoun)."""
     for kind, rx in vocab.triggers:
         if kind != "kill" and rx.search(text):
             return True
-    kill, target_words = _act_patterns(vocab)
+    kill, target_words = vocab.act_patterns
     if not kill.search(text):
         return False
     return bool(target_words.search(text)) or names_a_person()
