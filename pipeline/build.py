@@ -100,7 +100,7 @@ def _process_in_worker(args: tuple[ManifestEntry, Paths]) -> SourceBundle:
     return process_source(*args)
 
 
-# The model is loaded before the fork and shared, so a pool pays off from two sources on.
+# The forkserver loads the model once and its workers share it, so a pool pays off from two sources on.
 POOL_MIN_SOURCES = 2
 
 
@@ -109,14 +109,11 @@ def process_sources(entries: list[ManifestEntry], paths: Paths, workers: int | N
     workers = workers or worker_count(len(entries))
     if workers <= 1 or len(entries) < POOL_MIN_SOURCES:
         return [process_source(e, paths) for e in entries]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from pipeline.pools import clean_executor
 
-    from pipeline.extract.nlp import load_model
-
-    load_model()  # once, before the fork: workers share the loaded model's memory
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # Workers come from a clean forkserver that loaded the model once: they share its memory and
+    # inherit neither this process's threads nor its (Dagster's) signal handlers.
+    with clean_executor(workers) as pool:
         # small chunks: sources differ in size, and a chunk bigger than its share idles a core
         chunk = max(1, min(4, len(entries) // (workers * 8)))
         return list(pool.map(_process_in_worker, [(e, paths) for e in entries], chunksize=chunk))

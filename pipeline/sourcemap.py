@@ -5,7 +5,8 @@ legal-position extractors. A per-source function may read only its own source (t
 passages, manifest entry), the curated data, the extractor code and that source's entries
 in the EntityIndex; its result is stored under a digest of exactly those inputs, so a
 rebuild after one source changed re-reads that source only (plus any source whose resolved
-names changed). Results not in the cache are computed in a fork pool over the cores.
+names changed). Results not in the cache are computed in a fork pool over the cores
+(``pipeline.pools.fork_pool``: the readers are closures, so the workers must be forked).
 """
 
 from __future__ import annotations
@@ -90,12 +91,12 @@ def memo_map(
         todo = [i for i in range(len(docs)) if i not in blobs]
         n_workers = min(workers or os.cpu_count() or 1, len(todo))
         if n_workers > 1 and len(todo) >= POOL_MIN_SOURCES:
-            import multiprocessing
+            from pipeline.pools import fork_pool
 
             chunks = [todo[k::n_workers * 4] for k in range(n_workers * 4)]
             _JOB = (fn, docs, by_source)
             try:
-                with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+                with fork_pool(n_workers) as pool:
                     for done in pool.imap_unordered(_run_chunk, [c for c in chunks if c]):
                         blobs.update(done)
             finally:

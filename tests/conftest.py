@@ -27,7 +27,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     shutil.copytree(REPO_ROOT / "raw", raw, dirs_exist_ok=True)
     env = {**os.environ, "RAW_DIR": str(raw), "OUT_DIR": str(out)}
     proc = subprocess.run(
-        [sys.executable, "-m", "pipeline.cli", "build"], env=env, capture_output=True, text=True, cwd=REPO_ROOT
+        [sys.executable, "-m", "pipeline.cli", "build"], env=env, capture_output=True, text=True, cwd=REPO_ROOT, timeout=600
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return Built(Paths(raw_dir=raw, out_dir=out), proc.stdout)
