@@ -384,6 +384,19 @@ class DateContext:
                         offset=mention.char_start)
 
     @classmethod
+    def anchored_on(cls, mention: DateMention, curated_dir: Path | None = None) -> DateContext:
+        """A fresh context whose narrative is at ``mention`` (used by the clause layer to count an
+        offset from the occurrence it follows rather than from whatever date was read last)."""
+        ctx = cls(None, curated_dir=curated_dir)
+        ctx.begin_passage("")
+        ctx._add_anchor(mention, True, True)
+        return ctx
+
+    def occurrence(self, phrase: str, need: str = "day") -> DateMention | None:
+        """The dated occurrence read so far that ``phrase`` ("the assassination") names, if any."""
+        return _resolve_reference(phrase, self, _load_words(self.curated_dir), need)
+
+    @classmethod
     def for_source(
         cls, doc: SourceDoc, passages: Sequence[PassageRow], curated_dir: Path | None = None
     ) -> DateContext:

@@ -1,0 +1,252 @@
+"""Roles: who does what to whom in a frame, and who each filler is.
+
+What belongs here: the map from dependency labels to roles (``nsubj`` agent; passive by-agent;
+``nsubjpass`` and ``dobj`` patient; ``dative`` recipient; ``pobj`` of at/against/on target), the
+subject an ``xcomp``, ``conj`` or relative clause inherits ("planned to kill", "who ordered"), the
+fan-out over conjuncts ("A and B said"), and the ``Actor`` a filler names: the noun phrase without
+its appositions and clauses, resolved to an ``EntityIndex`` mention (person or organization), else
+typed from the statistical model (PERSON, ORG; GPE/NORP acting are states: "Iran fired missiles").
+Descriptions are not actors: in "a commander of group X" the actor is the commander and X is
+recorded in ``described_by``; a possessor ("Iran's envoy") or a compound likewise. A wire dateline
+("BAGHDAD (AP) —") is never a filler.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from pipeline.extract.clauses.frames import Frame, token_span_text
+from pipeline.extract.clauses.lexicon import Lexicon
+from pipeline.extract.entities import EntityMention
+
+PRONOUNS = {"he", "she", "him", "her", "it", "they", "them", "we", "i", "us", "me", "his", "its", "their"}
+RELATIVES = {"who", "which", "that", "whom", "whose"}
+_NP_DROP = {"appos", "relcl", "acl", "conj", "cc", "punct", "advcl", "parataxis", "ccomp", "xcomp", "advmod"}
+_NP_PREPS = {"of", "for", "to", "on", "at", "from", "in"}
+_TARGET_PREPS = {"at", "against", "on", "upon", "toward", "towards", "into"}
+# "BAGHDAD (AP) —", "Geneva, July 10 (Reuters) -": a place, an optional date, an agency in brackets, a dash
+_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40}(?:,[^()\n]{1,30})?\s*\([^()\n]{1,40}\)\s*[-–—]+\s*")
+
+
+def dateline_end(text: str) -> int:
+    """Length of a wire dateline opening ``text`` (0 if none)."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
+
+
+@dataclass
+class Actor:
+    """The noun phrase filling a role, and who it names."""
+
+    text: str
+    start: int  # absolute offsets of the noun phrase (no appositions, no clauses)
+    end: int
+    head: int  # token index of the phrase's head
+    kind: str  # person | org | state | document | pronoun | other
+    entity_id: str | None = None  # person_id / org_id from the EntityIndex
+    entity_kind: str | None = None  # person | org (what entity_id is)
+    label: str = ""  # the statistical model's entity label of the head
+    described_by: list[str] = field(default_factory=list)  # names inside descriptions (never actors)
+    resolved: Actor | None = None  # a pronoun's or title's antecedent (coref)
+
+    @property
+    def key(self) -> str:
+        """Identity within a source: the entity id, else the lower-cased words."""
+        target = self.resolved or self
+        return target.entity_id or re.sub(r"\W+", " ", target.text.lower()).strip()
+
+    @property
+    def named(self) -> Actor:
+        """The actor this phrase stands for (its antecedent for a pronoun or title)."""
+        return self.resolved or self
+
+
+@dataclass
+class Role:
+    role: str  # agent | patient | recipient | target
+    actor: Actor
+    via: str  # how the parse attached it: nsubj, agent, dobj, nsubjpass, dative, pobj:at, inherited
+
+
+def mention_tokens(doc: Doc, base: int, mentions: list[EntityMention]) -> dict[int, EntityMention]:
+    """Token index -> the EntityIndex mention covering that token (mentions in absolute offsets)."""
+    out: dict[int, EntityMention] = {}
+    if not mentions:
+        return out
+    ms = sorted(mentions, key=lambda m: m.char_start)
+    k = 0
+    for tok in doc:
+        a = base + tok.idx
+        while k < len(ms) and ms[k].char_end <= a:
+            k += 1
+        if k < len(ms) and ms[k].char_start <= a < ms[k].char_end:
+            out[tok.i] = ms[k]
+    return out
+
+
+def np_bounds(tok: Token) -> tuple[int, int]:
+    """Token range [i, j) of the noun phrase headed by ``tok`` without appositions and clauses."""
+    keep = {tok.i}
+    stack = [tok]
+    while stack:
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in _NP_DROP or (c.dep_ == "prep" and c.lower_ not in _NP_PREPS):
+                continue
+            if c.dep_ == "prep" and any(g.ent_type_ in ("DATE", "TIME") for g in c.children):
+                continue  # "a base on Wednesday": the date is the frame's, not the phrase's
+            keep.add(c.i)
+            stack.append(c)
+    i, j = min(keep), max(keep) + 1
+    doc = tok.doc
+    while i < j - 1 and (doc[i].is_punct or doc[i].is_space):
+        i += 1
+    while j - 1 > i and (doc[j - 1].is_punct or doc[j - 1].is_space or doc[j - 1].dep_ == "case"):
+        j -= 1
+    return i, j
+
+
+class ActorReader:
+    """Builds ``Actor``s for the noun phrases of one parsed sentence."""
+
+    def __init__(self, doc: Doc, base: int, mentions: Mapping[int, EntityMention], lex: Lexicon,
+                 skip_before: int = 0) -> None:
+        self.doc, self.base, self.mentions, self.lex = doc, base, mentions, lex
+        self.skip_before = skip_before  # tokens before this character (a dateline) fill no role
+
+    def actor(self, head: Token) -> Actor | None:
+        if head.idx < self.skip_before:
+            return None
+        doc = self.doc
+        i, j = np_bounds(head)
+        text = token_span_text(doc, i, j)
+        start, end = self.base + doc[i].idx, self.base + doc[j - 1].idx + len(doc[j - 1].text)
+        low = head.lower_
+        described = self._descriptions(head, i, j)
+        if head.tag_ in ("PRP", "PRP$") or (low in PRONOUNS and not head.text.isupper()):
+            return Actor(text, start, end, head.i, "pronoun", described_by=described)
+        m = self.mentions.get(head.i)
+        if m is None:
+            # a name in apposition to a title: "the U.S. ambassador, Lana Marks"
+            appos = next((c for c in head.children if c.dep_ == "appos" and c.i in self.mentions), None)
+            m = self.mentions.get(appos.i) if appos is not None else None
+        if m is None and head.pos_ == "PROPN":
+            # a title before a name, the name's last token heading a compound chain
+            m = next((self.mentions[k] for k in range(i, j) if k in self.mentions
+                      and doc[k].dep_ == "compound" and doc[k].head.i == head.i), None)
+        label = head.ent_type_
+        if m is not None:
+            kind = "person" if m.kind == "person" else "org"
+            return Actor(text, start, end, head.i, kind, m.entity_id, m.kind, label, described)
+        if low in self.lex.document_nouns:
+            kind = "document"
+        elif label == "PERSON":
+            kind = "person"
+        elif label == "ORG":
+            kind = "org"
+        elif label in ("GPE", "NORP"):
+            kind = "state"
+        else:
+            kind = "other"
+        return Actor(text, start, end, head.i, kind, None, None, label, described)
+
+    def _descriptions(self, head: Token, i: int, j: int) -> list[str]:
+        """Names inside the phrase other than the head's own ("of group X", "X's envoy", "a X memo")."""
+        own = self.mentions.get(head.i)
+        own_ent = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
+        out: list[str] = []
+        for k in range(i, j):
+            t = self.doc[k]
+            m = self.mentions.get(k)
+            if k == head.i or (m is not None and m is own) or t.pos_ in ("DET", "ADP", "PUNCT"):
+                continue
+            if t.dep_ == "compound" and t.head.i == head.i and own is not None:
+                continue  # part of the head's own name
+            if m is not None:
+                name = m.surface
+            else:
+                ent = next((e for e in self.doc.ents if e.start <= k < e.end), None)
+                if ent is None or ent is own_ent or ent.label_ not in ("ORG", "GPE", "NORP", "PERSON"):
+                    continue
+                name = ent.text.removeprefix("the ").removeprefix("The ")
+            if not any(name in o or o in name for o in out):
+                out.append(name)
+        return out
+
+
+def _with_conjuncts(tok: Token) -> list[Token]:
+    return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+
+
+def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]:
+    """The agent token of a predicate: its own subject, a by-agent, or one it inherits (subjects
+    before ``skip_before``, a dateline's place, are passed over)."""
+    cur = tok
+    for _ in range(6):
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in cur.children)
+        for c in cur.children:
+            if c.dep_ == "agent":
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj, "agent" if cur is tok else "inherited"
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "csubj") and not passive and c.idx >= skip_before:
+                if c.lower_ in RELATIVES and cur.dep_ == "relcl":
+                    return cur.head, "relcl"
+                return c, "nsubj" if cur is tok else "inherited"
+        if passive:
+            return None, ""
+        if cur.dep_ == "relcl" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children):
+            return None, ""
+        if cur.dep_ in ("xcomp", "conj") and cur.head.i != cur.i:
+            if cur.dep_ == "xcomp":
+                # object control: "ordered the troops to fire" -> the troops fire
+                obj = next((c for c in cur.head.children if c.dep_ in ("dobj",)), None)
+                if obj is not None and obj.i < cur.i:
+                    return obj, "inherited"
+            cur = cur.head
+            continue
+        return None, ""
+    return None, ""
+
+
+def fill_roles(frames: list[Frame], reader: ActorReader) -> None:
+    """Sets ``frame.roles`` for every frame of a sentence."""
+    doc = reader.doc
+    for f in frames:
+        tok = doc[f.head]
+        roles: list[Role] = []
+
+        def add(role: str, t: Token, via: str, roles: list[Role] = roles) -> None:
+            for c in _with_conjuncts(t):
+                a = reader.actor(c)
+                if a is not None:
+                    roles.append(Role(role, a, via))
+
+        subj, via = _subject_token(tok, reader.skip_before)
+        if subj is not None:
+            add("agent", subj, via)
+        for c in tok.children:
+            if c.dep_ == "nsubjpass":
+                if c.lower_ in RELATIVES and tok.dep_ == "relcl":
+                    add("patient", tok.head, "relcl")
+                else:
+                    add("patient", c, "nsubjpass")
+            elif c.dep_ == "dobj":
+                add("patient", c, "dobj")
+            elif c.dep_ == "dative":
+                pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                add("recipient", pobj if pobj is not None else c, "dative")
+            elif c.dep_ == "prep" and c.lower_ in _TARGET_PREPS:
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        add("target", g, "pobj:" + c.lower_)
+        if tok.dep_ == "relcl" and not any(r.role == "patient" for r in roles) and subj is not None \
+                and subj.i != tok.head.i and tok.head.pos_ in ("NOUN", "PROPN"):
+            # "the missiles Iran fired": the modified noun is the object
+            add("patient", tok.head, "relcl")
+        f.roles = sorted(roles, key=lambda r: r.actor.start)

@@ -1,0 +1,98 @@
+"""Clause layer, frames and roles: polarity, modality, conditions, voice, who does what to whom."""
+
+from __future__ import annotations
+
+from clause_helpers import frame, one, read, role_texts
+
+
+def test_passive_by_agent_is_the_agent() -> None:
+    cl = one("The convoy was struck by an American drone near the airport.")
+    f = frame(cl, "strike")
+    assert f.voice == "passive"
+    assert role_texts(cl, "strike", "agent") == ["an American drone"]
+    assert role_texts(cl, "strike", "patient") == ["The convoy"]
+
+
+def test_never_negates_its_frame() -> None:
+    f = frame(one("The minister never signed the order."), "sign")
+    assert f.polarity == "negative" and f.negator == "never"
+    assert frame(one("The minister signed the order."), "sign").polarity == "positive"
+
+
+def test_lexical_denial_negates_the_denied_act() -> None:
+    cl = one("The militia denied launching the rockets.")
+    assert frame(cl, "launch").negator == "deny"
+    assert frame(cl, "launch").negative
+
+
+def test_modal_and_condition() -> None:
+    f = frame(one("The raid could be lawful only if the danger was imminent."), "be")
+    assert f.modality == "could"
+    assert f.condition is not None and f.condition.mark == "only if"
+    assert frame(one("The base will be closed unless the talks fail."), "close").condition.mark == "unless"
+    assert frame(one("The base was closed after the talks failed."), "close").condition is None
+
+
+def test_tense() -> None:
+    assert frame(one("The envoy will travel to Oman."), "travel").tense == "future"
+    assert frame(one("The envoy travelled to Oman."), "travel").tense == "past"
+
+
+def test_conjoined_subjects_fan_out() -> None:
+    cl = one("Ahmed Saleh and Laila Karimi condemned the bombing.", persons=("Ahmed Saleh", "Laila Karimi"))
+    agents = [r.actor.entity_id for r in frame(cl, "condemn").roles if r.role == "agent"]
+    assert agents == ["ahmed-saleh", "laila-karimi"]
+
+
+def test_controlled_act_inherits_its_subject() -> None:
+    cl = one("The cell planned to kill the diplomat in Rome.")
+    assert role_texts(cl, "kill", "agent") == ["The cell"]
+    assert role_texts(cl, "kill", "patient") == ["the diplomat"]
+
+
+def test_a_state_acting_is_an_actor_and_its_victim_is_not() -> None:
+    cl = one("Israel killed Hassan Nouri in an airstrike on Tuesday.", persons=("Hassan Nouri",))
+    agent = frame(cl, "kill").fillers("agent")[0].actor
+    assert agent.text == "Israel" and agent.kind == "state"
+    assert [r.actor.entity_id for r in frame(cl, "kill").fillers("patient")] == ["hassan-nouri"]
+
+
+def test_a_description_is_not_an_actor() -> None:
+    cl = one("A senior commander of the Falcon Brigade was killed by the strike.", orgs=("Falcon Brigade",))
+    patient = frame(cl, "kill").fillers("patient")[0].actor
+    assert patient.entity_id is None and patient.kind == "other"
+    assert patient.described_by == ["Falcon Brigade"]
+    assert all(r.actor.entity_id != "falcon-brigade" for f in cl.frames for r in f.roles)
+
+
+def test_target_of_an_attack() -> None:
+    assert role_texts(one("Rebels fired rockets at the embassy."), "fire", "target") == ["the embassy"]
+
+
+def test_a_dateline_is_never_a_filler() -> None:
+    cl = one("TIKRIT (Wire Agency) — Gunmen attacked a checkpoint on Friday.")
+    assert cl.dateline > 0
+    assert role_texts(cl, "attack", "agent") == ["Gunmen"]
+    assert all("Agency" not in r.actor.text and "TIKRIT" not in r.actor.text for f in cl.frames for r in f.roles)
+
+
+def test_he_resolves_to_the_previous_person_subject() -> None:
+    cls = read("Omar Haddad arrived in Beirut on Monday. He met the prime minister.", persons=("Omar Haddad",))
+    agent = frame(cls[1], "meet").fillers("agent")[0].actor
+    assert agent.named.entity_id == "omar-haddad"
+
+
+def test_ambiguous_pronoun_stays_unresolved() -> None:
+    cls = read("Omar Haddad and Sami Aziz met in Doha. He said the talks failed.",
+               persons=("Omar Haddad", "Sami Aziz"))
+    assert frame(cls[1], "say").fillers("agent")[0].actor.resolved is None
+
+
+def test_a_title_resolves_to_the_person_named_before() -> None:
+    cls = read("Karim Mansour visited the front. The general said the line would hold.", persons=("Karim Mansour",))
+    assert cls[1].holders_of(*_span(cls[1], "the line would hold"))[0].entity_id == "karim-mansour"
+
+
+def _span(cl, words: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    i = cl.doc.text.index(words)
+    return cl.base + i, cl.base + i + len(words)
