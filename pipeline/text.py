@@ -8,6 +8,7 @@ opening quote, unless the token before the full stop is a known abbreviation
 
 from __future__ import annotations
 
+import itertools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,24 @@ from pipeline.errors import CuratedDataError
 
 DEFAULT_CURATED = Path(__file__).resolve().parents[1] / "raw" / "curated"
 
-_BOUNDARY_RE = re.compile(r"[.!?]+[\"”’')\]]*(?=\s+[\"“‘(]?[A-Z0-9])")
+# Linear time: a candidate starts only at the first mark of a run of marks (the lookbehind), and
+# possessive quantifiers never give back what they took, so no run is scanned twice.
+_BOUNDARY = r"[.!?]++[\"”’')\]]*+(?=\s++[\"“‘(]?[A-Z0-9])"
+_BOUNDARY_RE = re.compile(rf"(?<![.!?]){_BOUNDARY}")
+_BOUNDARY_AT_RE = re.compile(_BOUNDARY)  # for a range that starts inside a run of marks
+_INITIAL_RE = re.compile(r"[A-Z]")
+_INITIALISM_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+
+
+def _token_before(text: str, pos: int, floor: int) -> str:
+    """The run of word characters and dots ending at ``pos`` (not before ``floor``).
+
+    Scanned backwards from ``pos``: a boundary is always followed by whitespace, so no
+    character is scanned by two boundaries and the splitter stays linear in the text."""
+    i = pos
+    while i > floor and (text[i - 1].isalnum() or text[i - 1] in "._"):
+        i -= 1
+    return text[i:pos]
 
 
 @lru_cache(maxsize=4)
@@ -37,11 +55,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_di
     abbrevs = _abbreviations(curated_dir or DEFAULT_CURATED)
     spans: list[tuple[int, int]] = []
     sent_start = start
-    for m in _BOUNDARY_RE.finditer(text, start, end):
+    first = _BOUNDARY_AT_RE.match(text, start, end) if 0 < start < end and text[start - 1] in ".!?" else None
+    for m in itertools.chain([first] if first else [], _BOUNDARY_RE.finditer(text, start, end)):
         if text[m.start()] == ".":
-            word = re.search(r"([\w.]+)$", text[sent_start : m.start()])
-            token = word.group(1) if word else ""
-            if token in abbrevs or re.fullmatch(r"[A-Z]", token) or re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):
+            token = _token_before(text, m.start(), sent_start)
+            if token in abbrevs or _INITIAL_RE.fullmatch(token) or _INITIALISM_RE.fullmatch(token):
                 continue
         cut = m.end()
         spans.append((sent_start, cut))

@@ -1,0 +1,135 @@
+"""Text handling stays linear on long paragraphs: 10x the text may cost about 10x the time, never 100x.
+
+Each scan is timed on ~50 KB and ~500 KB of text, both run-on (a paragraph with no sentence
+end, as OCR output, tables and scraped pages give) and ordinary sentences. The minimum of a
+few repeats resists noise from a busy machine; the bound (25) sits far below quadratic (100)
+and well above linear (10).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from pipeline.text import sentence_spans
+from pipeline.validate import check_provenance
+
+SMALL, LARGE = 50_000, 500_000
+MAX_RATIO = 25.0
+
+# Clauses in the tests' own words: names, titles with a full stop, initials, dates, numbers.
+CLAUSES = [
+    "the council met again in the capital on Monday",
+    "Dr. Reyes said the drone strike near the airport killed two guards",
+    "officials in Baghdad and Tehran condemned the attack within hours",
+    "on 5 January 2020 the parliament voted to ask foreign troops to leave",
+    "a spokesman for the ministry told reporters that the talks were over",
+    "Gen. A. B. Moreno described the operation as lawful self-defence",
+    "the U.N. rapporteur concluded that the killing was arbitrary",
+    "three days later the embassy was hit by rockets fired from the east",
+    "the minister, speaking in Geneva, called it an act of war",
+    "protesters gathered outside the consulate until late at night",
+]
+
+
+def run_on(size: int, seed: int = 3) -> str:
+    """One paragraph of ``size`` characters without a sentence end."""
+    rng = random.Random(seed)
+    parts: list[str] = []
+    n = 0
+    while n < size:
+        clause = rng.choice(CLAUSES)
+        parts.append(clause)
+        n += len(clause) + 2
+    return ", ".join(parts)[:size]
+
+
+def sentences(size: int, seed: int = 3) -> str:
+    """Ordinary sentences, ``size`` characters in all."""
+    rng = random.Random(seed)
+    parts: list[str] = []
+    n = 0
+    while n < size:
+        clause = rng.choice(CLAUSES)
+        parts.append(clause[0].upper() + clause[1:] + ".")
+        n += len(clause) + 2
+    return " ".join(parts)[:size]
+
+
+def best_time(fn: Callable[[], object], repeats: int = 3) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def ratio(scan: Callable[[str], object], make: Callable[[int], str]) -> tuple[float, float, float]:
+    """(time on LARGE, time on SMALL, their ratio) for ``scan`` over text made by ``make``."""
+    small, large = make(SMALL), make(LARGE)
+    scan(small)  # warm caches (curated words, compiled patterns)
+    t_small = best_time(lambda: scan(small))
+    t_large = best_time(lambda: scan(large), repeats=2)
+    return t_large, t_small, t_large / max(t_small, 1e-4)
+
+
+KINDS = {"run-on": run_on, "sentences": sentences}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_sentence_splitter_is_linear(kind: str) -> None:
+    t_large, t_small, r = ratio(sentence_spans, KINDS[kind])
+    assert r < MAX_RATIO, f"{kind}: {t_small:.4f}s for 50 KB, {t_large:.4f}s for 500 KB (x{r:.1f})"
+
+
+def test_splitter_finds_no_end_in_run_on_text_and_every_end_in_sentences() -> None:
+    text = run_on(5_000)
+    assert sentence_spans(text) == [(0, len(text.rstrip()))]
+    clauses = [c[0].upper() + c[1:] + "." for c in CLAUSES * 3]
+    text = " ".join(clauses)
+    ends = [len(" ".join(clauses[: i + 1])) for i in range(len(clauses))]
+    # "Dr.", "Gen.", "A. B." and "U.N." end no sentence; every clause's full stop does
+    assert [e for _, e in sentence_spans(text)] == ends
+
+
+def test_splitter_on_runs_of_marks_and_spaces_is_linear() -> None:
+    # Long runs of full stops (table-of-contents leaders) and of spaces must not be rescanned.
+    def make(size: int) -> str:
+        unit = "Chapter one " + "." * 200 + " " * 200 + "page 4 "
+        return (unit * (size // len(unit) + 1))[:size]
+
+    t_large, t_small, r = ratio(sentence_spans, make)
+    assert r < MAX_RATIO, f"{t_small:.4f}s for 50 KB, {t_large:.4f}s for 500 KB (x{r:.1f})"
+
+
+def _provenance_scan(text: str) -> list[str]:
+    """check_provenance over one closed source: a row per 100 characters and one quoting it all."""
+    spans = [(s, min(s + 80, len(text))) for s in range(0, len(text) - 1, 100)] + [(0, len(text))]
+    frame = pd.DataFrame(
+        {
+            "event_id": [f"e{i}" for i in range(len(spans))],
+            "source_id": "closed",
+            "passage_id": "closed:p1",
+            "char_start": [s for s, _ in spans],
+            "char_end": [e for _, e in spans],
+            "quote": [text[s:e] for s, e in spans],
+        }
+    )
+    for column in ("event_type", "date_start", "summary"):  # columns check_provenance does not read
+        frame[column] = None
+    return check_provenance("events", frame, {"closed": text}, {"closed:p1": ("closed", 0, len(text))},
+                            {"closed": False})
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_check_provenance_is_linear(kind: str) -> None:
+    t_large, t_small, r = ratio(_provenance_scan, KINDS[kind])
+    assert r < MAX_RATIO, f"{kind}: {t_small:.4f}s for 50 KB, {t_large:.4f}s for 500 KB (x{r:.1f})"
+    # and it still refuses the quote longer than one sentence of a closed source
+    problems = _provenance_scan(sentences(2_000))
+    assert problems and all("longer than one sentence" in p for p in problems)
