@@ -64,6 +64,7 @@ from pipeline.extract.legal import (
 )
 from pipeline.extract.nlp import SourceParses
 from pipeline.extract.places import Gazetteer, find_places, load_gazetteer, main_place
+from pipeline.extract.plot_frames import described, foreign_spans, inside
 from pipeline.ids import short_hash
 
 # ---------------------------------------------------------------------------------------
@@ -103,6 +104,9 @@ class PlotVocab:
     distinct: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
     act_families: dict[str, str] = field(default_factory=dict)  # trigger lemma -> act family
     same_act: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
+    sponsor_descriptions: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
+    target_verbs: set[str] = field(default_factory=set)  # "X survived a plot": the subject is the target
+    charge_nouns: set[str] = field(default_factory=set)  # "wanted on charges of plotting": an accusation
 
     def rank(self, status: str | None) -> int:
         return self.order.index(status) if status in self.order else -1
@@ -161,6 +165,9 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
             distinct=compile_any(c.get("distinct", []), path),
             act_families={str(w).lower(): fam for fam, ws in c.get("act_families", {}).items() for w in ws},
             same_act=compile_any(c.get("same_act", []), path),
+            sponsor_descriptions=compile_any(c.get("sponsor_descriptions", []), path),
+            target_verbs=_words(c, "target_verbs"),
+            charge_nouns=_words(c, "charge_nouns"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"malformed plot cues ({exc})", path) from exc
@@ -219,6 +226,12 @@ class PlotMention:
     adds_target: bool = False  # "X was also a target": another target of the plot told before
     target_tokens: list[Token] = field(default_factory=list)  # the words the targets were read from
     distinct: bool = False  # told as another plot ("a separate scheme", "the second plot", "a third case")
+    # parts of the sentence telling something else (a description of a person, another clause):
+    # their dates are not the plot's
+    foreign: list[tuple[int, int]] = field(default_factory=list)
+    # planning, ordering, an attempt or a charge is told on the trigger's path ("ordered the
+    # assassination of X"), even when the act itself is told as past fact
+    told_planned: bool = False
 
     @property
     def section(self) -> str:
@@ -436,6 +449,8 @@ class MentionReader:
         pm.np_start, pm.np_end = sent.start + doc[ni].idx, sent.start + doc[nj - 1].idx + len(doc[nj - 1].text)
         pm.same_act = bool(v.same_act.search(sent.text))
         pm.distinct = bool(v.distinct.search(sent.text))
+        pm.foreign = foreign_spans(trig, path, sent.start)
+        pm.told_planned = _governed_by_plan(path, v)
         if kind == "outcome":
             return self._outcome(sv, trig, pm)
         pm.anaphoric = kind in ("plot", "hack") and bool(v.anaphor.search(sent.text[max(0, m.start() - 6) : m.end()]))
@@ -633,6 +648,9 @@ class MentionReader:
                         tgt.append(g)
                     if g.dep_ == "prep" and g.lower_ in ("against", "on"):
                         tgt += [x for x in g.children if x.dep_ == "pobj"]
+        if trig.lemma_.lower() in ("target", "victim"):
+            # "the target of a plot": the plot is no target, the one the copula names is
+            tgt = [t for t in tgt if not self.v.any_trigger.fullmatch(t.text)]
         if trig.lemma_.lower() in ("target", "victim") and not tgt:
             # "the second target was X", "X was the intended target", "X was among the intended targets"
             head = trig.head
@@ -672,8 +690,10 @@ class MentionReader:
     def _governing_roles(self, sv: SentenceView, path: list[Token], pm: PlotMention) -> None:
         """Roles given by the verbs above the trigger ("charged X with plotting", "tasked X with")."""
         v = self.v
+        accused = False  # a charge noun below ("wanted by the FBI on charges of plotting")
         for t in path[1:]:
             if t.pos_ not in ("VERB", "AUX"):
+                accused = accused or t.lemma_.lower() in v.charge_nouns
                 continue
             lemma = t.lemma_.lower()
             subj = [c for c in t.children if c.dep_ == "nsubj"]
@@ -682,6 +702,19 @@ class MentionReader:
                 # passive: "X, who had been tasked by an IRGC official with ..." (the parse may call X nsubj)
                 obj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
                 subj = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            if accused:
+                # the verb governing the accusation: its object is the accused, its subject (or
+                # by-agent) the authority, never a party to the plot
+                if not pm.perpetrators:
+                    pm.perpetrators += self.expand(sv, obj)
+                break
+            if lemma in v.target_verbs:
+                # "X survived an assassination attempt", "X escaped a plot": the subject was its target
+                if not subj and t.dep_ == "conj":  # "X has been ... and survived": the shared subject
+                    subj = [c for c in t.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if not pm.targets:
+                    pm.targets += [a for a in self.expand(sv, subj + obj) if a.person_like or a.entity_id]
+                break
             if lemma in v.charge_verbs:
                 if not pm.perpetrators:
                     pm.perpetrators += self.expand(sv, obj)
@@ -703,15 +736,27 @@ class MentionReader:
         pm.sponsors = [a for a in pm.sponsors if a.specific or a.entity_id]
 
     def _sponsor_phrases(self, sv: SentenceView, pm: PlotMention) -> None:
-        """"under the supervision of X", "a member of X", "ordered by X" -> X is a sponsor."""
+        """"under the supervision of X", "ordered by X" -> X is a sponsor; "a member of X" only when
+        it describes a perpetrator (a target's or a bystander's group sponsors nothing: "X, a senior
+        commander of group Y, was killed in a strike")."""
         s = sv.sent
-        for m in self.v.sponsor_phrases.finditer(s.text):
-            after = self.index.in_span(s.source_id, s.start + m.end(), s.start + m.end() + 80)
-            # allow a possessor between ("a member of Iran's Islamic Revolutionary Guard Corps")
-            gap = s.text[m.end() : after[0].char_start - s.start] if after else ""
-            if after and re.fullmatch(r"\W*((an?|the)\s+)?(\w+['’]s\s+)?\W*", gap):
+        targets = {x.key for x in [*pm.targets, *pm.victims]}
+        perps = {x.key for x in pm.perpetrators}
+        for rx, description in ((self.v.sponsor_phrases, False), (self.v.sponsor_descriptions, True)):
+            for m in rx.finditer(s.text):
+                after = self.index.in_span(s.source_id, s.start + m.end(), s.start + m.end() + 80)
+                # allow a possessor between ("a member of Iran's Islamic Revolutionary Guard Corps")
+                gap = s.text[m.end() : after[0].char_start - s.start] if after else ""
+                if not (after and re.fullmatch(r"\W*((an?|the)\s+)?(\w+['’]s\s+)?\W*", gap)):
+                    continue
+                if description:
+                    noun = next((t for t in sv.doc if m.start() <= t.idx < m.end() and t.pos_ in ("NOUN", "PROPN")), None)
+                    who = described(noun) if noun is not None else None
+                    actor = self.actor(sv, who) if who is not None else None
+                    if actor is None or actor.key not in perps:
+                        continue
                 a = self._entity_actor(s.source_id, after[0])
-                if a.key not in {x.key for x in pm.targets}:
+                if a.key not in targets:
                     pm.sponsors.append(a)
 
     def _status(self, sv: SentenceView, trig: Token, path: list[Token], pm: PlotMention, kind: str,
@@ -1497,9 +1542,23 @@ def _summary(c: Cluster, name: str, status: str, date: DateMention | None) -> st
 # ---------------------------------------------------------------------------------------
 
 
+def _governed_by_plan(path: list[Token], v: PlotVocab) -> bool:
+    """Whether the first word governing the trigger tells planning, ordering, an attempt or a charge
+    ("ordered the assassination of X", "the decision to kill X"), not a later clause about
+    something else ("charged ... in retaliation for the killing of X")."""
+    for t in path[1:]:
+        lemma = t.lemma_.lower()
+        if lemma in v.sponsor_verbs or v.governing.get(lemma) not in (None, "alleged"):
+            return True
+        if t.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
+            return False
+    return False
+
+
 def _date_of(pm: PlotMention, siblings: list[PlotMention], found: list[DateMention]) -> DateMention | None:
     """The date of a telling: a date inside its own phrase, else the sentence's first date that is
     not inside the phrase of another plot ("charged ... in retaliation for the January 2020 killing")."""
+    found = [d for d in found if not inside(d.char_start, pm.foreign)]
     own = [d for d in found if pm.np_start <= d.char_start < pm.np_end]
     if own:
         best = first_date(own)
