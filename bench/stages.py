@@ -220,6 +220,8 @@ def run_stages(raw_dir: Path, out_dir: Path, clock: Clock) -> dict[str, Any]:
 
     with clock.stage("corrections"):
         apply_corrections(rows, load_corrections(paths.curated_dir), corpus.texts)
+    with clock.stage("ids kept (continuity)"):
+        rows = build.keep_published_ids(rows, paths)[0]
     with clock.stage("frames"):
         frames = {t: frame_from_rows(t, rs) for t, rs in rows.items()}
 

@@ -30,6 +30,7 @@ EVENT_TABLES = ("events", "event_mentions", "event_actors")
 PLACE_TABLES = ("places",)
 PLOT_TABLES = ("plots", "plot_actors")
 LEGAL_TABLES = ("legal_positions",)
+ID_TABLES = ("redirects",)
 
 
 @dataclass
@@ -338,4 +339,13 @@ def extract_all(corpus: Corpus, paths: Paths) -> dict[str, list[Row]]:
     for result in (entities, events, plots, extract_legal_tables(corpus, index, paths)):
         tables.update({k: v for k, v in result.tables.items() if k != "places"})
     tables["places"] = places_rows([events, plots], paths)
-    return tables
+    return keep_published_ids(tables, paths)[0]
+
+
+def keep_published_ids(tables: dict[str, list[Row]], paths: Paths) -> tuple[dict[str, list[Row]], list[str]]:
+    """Rows keep the IDs the current release published them under (``pipeline.continuity``);
+    the ``redirects`` table is added. Without a release under ``paths`` nothing is renamed."""
+    from pipeline.continuity import keep_ids, load_previous
+    from pipeline.release import current_release
+
+    return keep_ids(tables, load_previous(current_release(paths)))

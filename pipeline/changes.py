@@ -1,4 +1,4 @@
-"""The change log between two releases: rows added, modified and deleted, by ID."""
+"""The change log between two releases: rows added, modified, deleted and merged, by ID."""
 
 from __future__ import annotations
 
@@ -39,26 +39,42 @@ def table_fingerprint(parquet_dir: Path) -> str:
     return h.hexdigest()
 
 
+def _redirects(new_dir: Path) -> dict[tuple[str, str], str]:
+    """(table, old_id) -> new_id from the new release's ``redirects`` table."""
+    path = new_dir / "redirects.parquet"
+    if not path.exists():
+        return {}
+    return {(r["table"], r["old_id"]): r["new_id"] for r in pq.read_table(path).to_pylist()}
+
+
 def diff_releases(old_dir: Path | None, new_dir: Path, limit_ids: int = 5000) -> dict[str, Any]:
-    """Per table: IDs added, modified, deleted between two folders of ``<table>.parquet``."""
+    """Per table: IDs added, modified, deleted between two folders of ``<table>.parquet``, and
+    IDs merged into another row (listed in the new ``redirects``, with the ID they now lead to)."""
     tables: dict[str, Any] = {}
+    redirects = _redirects(new_dir)
     for name, spec in load_dictionary().tables.items():
         pk = spec.primary_key[0]
         old = _row_digests(old_dir / f"{name}.parquet", pk) if old_dir else {}
         new = _row_digests(new_dir / f"{name}.parquet", pk)
         added = sorted(set(new) - set(old))
-        deleted = sorted(set(old) - set(new))
+        gone = sorted(set(old) - set(new))
+        merged = [k for k in gone if (name, k) in redirects]
+        deleted = [k for k in gone if (name, k) not in redirects]
         modified = sorted(k for k in set(old) & set(new) if old[k] != new[k])
         tables[name] = {
             "added": added[:limit_ids],
             "modified": modified[:limit_ids],
             "deleted": deleted[:limit_ids],
-            "counts": {"added": len(added), "modified": len(modified), "deleted": len(deleted), "rows": len(new)},
+            "merged": merged[:limit_ids],
+            "merged_into": {k: redirects[(name, k)] for k in merged[:limit_ids]},
+            "counts": {"added": len(added), "modified": len(modified), "deleted": len(deleted),
+                       "merged": len(merged), "rows": len(new)},
         }
     parts = [
         f"{name}: +{t['counts']['added']} ~{t['counts']['modified']} -{t['counts']['deleted']}"
+        + (f" >{t['counts']['merged']} merged" if t["counts"]["merged"] else "")
         for name, t in tables.items()
-        if any(t["counts"][k] for k in ("added", "modified", "deleted"))
+        if any(t["counts"][k] for k in ("added", "modified", "deleted", "merged"))
     ]
     summary = "; ".join(parts) if parts else "no changes"
     return {"summary": summary, "tables": tables}

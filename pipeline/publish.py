@@ -208,7 +208,8 @@ def change_rows(changes: dict[str, Any], version: str) -> list[dict[str, Any]]:
     rows = []
     previous = changes.get("previous_version")
     for table, spec in (changes.get("tables") or {}).items():
-        for change in ("added", "modified", "deleted"):
+        merged_into = spec.get("merged_into") or {}
+        for change in ("added", "modified", "deleted", "merged"):
             for row_id in spec.get(change) or []:
                 rows.append(
                     {
@@ -217,6 +218,7 @@ def change_rows(changes: dict[str, Any], version: str) -> list[dict[str, Any]]:
                         "table_name": table,
                         "change": change,
                         "row_id": str(row_id),
+                        "new_id": merged_into.get(row_id) if change == "merged" else None,
                     }
                 )
     return rows
@@ -274,7 +276,7 @@ def write_sqlite(
 
     db["releases"].insert(release_row, pk="version")  # type: ignore[union-attr]
     db["changes"].create(  # type: ignore[union-attr]
-        {"version": str, "previous_version": str, "table_name": str, "change": str, "row_id": str},
+        {"version": str, "previous_version": str, "table_name": str, "change": str, "row_id": str, "new_id": str},
         pk=("version", "table_name", "row_id"),
     )
     db["changes"].insert_all(changes)  # type: ignore[union-attr]
@@ -522,9 +524,9 @@ order by ord, date_start is null, date_start, source_id, char_start""".strip(),
         },
         "release_changes": {
             "title": "Changes in this release",
-            "description": "Rows added, modified or deleted (by ID) since the previous release.",
+            "description": "Rows added, modified, deleted or merged (by ID) since the previous release.",
             "sql": """
-select c.table_name, c.change, c.row_id, c.version, c.previous_version
+select c.table_name, c.change, c.row_id, c.new_id, c.version, c.previous_version
 from changes c
 where c.version = (select version from releases limit 1)
 order by c.table_name, c.change, c.row_id""".strip(),
@@ -564,11 +566,12 @@ def datasette_metadata(
         tables[name] = meta
     tables["releases"] = {"description": "This release: version, build time, previous version, row counts."}
     tables["changes"] = {
-        "description": "Change log against the previous release: one row per ID added, modified or deleted.",
+        "description": "Change log against the previous release: one row per ID added, modified, deleted or merged.",
         "columns": {
             "table_name": "Table of the changed row.",
-            "change": "added, modified or deleted.",
+            "change": "added, modified, deleted or merged (the ID now redirects to new_id, see redirects).",
             "row_id": "Primary key of the changed row.",
+            "new_id": "For a merged ID: the row it merged into.",
             "version": "This release.",
             "previous_version": "The release compared against.",
         },
@@ -757,7 +760,8 @@ def downloads_readme(dictionary: Dictionary, version: str, attribution: list[dic
         "- `datapackage.json`: Frictionless Data Package: every table's schema (types, descriptions,",
         "  vocabularies, primary and foreign keys), bytes and sha256 of every file.",
         "  Check with `frictionless validate datapackage.json`.",
-        "- `changes.json`: rows added, modified and deleted (by ID) since the previous release.",
+        "- `changes.json`: rows added, modified, deleted and merged (by ID) since the previous release;",
+        "  a merged ID is listed in `redirects` with the ID of the row it merged into.",
         "- `SHA256SUMS`: checksums (`sha256sum -c SHA256SUMS`). `VERSION`: the release version.",
         "",
         "## Tables",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.changes import diff_releases, table_fingerprint
+from pipeline.continuity import load_previous, write_ledger
 from pipeline.paths import Paths
 
 
@@ -64,6 +65,7 @@ def publish(paths: Paths, attribution: list[dict[str, Any]], force: bool = False
     changes.update({"version": version, "previous_version": previous.name if previous else None})
     (tmp / "changes.json").write_text(json.dumps(changes, indent=1) + "\n")
     summary = build_release(paths.parquet_dir, tmp, version, attribution, previous)
+    write_ledger(tmp, paths.parquet_dir, load_previous(previous))  # when each live ID was first published
     release_meta = {
         "version": version,
         "fingerprint": fingerprint,

@@ -68,3 +68,21 @@ def check_foreign_keys(tables: dict[str, pd.DataFrame]) -> list[str]:
                     f"{ref_table}.{ref_column} ({len(missing)} rows)"
                 )
     return problems
+
+
+def check_redirects(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Every redirect points at a row of its table, and its old ID is no longer a row there."""
+    if "redirects" not in tables:
+        return []
+    dictionary = load_dictionary()
+    live: dict[str, set[str]] = {}
+    problems: list[str] = []
+    frame = tables["redirects"]
+    for index, table, old, new in zip(frame.index, frame["table"], frame["old_id"], frame["new_id"], strict=True):
+        if table not in live:
+            live[table] = set(tables[table][dictionary.tables[table].primary_key[0]]) if table in tables else set()
+        if new not in live[table]:
+            problems.append(f"table 'redirects' row {index}: {old!r} -> {new!r}, not a row of {table}")
+        elif old in live[table]:
+            problems.append(f"table 'redirects' row {index}: {old!r} is still a row of {table}")
+    return problems

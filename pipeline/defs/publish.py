@@ -11,7 +11,7 @@ from pipeline.defs.resources import BuildPaths
 from pipeline.defs.tables import ALL_TABLES, EAGER
 from pipeline.errors import ValidationFailed
 from pipeline.release import publish
-from pipeline.validate import check_foreign_keys
+from pipeline.validate import check_foreign_keys, check_redirects
 
 
 @dg.asset(
@@ -19,10 +19,10 @@ from pipeline.validate import check_foreign_keys
     code_version="1",
     group_name="publish",
     automation_condition=EAGER,
-    description="DuckDB database and one Parquet file per table (foreign keys checked first).",
+    description="DuckDB database and one Parquet file per table (foreign keys and redirects checked first).",
 )
 def warehouse(context: dg.AssetExecutionContext, build_paths: BuildPaths, **tables: pd.DataFrame) -> dict[str, int]:
-    problems = check_foreign_keys(tables)
+    problems = check_foreign_keys(tables) + check_redirects(tables)
     if problems:
         raise ValidationFailed(problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""))
     counts = build.write_warehouse(tables, build_paths.get())

@@ -12,17 +12,21 @@ import pandas as pd
 
 from pipeline import build
 from pipeline.build import Corpus, corpus_from_bundles
+from pipeline.continuity import Plan, apply_renames, load_previous, plan_continuity, refers_to_entities
 from pipeline.corrections import apply_corrections, load_corrections
 from pipeline.defs.resources import BuildPaths
 from pipeline.defs.sources import parsed_source
 from pipeline.extract import ExtractResult
 from pipeline.manifest import load_manifest
+from pipeline.release import current_release
 from pipeline.validate import check_provenance
 from schemas.models import frame_from_rows, validate_table
 
 SOURCE_TABLES = ("sources", "passages")
 # Downstream of the per-source partitions, assets follow their parents (under `dagster dev`).
 EAGER = dg.AutomationCondition.eager()
+# The extraction results whose rows the ID continuity step compares with the current release.
+ID_SOURCES = ("source_rows", "entity_extraction", "event_extraction", "plot_extraction", "legal_extraction")
 
 
 @dg.multi_asset(
@@ -142,8 +146,27 @@ def source_rows(corpus: Corpus) -> ExtractResult:
     )
 
 
+@dg.asset(
+    ins={name: dg.AssetIn(name) for name in ID_SOURCES},
+    code_version="1",
+    group_name="extraction",
+    automation_condition=EAGER,
+    description="Published IDs kept across merges (renames against the current release) and the redirects table.",
+)
+def id_continuity(build_paths: BuildPaths, corpus: Corpus, **results: ExtractResult) -> Plan:
+    paths = build_paths.get()
+    rows = {t: [dict(r) for r in rs] for result in results.values() for t, rs in result.tables.items()}
+    # The renames are planned on the rows as published: corrections applied, as the splits do.
+    apply_corrections(rows, load_corrections(paths.curated_dir), corpus.texts)
+    return plan_continuity(rows, load_previous(current_release(paths)))
+
+
 def _split(upstream: str, tables: tuple[str, ...]) -> dg.AssetsDefinition:
-    """One asset per table from an extraction result, curated corrections applied."""
+    """One asset per table from an extraction result, curated corrections applied, published IDs
+    kept (``id_continuity``) where the tables hold entity IDs."""
+    ins = {"result": dg.AssetIn(upstream), "corpus": dg.AssetIn("corpus")}
+    if upstream != "id_continuity" and any(refers_to_entities(t) for t in tables):
+        ins["ids"] = dg.AssetIn("id_continuity")
 
     @dg.multi_asset(
         name=f"{upstream}_tables",
@@ -153,13 +176,16 @@ def _split(upstream: str, tables: tuple[str, ...]) -> dg.AssetsDefinition:
             )
             for t in tables
         },
-        ins={"result": dg.AssetIn(upstream), "corpus": dg.AssetIn("corpus")},
+        ins=ins,
     )
     def _assets(
-        context: dg.AssetExecutionContext, build_paths: BuildPaths, result: ExtractResult, corpus: Corpus
+        context: dg.AssetExecutionContext, build_paths: BuildPaths, result: ExtractResult, corpus: Corpus,
+        **ids: Plan,
     ):  # type: ignore[no-untyped-def]
         rows = {t: [dict(r) for r in result.tables.get(t, [])] for t in tables}
         apply_corrections(rows, load_corrections(build_paths.get().curated_dir), corpus.texts)
+        if ids:
+            rows = apply_renames(rows, ids["ids"].renames)
         for t in tables:
             frame = frame_from_rows(t, rows[t])
             yield dg.Output(frame, output_name=t, metadata={"rows": len(frame)})
@@ -170,7 +196,7 @@ def _split(upstream: str, tables: tuple[str, ...]) -> dg.AssetsDefinition:
 @dg.asset(
     ins={
         name: dg.AssetIn(name)
-        for name in ("entity_extraction", "event_extraction", "plot_extraction", "legal_extraction")
+        for name in ("entity_extraction", "event_extraction", "plot_extraction", "legal_extraction", "id_continuity")
     },
     code_version="1",
     group_name="publish",
@@ -232,6 +258,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "place_extraction": build.PLACE_TABLES,
     "plot_extraction": build.PLOT_TABLES,
     "legal_extraction": build.LEGAL_TABLES,
+    "id_continuity": build.ID_TABLES,
 }
 ALL_TABLES: tuple[str, ...] = tuple(t for ts in GROUPS.values() for t in ts)
 
@@ -245,5 +272,6 @@ extraction_assets: list[dg.AssetsDefinition] = [
     plot_extraction,
     legal_extraction,
     place_extraction,
+    id_continuity,
     build_report,
 ]
