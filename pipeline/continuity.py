@@ -188,7 +188,8 @@ def claim_keys(table: str, tables: Mapping[str, list[Row]]) -> dict[str, list[st
 
     Keys are what stays the same when the row's ID changes: the IDs of its mentions (which
     derive from their own text), the position of its own span in its passage, and, for a table
-    without mentions (organizations), its name and aliases.
+    without a mention table (organizations; plots until ``plot_mentions`` exists), its name and
+    aliases: a plot told anew under its published name is the plot published under that name.
     """
     pk = _pk(table)
     rows = tables.get(table, [])
