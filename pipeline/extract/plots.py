@@ -43,6 +43,7 @@ from spacy.tokens import Token
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
 from pipeline.errors import CuratedDataError
 from pipeline.extract import ExtractResult, Row, SourceMap, serial_map
+from pipeline.extract.clauses.scope import foreign_spans, inside
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityIndex, EntityMention
 from pipeline.extract.legal import (
@@ -64,7 +65,7 @@ from pipeline.extract.legal import (
 )
 from pipeline.extract.nlp import SourceParses
 from pipeline.extract.places import Gazetteer, find_places, load_gazetteer, main_place
-from pipeline.extract.plot_frames import described, foreign_spans, inside
+from pipeline.extract.plot_frames import described
 from pipeline.ids import short_hash
 
 # ---------------------------------------------------------------------------------------
@@ -449,7 +450,7 @@ class MentionReader:
         pm.np_start, pm.np_end = sent.start + doc[ni].idx, sent.start + doc[nj - 1].idx + len(doc[nj - 1].text)
         pm.same_act = bool(v.same_act.search(sent.text))
         pm.distinct = bool(v.distinct.search(sent.text))
-        pm.foreign = foreign_spans(trig, path, sent.start)
+        pm.foreign = foreign_spans(trig, sent.start)
         pm.told_planned = _governed_by_plan(path, v)
         if kind == "outcome":
             return self._outcome(sv, trig, pm)
