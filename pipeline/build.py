@@ -220,7 +220,7 @@ def extract_event_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ex
     except ImportError:
         return ExtractResult({t: [] for t in EVENT_TABLES}, ["events extractor not available"])
     run, stats = _source_map(corpus, index, paths)
-    result = extract_events(corpus.docs, corpus.passages, index, paths.curated_dir, run)
+    result = extract_events(corpus.docs, corpus.passages, index, paths.curated_dir, run, corpus.parses)
     return _with_stats(result, stats)
 
 

@@ -269,7 +269,8 @@ def test_actors_and_roles() -> None:
     ents = [mention(doc, "Qasem Soleimani", "qasem-soleimani"), mention(doc, "Donald Trump", "donald-trump")]
     res, _ = events_of(paragraphs, ents)
     roles = {(a["person_id"], a["role"]) for a in res.tables["event_actors"]}
-    assert roles == {("qasem-soleimani", "victim"), ("donald-trump", "perpetrator")}
+    # who ordered the strike directed it: its sponsor (the role vocabulary's "directed, ordered or paid for")
+    assert roles == {("qasem-soleimani", "victim"), ("donald-trump", "sponsor")}
     ev = res.tables["events"][0]
     assert (ev["event_type"], ev["place_id"]) == ("strike", "baghdad-international-airport")
 

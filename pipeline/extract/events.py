@@ -27,7 +27,7 @@ import datetime as dt
 import itertools
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -37,9 +37,21 @@ import yaml
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
 from pipeline.errors import CuratedDataError
 from pipeline.extract import ExtractResult, Row, SourceMap, serial_map
+from pipeline.extract.clauses.roles import dateline_end
+from pipeline.extract.clauses.scope import inside
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.dates import prepare as prepare_dates
 from pipeline.extract.entities import EntityIndex, EntityMention
+from pipeline.extract.event_frames import (
+    EventFrames,
+    elsewhere,
+    governing_noun,
+    occurrence_actors,
+    outside_date_clause,
+    word_token,
+)
+from pipeline.extract.legal import Parser
+from pipeline.extract.nlp import SourceParses
 from pipeline.extract.places import (
     Gazetteer,
     Place,
@@ -599,128 +611,13 @@ def _clean_name(name: str) -> str | None:
     return " ".join(words) or None
 
 
-# "was killed in", "were unsuccessfully targeted by": the subject undergoes the act.
-_PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are)\s+(?:\w+\s+)?\w+(?:ed|en|wn|ck|lt|ot|ut)\b")
-_REPORT_VERBS = frozenset({"statement", "report", "announce"})
-SUBJECT_REACH = 120  # characters: an agent further before its verb is not its subject
-
-
-def _roles(
-    text: str, ents: Sequence[EntityMention], trig: _TrigHit | None, etype: str, hits: Sequence[_TrigHit],
-    rules: Rules,
-) -> list[tuple[EntityMention, str]]:
-    """Roles of the persons and organizations of a clause.
-
-    The subject of the trigger (the nearest person before it, else the nearest organization,
-    within reach and with no quotation or reporting verb between) is its agent -- or, in a
-    passive ("was killed by"), its target or victim; "by X" after the trigger is the agent;
-    the first name right after a violent or legal trigger is its target; the rest take part.
-    """
-    agent = "perpetrator" if etype in _VIOLENT else "actor"
-    roles: dict[str, tuple[EntityMention, str]] = {}
-    if trig is None:
-        return [(e, "participant") for e in _unique(ents)]
-    before = [e for e in ents if e.char_end <= trig.start and trig.start - e.char_end <= SUBJECT_REACH]
-
-    def possessor(e: EntityMention) -> bool:
-        return text[e.char_end : e.char_end + 2] in ("'s", "’s")
-
-    def reaches(e: EntityMention) -> bool:
-        """No clause boundary between the name and the verb, other than one aside."""
-        gap = text[e.char_end : trig.start]
-        # "CENTCOM ... said no Americans were harmed by the rocket attacks": the speaker.
-        if trig.trig.type != "statement" and any(
-            h.trig.group in ("statement", "report") and e.char_end <= h.start and h.end <= trig.start
-            for h in hits if h is not trig
-        ):
-            return False
-        if not re.search(r"[,;:—]", gap):
-            return True
-        # "Hossein Taeb, chief of the ..., told"; "Soleimani, an Iranian major general, was killed by";
-        # "Abdulreza Shahlai, was unsuccessfully targeted": one aside, then no other break.
-        aside = re.match(r"(?:['’]s)?,[^,;:—]*,", gap)
-        if aside and not re.search(r"[,;:—]", gap[aside.end() :]):
-            return True
-        # "Trump, who had threatened on Saturday to ...": the subject of the relative clause.
-        if re.match(r",\s*who\s+(?:\w+\s+){0,3}$", gap):
-            return True
-        return bool(re.match(r",\s*(?:\w+ly\s+)?(?:was|were|is|are|has|had|have)\b", gap)) and not re.search(
-            r"[,;:—]", gap[1:]
-        )
-
-    subject = None
-    reachable = [e for e in before if reaches(e)]
-    plain = [e for e in reachable if not possessor(e)]
-    for pool in ([e for e in plain if not re.search(r"[,;:—]", text[e.char_end : trig.start])], plain):
-        people = [e for e in pool if e.kind == "person"]
-        if pool:
-            subject = (people or pool)[-1]
-            break
-    subject_role = agent
-    if subject is not None or reachable:
-        head = subject or reachable[-1]
-        gap = text[head.char_end : trig.start]
-        # Not the aside ("Zarif, who is often described as a moderate, said"): the verb after it.
-        aside = re.match(r"(?:['’]s)?,[^,;:—]*,", gap)
-        gap = (gap[aside.end() :] if aside else gap) + " " + trig.phrase
-        if _PASSIVE.search(gap):
-            subject_role = "victim" if rules.kill_re.search(gap) else "target"
-    if subject is not None:
-        roles[subject.entity_id] = (subject, subject_role)
-        # "Trump and Pompeo": a name joined to the subject shares its role.
-        for e in before:
-            if e is not subject and re.fullmatch(r"\s*(?:,|and|,\s*and)\s*", text[e.char_end : subject.char_start]):
-                roles.setdefault(e.entity_id, (e, subject_role))
-    elif reachable and subject_role != agent and possessor(reachable[-1]):
-        # "The Jerusalem Post's website was hacked": the owner is the target.
-        roles[reachable[-1].entity_id] = (reachable[-1], subject_role)
-    first_after = True
-    for e in ents:
-        if e.entity_id in roles or e.char_start < trig.end:
-            continue
-        near = text[trig.end : e.char_start]
-        if re.search(r"\bby\s+(?:the\s+)?(?:[\w.'’-]+\s+){0,3}$", near) and len(near) < 60:
-            role = agent
-        elif subject is not None and rules.with_re.search(near):
-            role = subject_role
-        elif rules.kill_after_re.search(near):
-            role = "victim"  # "..., which killed Mohammad Mirza"
-        elif first_after and len(near) < 45 and not possessor(e) and not rules.object_break_re.search(near) \
-                and etype in ("strike", "attack", "legal_action", "plot", "cyber_operation", "political_action"):
-            role = "victim" if rules.kill_re.search(trig.phrase + " " + near) and etype in ("strike", "attack") \
-                else "target"
-            first_after = False
-        else:
-            role = "participant"
-        roles.setdefault(e.entity_id, (e, role))
-    for e in ents:
-        roles.setdefault(e.entity_id, (e, "participant"))
-    order = {e.entity_id: i for i, e in enumerate(ents)}
-    return sorted(roles.values(), key=lambda x: order[x[0].entity_id])
-
-
-def _unique(ents: Sequence[EntityMention]) -> list[EntityMention]:
-    seen: set[str] = set()
-    out = []
-    for e in ents:
-        if e.entity_id not in seen:
-            seen.add(e.entity_id)
-            out.append(e)
-    return out
-
-
 _COUNTED_FROM = re.compile(r"\s*(?:\w+\s+){1,2}?(?:days?|weeks?|months?|years?)\s+(?:after|before|following|prior\s+to)\s+",
                            re.IGNORECASE)
 
 
-# A wire-report dateline opening a paragraph: "BAGHDAD (AP) — ", "WASHINGTON, D.C. (Reuters) - ".
-_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{1,40}(?:,\s*[A-Z][A-Za-z.'’ -]{1,30})?\s*\([A-Za-z.&' ]{1,25}\)\s*[—–-]+\s*")
-
-
-def _summary(text: str, cs: int, ce: int, dm: DateMention) -> str:
-    dateline = _DATELINE.match(text, cs, ce)
-    if dateline and dateline.end() <= dm.char_start:
-        cs = dateline.end()
+def _summary(text: str, cs: int, ce: int, dm: DateMention, dateline: tuple[int, int] | None) -> str:
+    if dateline and dateline[0] <= cs < dateline[1] <= dm.char_start:
+        cs = dateline[1]
     s = text[cs:ce]
     rel = dm.char_start - cs
     if dm.resolved_by == "clause":
@@ -765,9 +662,13 @@ def find_event_mentions(
     entities: EntityIndex,
     curated_dir: Path,
     report: list[str] | None = None,
+    parser: Parser | None = None,
 ) -> tuple[list[EventMention], list[PlaceHit]]:
-    """Event mentions and place mentions of one source (passages in document order)."""
+    """Event mentions and place mentions of one source (passages in document order); ``parser``
+    gives the sentences' parses (default: parsed here)."""
     rules = load_rules(curated_dir)
+    frames = EventFrames(doc, entities, curated_dir, _nominals(rules), parser)
+    state_of = getattr(entities, "state_of", None)  # states as actors, where the index knows them
     gaz = load_gazetteer(curated_dir)
     text = doc.text
     ctx = DateContext.for_source(doc, passages, curated_dir)
@@ -785,14 +686,19 @@ def find_event_mentions(
         passage_places = find_places(text, p.char_start, p.char_end, gaz, ents_all)
         all_places.extend(passage_places)
         read.append((p, sentences, dates, passage_places))
+    frames.prefetch([(p, s, e) for p, sentences, dates, _ in read if not _skipped(p, rules)
+                     for s, e in sentences if any(s <= d.char_start < e for d in dates)])
     for p, sentences, dates, passage_places in read:
         top = p.section.split(" > ")[0]
         if p.kind in rules.skip_kinds or top in rules.skip_sections or p.section.split(" > ")[-1] in rules.skip_sections:
             continue
         quotes = _quote_spans(text, p.char_start, p.char_end)
-        dateline = _DATELINE.match(text, p.char_start, p.char_end)
-        if dateline:  # "BAGHDAD (AP) — ...": the agency and city are the report's, not the event's
-            quotes = [*quotes, (dateline.start(), dateline.end())]
+        # "BAGHDAD (AP) — ...", "Geneva, July 10 (Reuters) -": the agency, city and date are the
+        # report's, not an event's (the clause layer's reading of a dateline)
+        dl = dateline_end(text[p.char_start : p.char_end])
+        dateline = (p.char_start, p.char_start + dl) if dl else None
+        if dateline:
+            quotes = [*quotes, dateline]
         usable: list[DateMention] = []
         for dm in dates:
             if _inside(dm.char_start, quotes):
@@ -836,6 +742,26 @@ def find_event_mentions(
                     hits = _triggers(text, cs, ce, rules, masked)
                 prev_trig, prev_cs = trig, cs
                 etype = trig.trig.type if trig else "other"
+                # the parse: which occurrence the date's own clause tells, and what tells of something
+                # else ("a warrant for those behind the strike that killed a general in Baghdad":
+                # neither the toll nor the place is the warrant's)
+                cl = frames.clauses(p, s, e, sdates)
+                tok = word_token(cl, trig.start, trig.end) if trig is not None else None
+                if tok is not None and trig is not None and outside_date_clause(cl, dm.char_start, dm.char_end, tok):
+                    # the trigger names an occurrence of another clause: one inside the date's own, if any
+                    own_hits = [(h, t) for h in hits if not h.trig.weak and h is not trig
+                                and (t := word_token(cl, h.start, h.end)) is not None
+                                and not outside_date_clause(cl, dm.char_start, dm.char_end, t)]
+                    if own_hits:
+                        trig, tok = min(own_hits, key=lambda ht: abs(ht[0].start - dm.char_start))
+                        etype = trig.trig.type
+                if tok is not None and trig is not None:
+                    # "a resolution on drone strikes": the noun whose topic the trigger is tells the occurrence
+                    by_tok = {t.i: h for h in hits if not h.trig.weak and (t := word_token(cl, h.start, h.end)) is not None}
+                    up = governing_noun(tok, set(by_tok))
+                    if up is not None:
+                        trig, tok = by_tok[up.i], up
+                        etype = trig.trig.type
                 # Not inside quotations nor inside date words ("the day after the Baghdad airport attack").
                 clause_places = [h for h in passage_places if cs <= h.char_start and h.char_end <= ce
                                  and not _inside(h.char_start, quotes)
@@ -847,8 +773,10 @@ def find_event_mentions(
                     stop = re.search(r"\bthat\b|[\"“:]", text[trig.end : ce])
                     limit = trig.end + min(40, stop.start() if stop else 40)
                     clause_places = [h for h in clause_places if h.char_end <= trig.start or h.char_start < limit]
+                other = elsewhere(cl, tok)
+                clause_places = [h for h in clause_places if not inside(h.char_start, other)]
                 place = main_place(clause_places, anchor, gaz, sites_too=etype in ("strike", "attack", "protest"))
-                killed = _killed(text, cs, ce, rules, quotes)
+                killed = _killed(text, cs, ce, rules, [*quotes, *other])
                 if killed is None and etype in ("strike", "attack"):
                     killed = _next_sentence_killed(text, sentences[si + 1 : si + 2], usable, rules, quotes)
                 attributed = _attribution(text, cs, ce, s, rules)
@@ -858,16 +786,31 @@ def find_event_mentions(
                         # that occurrence's own ("two days after a drone strike killed X")
                         and (dm.resolved_by == "clause" or not dm.char_start <= x.char_start < dm.char_end)
                         and not (attributed and x.surface in attributed)]
+                actors = [] if tok is None else [
+                    (x, role) for x, role in occurrence_actors(cl, tok, etype, p.source_id, state_of, frames.words)
+                    if cs <= x.char_start < ce and not _inside(x.char_start, quotes)
+                    and (dm.resolved_by == "clause" or not dm.char_start <= x.char_start < dm.char_end)
+                    and not (attributed and x.surface in attributed)]
                 out.append(EventMention(
                     source_id=p.source_id, passage=p, char_start=cs, char_end=ce, date=dm, event_type=etype,
                     trigger=trig.phrase if trig else None, group=trig.trig.group if trig else None,
-                    distinct=bool(trig and trig.trig.distinct), summary=_summary(text, cs, ce, dm), place=place,
-                    killed=killed, attributed_to=attributed, actors=_roles(text, ents, trig, etype, hits, rules),
+                    distinct=bool(trig and trig.trig.distinct), summary=_summary(text, cs, ce, dm, dateline),
+                    place=place, killed=killed, attributed_to=attributed, actors=actors,
                     words=_stems(_masked_text(text, cs, ce, ents), rules.stopwords), topic_date=topic_date, quote=text[cs:ce],
                     groups=frozenset(h.trig.group for h in hits if not h.trig.weak and h.trig.type != "statement"),
                     place_ids=frozenset(h.place.place_id for h in clause_places if h.locative),
                 ))
     return out, all_places
+
+
+def _skipped(p: PassageRow, rules: Rules) -> bool:
+    return (p.kind in rules.skip_kinds or p.section.split(" > ")[0] in rules.skip_sections
+            or p.section.split(" > ")[-1] in rules.skip_sections)
+
+
+def _nominals(rules: Rules) -> frozenset[str]:
+    """The one-word event nouns and verbs of the curated triggers: predicates of the clause layer."""
+    return frozenset(k for k in rules.triggers if " " not in k)
 
 
 def _next_sentence_killed(
@@ -1195,10 +1138,13 @@ def extract_events(
     entities: EntityIndex,
     curated_dir: Path,
     source_map: SourceMap | None = None,
+    preparsed: Mapping[str, SourceParses] | None = None,
 ) -> ExtractResult:
     """The events, event_mentions, event_actors and places tables of the corpus.
-    ``source_map`` runs the per-source reading (default: in order, in this process)."""
+    ``source_map`` runs the per-source reading (default: in order, in this process); ``preparsed``:
+    sentence parses made by the per-source step, by source_id (others are parsed here)."""
     # Curated words and patterns are compiled once (and cached) before the clock starts.
+    parser = Parser(preparsed)
     gaz = load_gazetteer(curated_dir)
     load_rules(curated_dir)
     prepare_dates(curated_dir)
@@ -1210,7 +1156,8 @@ def extract_events(
 
     def of_source(doc: SourceDoc, ps: list[PassageRow]) -> tuple[list[EventMention], list[PlaceHit], list[str]]:
         lines: list[str] = []
-        ms, hits = find_event_mentions(doc, sorted(ps, key=lambda p: p.char_start), entities, curated_dir, lines)
+        ms, hits = find_event_mentions(doc, sorted(ps, key=lambda p: p.char_start), entities, curated_dir, lines,
+                                       parser)
         return ms, hits, lines
 
     run = source_map or serial_map(docs, passages)

@@ -15,6 +15,7 @@ from spacy.tokens import Token
 # relations by which a clause or phrase describes the noun it hangs on ("X, who served ...")
 _DESCRIBING = {"appos", "relcl", "acl"}
 _NOUNISH = {"NOUN", "PROPN", "PRON", "NUM"}
+_INSTRUMENT_PREPS = {"with", "by", "through", "in"}
 
 
 def path_to_root(tok: Token) -> list[Token]:
@@ -25,7 +26,7 @@ def path_to_root(tok: Token) -> list[Token]:
     return path
 
 
-def foreign_spans(tok: Token, base: int) -> list[tuple[int, int]]:
+def foreign_spans(tok: Token, base: int, coordinated: bool = True) -> list[tuple[int, int]]:
     """Absolute character spans of ``tok``'s sentence that tell of something else than ``tok``'s
     occurrence (``base``: the sentence's absolute offset).
 
@@ -34,7 +35,11 @@ def foreign_spans(tok: Token, base: int) -> list[tuple[int, int]]:
     - a clause coordinated with a clause of the path, and the words belonging to the first
       conjunct only (right of its head, left of the conjunct holding ``tok``): "has been head of
       the force since 1998 and has survived several attempts".
-    Words left of the first conjunct ("In 2021, X plotted and tried to kill Y") are shared.
+    Words left of the first conjunct ("In 2021, X plotted and tried to kill Y") are shared. A
+    description of the noun that is the instrument of a path verb ("retaliated with an attack, a
+    barrage on the base") tells the same occurrence. ``coordinated=False`` keeps the clauses
+    coordinated with the path's (for occurrences told over two verbs: "the missiles were
+    launched ... and targeted the base").
     """
     path = path_to_root(tok)
     on_path = {t.i for t in path}
@@ -47,11 +52,12 @@ def foreign_spans(tok: Token, base: int) -> list[tuple[int, int]]:
         out.append((base + sub[0].idx, base + sub[-1].idx + len(sub[-1].text)))
 
     for t in tok.doc:
-        if t.dep_ in _DESCRIBING and t.head.i not in on_path and t.head.pos_ in _NOUNISH:
+        if t.dep_ in _DESCRIBING and t.head.i not in on_path and t.head.pos_ in _NOUNISH \
+                and not _instrument_of_path(t.head, on_path):
             add(t)
     for t in path:
         for ch in t.children:
-            if ch.dep_ == "conj" and ch.i not in on_path and ch.pos_ in ("VERB", "AUX"):
+            if coordinated and ch.dep_ == "conj" and ch.i not in on_path and ch.pos_ in ("VERB", "AUX"):
                 add(ch)  # another clause coordinated with the occurrence's
         if t.dep_ == "conj" and t.head.i != t.i:
             head = t.head
@@ -59,6 +65,12 @@ def foreign_spans(tok: Token, base: int) -> list[tuple[int, int]]:
                 if head.i < ch.i < t.i and ch.i not in on_path and ch.dep_ not in ("cc", "punct"):
                     add(ch)  # the first conjunct's own modifiers
     return out
+
+
+def _instrument_of_path(noun: Token, on_path: set[int]) -> bool:
+    """ "retaliated with an attack", "killed in a strike": the noun tells the path verb's occurrence."""
+    prep = noun.head
+    return noun.dep_ == "pobj" and prep.lower_ in _INSTRUMENT_PREPS and prep.head.i in on_path
 
 
 def inside(start: int, spans: list[tuple[int, int]]) -> bool:

@@ -1,0 +1,195 @@
+"""Events read through the clause layer: the parse decides what a dated clause's toll, places and
+actors belong to.
+
+What belongs here: parsing the dated sentences of one source once (``EventFrames``, frames from
+``pipeline.extract.clauses`` with the curated event nouns as nominal predicates), and, for one
+telling -- a sentence, the word naming its occurrence -- (1) the spans of the sentence that tell
+of something else (``clauses.scope``: "a warrant for those behind the strike that killed a
+general" -- the toll and place of the strike are not the warrant's), and (2) the occurrence's
+actors with their roles from its frames: the trigger's own frame; for an event noun, the verb it
+is the subject, object or instrument of ("Israel killed 12 in an airstrike"); the clauses
+hanging on it ("a strike ordered by T that killed S"). An agent of a violent act is its
+perpetrator, of an ordering verb its sponsor, else an actor; the patient of a killing is its
+victim, of another act its target (a participant for statements and the like). Descriptions,
+datelines and relaying outlets are never actors (the layer's rules); a state acts where it is an
+agent. Curated words: ``roles`` in ``raw/curated/event_types.yaml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from spacy.tokens import Doc, Token
+
+from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.errors import CuratedDataError
+from pipeline.extract.clauses import Clauses, Frame, SourceReader
+from pipeline.extract.clauses.roles import Actor
+from pipeline.extract.clauses.scope import foreign_spans
+from pipeline.extract.dates import DateMention
+from pipeline.extract.entities import EntityIndex, EntityMention
+from pipeline.extract.legal import Parser, Sentence, syntactic_head
+
+_VIOLENT = {"strike", "attack", "plot", "cyber_operation"}
+_PATIENT_TYPES = {"strike", "attack", "plot", "cyber_operation", "legal_action", "political_action"}
+# how an event noun hangs on the verb whose roles are its own: subject ("the strike killed X"),
+# object ("launched a strike"), instrument or manner ("killed X in a strike", "with a drone")
+_NOUN_TO_VERB = {"nsubj", "nsubjpass", "dobj"}
+_INSTRUMENT_PREPS = {"in", "with", "by", "during", "through"}
+# clauses on the occurrence's word that tell more of it ("a strike ordered by T that killed S",
+# "fired missiles, killing 10")
+_MORE = {"relcl", "acl", "advcl", "xcomp", "conj"}
+
+
+@dataclass(frozen=True)
+class RoleWords:
+    sponsor_verbs: frozenset[str]  # "ordered by T": T directed the act
+    kill_lemmas: frozenset[str]  # the patient of these died: a victim, not a target
+
+
+@lru_cache(maxsize=4)
+def load_role_words(curated_dir: Path) -> RoleWords:
+    path = curated_dir / "event_types.yaml"
+    try:
+        d = yaml.safe_load(path.read_text(encoding="utf-8"))["roles"]
+        return RoleWords(frozenset(str(w).lower() for w in d["sponsor_verbs"]),
+                         frozenset(str(w).lower() for w in d["kill_lemmas"]))
+    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
+        raise CuratedDataError(f"cannot read event roles: {exc}", path) from None
+
+
+class EventFrames:
+    """Parses and clause readings of the dated sentences of one source, read in text order."""
+
+    def __init__(self, doc: SourceDoc, index: EntityIndex, curated_dir: Path, nominals: frozenset[str],
+                 parser: Parser | None = None) -> None:
+        self.doc = doc
+        self.index = index
+        self.parser = parser or Parser()
+        self.words = load_role_words(curated_dir)
+        self.nominals = nominals
+        self.reader = SourceReader(doc.source_id, curated_dir)
+        self._read: dict[tuple[int, int], Clauses] = {}
+        self._passage: str | None = None
+
+    def prefetch(self, spans: Sequence[tuple[PassageRow, int, int]]) -> None:
+        self.parser.prefetch(self._sentence(p, s, e) for p, s, e in spans)
+
+    def _sentence(self, p: PassageRow, s: int, e: int) -> Sentence:
+        return Sentence(self.doc.source_id, p, s, e, self.doc.text[s:e], 0)
+
+    def clauses(self, p: PassageRow, s: int, e: int, dates: Sequence[DateMention]) -> Clauses:
+        """The clause reading of sentence [s, e) of passage ``p`` (sentences asked in text order)."""
+        key = (s, e)
+        if key not in self._read:
+            if p.passage_id != self._passage:
+                self.reader.new_paragraph()
+                self._passage = p.passage_id
+            parsed: Doc = self.parser(self._sentence(p, s, e))
+            mentions = self.index.in_span(self.doc.source_id, s, e)
+            self._read[key] = self.reader.read(parsed, s, mentions, dates, self.nominals)
+        return self._read[key]
+
+
+def word_token(cl: Clauses, start: int, end: int) -> Token | None:
+    """The head token of the words [start, end) (absolute offsets)."""
+    return syntactic_head(cl.doc, start - cl.base, end - cl.base)
+
+
+def elsewhere(cl: Clauses, tok: Token | None) -> list[tuple[int, int]]:
+    """Absolute spans of the sentence telling of something else than ``tok``'s occurrence (a
+    coordinated clause may go on telling it: "were launched ... and targeted the base")."""
+    return foreign_spans(tok, cl.base, coordinated=False) if tok is not None else []
+
+
+def governing_noun(tok: Token, named: set[int]) -> Token | None:
+    """The event noun a noun is the topic of ("a report on targeted killings", "a resolution on drone
+    strikes": the report, the resolution), when it is one of the ``named`` occurrence words (token indexes)."""
+    cur = tok
+    while cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("NOUN", "PROPN"):
+        cur = cur.head.head
+        if cur.i in named:
+            return cur
+    return None
+
+
+def outside_date_clause(cl: Clauses, date_start: int, date_end: int, tok: Token) -> bool:
+    """Whether ``tok`` lies outside the clause the date is told in ("a strike killed X, and Iran
+    retaliated on Jan. 8": the strike is not what Jan. 8 dates)."""
+    f = cl.frame_at(date_start, date_end)
+    if f is None:
+        return False
+    head = cl.doc[f.head]
+    return not (head.left_edge.i <= tok.i <= head.right_edge.i) and tok.i not in {a.i for a in head.ancestors}
+
+
+def occurrence_frames(cl: Clauses, tok: Token) -> list[Frame]:
+    """The frames telling the occurrence ``tok`` names: its own (or the nearest governing one), the
+    verb an event noun is subject, object or instrument of, and clauses hanging on either."""
+    by_head = {f.head: f for f in cl.frames}
+    own = by_head.get(tok.i)
+    out: list[Frame] = []
+    if own is not None:
+        out.append(own)
+    verb = None
+    if tok.pos_ in ("NOUN", "PROPN"):
+        if tok.dep_ in _NOUN_TO_VERB:
+            verb = tok.head
+        elif tok.dep_ == "pobj" and tok.head.lower_ in _INSTRUMENT_PREPS and tok.head.head.pos_ in ("VERB", "AUX"):
+            verb = tok.head.head
+    elif own is None:
+        verb = next((a for a in tok.ancestors if a.i in by_head), None)
+    if verb is not None and verb.i in by_head and by_head[verb.i] not in out:
+        out.append(by_head[verb.i])
+    for f in list(out):
+        for g in cl.frames:
+            # hanging on the frame's own word, not on one of its participants ("X, who headed G, ...")
+            if g.parent == f.head and g.dep in _MORE and cl.doc[g.head].head.i == f.head and g not in out:
+                out.append(g)
+    return out
+
+
+def occurrence_actors(
+    cl: Clauses, tok: Token, etype: str, source_id: str, state_of: Callable[[str], str | None] | None,
+    words: RoleWords,
+) -> list[tuple[EntityMention, str]]:
+    """The named actors of the occurrence ``tok`` names and their roles (see module docstring)."""
+    found: dict[str, tuple[EntityMention, str]] = {}
+    for f in occurrence_frames(cl, tok):
+        for r in f.roles:
+            actor = r.actor.named
+            if actor.head == tok.i:
+                continue  # the event noun itself ("the strike killed X")
+            ent = _entity(actor, source_id, state_of)
+            if ent is None:
+                continue
+            role = _role(r.role, f, etype, words)
+            if role is not None:
+                found.setdefault(ent.entity_id, (ent, role))
+    return sorted(found.values(), key=lambda x: x[0].char_start)
+
+
+def _role(role: str, f: Frame, etype: str, words: RoleWords) -> str | None:
+    if role == "agent":
+        if f.lemma in words.sponsor_verbs:
+            return "sponsor"
+        return "perpetrator" if etype in _VIOLENT else "actor"
+    if role in ("patient", "target"):
+        if f.lemma in words.kill_lemmas:
+            return "victim"
+        return "target" if etype in _PATIENT_TYPES else "participant"
+    return "participant" if role == "recipient" else None
+
+
+def _entity(actor: Actor, source_id: str, state_of: Callable[[str], str | None] | None) -> EntityMention | None:
+    if actor.entity_id and actor.entity_kind in ("person", "org"):
+        return EntityMention(source_id, actor.start, actor.end, actor.entity_id, actor.entity_kind, actor.text)
+    if actor.kind == "state" and state_of is not None:
+        org = state_of(actor.text)
+        if org:
+            return EntityMention(source_id, actor.start, actor.end, org, "org", actor.text)
+    return None
