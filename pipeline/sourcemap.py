@@ -44,6 +44,8 @@ def source_key(stage: str, doc: SourceDoc, index: EntityIndex, curated: str) -> 
     h.update(json.dumps(doc.entry.__dict__ if doc.entry else None, sort_keys=True, default=str).encode())
     for m in index.of_source(doc.source_id):
         h.update(f"{m.char_start}:{m.char_end}:{m.kind}:{m.entity_id}:{m.surface}\0".encode())
+    # the states with a row decide what ``index.state_of`` resolves
+    h.update(" ".join(sorted(set(index.states.values()))).encode())
     return h.hexdigest()[:32]
 
 

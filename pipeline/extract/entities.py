@@ -3,13 +3,21 @@
 The person/organization extractor fills an ``EntityIndex``; later extractors
 (events, plots, legal positions) ask it which persons and organizations are
 named inside a sentence to link actors and holders.
+
+States as actors: ``state_of(surface)`` gives the org_id of the published organizations row of
+the state that words name ("Iran", "Iran's", "Iranian", "the United States", "U.S.", "the Iraqi
+government", "the government of Iraq", "Tehran") or None; its forms are built by
+``pipeline.extract.organizations`` for the states the sources name. Call it on the words of an
+agent, subject or holder the parse says acts; a place named as a location is not an actor.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 
@@ -26,7 +34,9 @@ class EntityMention:
 class EntityIndex:
     """Mentions sorted per source for span queries."""
 
-    def __init__(self, mentions: Iterable[EntityMention] = ()):
+    def __init__(self, mentions: Iterable[EntityMention] = (), states: Mapping[str, str] | None = None):
+        # folded form naming a state ("iranian government") -> org_id of its row
+        self.states: dict[str, str] = dict(states or {})
         by_source: dict[str, list[EntityMention]] = defaultdict(list)
         for m in mentions:
             by_source[m.source_id].append(m)
@@ -51,3 +61,20 @@ class EntityIndex:
 
     def all(self) -> list[EntityMention]:
         return [m for ms in self._mentions.values() for m in ms]
+
+    def state_of(self, surface: str) -> str | None:
+        """org_id of the state ``surface`` names (a country's name or adjective, with or without a
+        state noun, article or possessive; a seat of government), None if it names no published one."""
+        if not any(c.isupper() for c in surface):  # "us", "iran" in lower case: no name
+            return None
+        return self.states.get(_fold_state(surface))
+
+
+def _fold_state(surface: str) -> str:
+    """The form ``organizations.state_forms`` keys: lower-case ASCII, straight apostrophes dropped,
+    no leading article, no trailing possessive."""
+    s = unicodedata.normalize("NFKD", surface.replace("’", "'")).encode("ascii", "ignore").decode("ascii")
+    s = re.sub(r"\s+", " ", s.lower()).strip()
+    s = re.sub(r"^(?:the|a|an) ", "", s)
+    s = re.sub(r"(?:'s|s'|')$", "", s).strip()
+    return s.replace("'s ", " ").replace("'", "")

@@ -52,6 +52,7 @@ import yaml
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
 from pipeline.extract import ExtractResult, Row
 from pipeline.extract import nlp as nlp_model
+from pipeline.extract import organizations as org_model
 from pipeline.extract.entities import EntityIndex, EntityMention
 from pipeline.extract.names import (
     FormIndex,
@@ -66,6 +67,7 @@ from pipeline.extract.names import (
     surname_match,
     tokenize,
 )
+from pipeline.extract.organizations import OrgMention, StateMention
 from pipeline.ids import short_hash, slugify
 
 _CONNECTORS = frozenset({"of", "to", "for", "on", "the"})
@@ -197,6 +199,7 @@ class Curated:
     persons_by_last: dict[str, tuple[CuratedPerson, ...]] = field(
         default_factory=dict
     )  # surname key -> entries
+    org_vocab: org_model.OrgVocab | None = None  # organization_vocabulary.yaml (model organizations, states)
 
 
 def _alternation(forms: Iterable[str]) -> re.Pattern[str] | None:
@@ -258,6 +261,7 @@ def load_curated(curated_dir: Path) -> Curated:
         by_form,
         org_words,
         {k: tuple(v) for k, v in by_last.items()},
+        org_model.load_org_vocab(curated_dir),
     )
 
 
@@ -318,17 +322,6 @@ class Mention:
     same_as: tuple[int, int] | None = None  # span of another name of the same person in this source
 
 
-@dataclass(frozen=True)
-class OrgMention:
-    source_id: str
-    passage: PassageRow
-    char_start: int
-    char_end: int
-    surface: str
-    org_id: str
-    generic_kind: str | None = None  # set when found by a generic pattern, not curated data
-
-
 @dataclass
 class SourceMentions:
     """What ``detect_mentions`` read from one source."""
@@ -337,6 +330,7 @@ class SourceMentions:
     persons: list[Mention]
     orgs: list[OrgMention]
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (surface, reason)
+    states: list[StateMention] = field(default_factory=list)  # countries named (states as actors)
     ner_seconds: float = 0.0
     rule_seconds: float = 0.0
     chars: int = 0
@@ -370,11 +364,12 @@ def detect_mentions(
     own = [p for p in passages if p.source_id == doc.source_id]
     t0 = time.perf_counter()
     if ner is not None and use_ner:
-        spans_by_passage = [_person_or_place(ner.get(p.passage_id, [])) for p in own]
+        all_spans = [ner.get(p.passage_id, []) for p in own]
     else:
         if nlp is None and use_ner:
             nlp = load_ner()
-        spans_by_passage = ner_spans([p.text for p in own], nlp)
+        all_spans = nlp_model.ner_spans([p.text for p in own], nlp) if nlp is not None else [[] for _ in own]
+    spans_by_passage = [_person_or_place(spans) for spans in all_spans]
     t1 = time.perf_counter()
     out = SourceMentions(doc.source_id, [], [], chars=sum(len(p.text) for p in own))
     tokens_by_passage: dict[str, TokList] = {}
@@ -420,9 +415,36 @@ def detect_mentions(
             doc.text, tokens_by_passage[m.passage.passage_id], m, by_passage[m.passage.passage_id], curated
         )
     out.persons.sort(key=lambda m: m.char_start)
+    _add_model_orgs(doc, own, all_spans, title_case, curated, out)
     out.ner_seconds = t1 - t0
     out.rule_seconds = time.perf_counter() - t1
     return out
+
+
+def _add_model_orgs(doc: SourceDoc, own: Sequence[PassageRow], all_spans: Sequence[Sequence[tuple[int, int, str]]],
+                    title_case: set[str], curated: Curated, out: SourceMentions) -> None:
+    """Organizations and states the model names that curated forms and persons do not cover
+    (``organizations.model_orgs``); title-case headlines give none (their capitals carry no signal)."""
+    vocab = curated.org_vocab
+    if vocab is None:
+        return
+    person_words = {fold_text(w) for m in out.persons for w in m.surface.split()}
+    persons_at: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    orgs_at: dict[str, list[OrgMention]] = defaultdict(list)
+    skip_abbrev: set[str] = set()
+    for m in out.persons:
+        persons_at[m.passage.passage_id].append((m.char_start, m.char_end))
+    for o in out.orgs:
+        orgs_at[o.passage.passage_id].append(o)
+    for passage, spans in zip(own, all_spans, strict=True):
+        if passage.passage_id in title_case:
+            continue
+        orgs, states = org_model.model_orgs(
+            doc.text, passage, spans, orgs_at[passage.passage_id], persons_at[passage.passage_id],
+            person_words, vocab, curated.vocab.is_title, out.rejected, skip_abbrev)
+        out.orgs.extend(orgs)
+        out.states.extend(states)
+    out.orgs.sort(key=lambda o: o.char_start)
 
 
 def _org_id(curated: Curated, form: str) -> str:
@@ -2050,8 +2072,9 @@ def _informative(role: str, vocab: NameVocab) -> bool:
 
 def build_rows(
     resolution: Resolution, sources: Sequence[SourceMentions], docs: Sequence[SourceDoc], curated: Curated
-) -> tuple[list[Row], list[Row], list[Row], list[EntityMention], list[str]]:
-    """persons, organizations and person_mentions rows, the index mentions, and report lines."""
+) -> tuple[list[Row], list[Row], list[Row], list[EntityMention], list[str], dict[str, str]]:
+    """persons, organizations and person_mentions rows, the index mentions, report lines and the
+    forms naming states (for ``EntityIndex.state_of``)."""
     report: list[str] = []
     text_of = {d.source_id: d.text for d in docs}
     order = {d.source_id: i for i, d in enumerate(docs)}
@@ -2102,46 +2125,9 @@ def build_rows(
             row.update(provenance(m.passage, m.char_start, m.char_end, text_of[m.source_id]))
             mentions.append(row)
             index.append(EntityMention(m.source_id, m.char_start, m.char_end, pid, "person", m.surface))
-    org_rows, org_index = _org_rows(sources, curated)
+    org_rows, org_index, state_forms = org_model.org_rows(sources, curated)
     index.extend(org_index)
-    return persons, org_rows, mentions, index, report
-
-
-def _org_rows(sources: Sequence[SourceMentions], curated: Curated) -> tuple[list[Row], list[EntityMention]]:
-    counts: Counter[str] = Counter()
-    surfaces: dict[str, set[str]] = defaultdict(set)
-    first: list[str] = []
-    index: list[EntityMention] = []
-    for src in sources:
-        for o in src.orgs:
-            if o.org_id not in counts:
-                first.append(o.org_id)
-            counts[o.org_id] += 1
-            surfaces[o.org_id].add(o.surface)
-            index.append(EntityMention(o.source_id, o.char_start, o.char_end, o.org_id, "org", o.surface))
-    generic = {o.org_id: o for src in sources for o in src.orgs if o.generic_kind}
-    vocab = curated.vocab
-    rows = []
-    for oid in first:
-        org = curated.orgs.get(oid)
-        if org is None:
-            g = generic[oid]
-            country = next(
-                (vocab.demonyms[w] for w in re.findall(r"[\w.]+", g.surface) if w in vocab.demonyms), None
-            )
-            org = CuratedOrg(oid, g.surface, (), g.generic_kind, country)
-        aliases = sorted((set(org.aliases) | surfaces[oid]) - {org.name})
-        rows.append(
-            {
-                "org_id": oid,
-                "name": org.name,
-                "aliases": aliases,
-                "kind": org.kind,
-                "country": org.country,
-                "mention_count": counts[oid],
-            }
-        )
-    return rows, index
+    return persons, org_rows, mentions, index, report, state_forms
 
 
 # ----------------------------------------------------------------------------- entry point
@@ -2151,7 +2137,7 @@ def assemble(sources: Sequence[SourceMentions], docs: Sequence[SourceDoc], curat
     """Resolve the per-source detections (in docs order) into rows, report and index."""
     t0 = time.perf_counter()
     resolution = resolve(sources, curated)
-    persons, orgs, mentions, index, row_report = build_rows(resolution, sources, docs, curated)
+    persons, orgs, mentions, index, row_report, state_forms = build_rows(resolution, sources, docs, curated)
     t_end = time.perf_counter()
     report = [
         f"persons: {len(persons)} persons ({sum(p['curated'] for p in persons)} curated), "
@@ -2179,7 +2165,7 @@ def assemble(sources: Sequence[SourceMentions], docs: Sequence[SourceDoc], curat
     return ExtractResult(
         tables={"persons": persons, "organizations": orgs, "person_mentions": mentions},
         report=report,
-        index=EntityIndex(index),
+        index=EntityIndex(index, state_forms),
     )
 
 
