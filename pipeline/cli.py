@@ -1,4 +1,4 @@
-"""Command line: ``build``, ``add-source``, ``serve``.
+"""Command line: ``build``, ``cluster-build``, ``add-source``, ``serve``.
 
 Every ``PipelineError`` is printed as one line on stderr with exit status 1;
 nothing already published is touched by a failed build.
@@ -11,16 +11,20 @@ import json
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 from pipeline.errors import PipelineError
-from pipeline.paths import paths_from_env
+from pipeline.paths import Paths, paths_from_env
 
 
 def _build(args: argparse.Namespace) -> int:
     from pipeline.defs.runner import run_build
 
     paths = paths_from_env()
-    summary = run_build(paths, publish=not args.no_publish)
+    return _report(paths, run_build(paths, publish=not args.no_publish))
+
+
+def _report(paths: Paths, summary: dict[str, Any]) -> int:
     counts = summary.get("counts", {})
     print(f"built {summary['sources']} sources (re-parsed: {len(summary['reparsed'])}) into {paths.out_dir}")
     print("rows: " + ", ".join(f"{k}={v}" for k, v in counts.items()))
@@ -32,6 +36,27 @@ def _build(args: argparse.Namespace) -> int:
     if report.exists():
         print(f"build report: {report}")
     return 0
+
+
+def _cluster_build(args: argparse.Namespace) -> int:
+    """The same build through dagster-celery: an existing broker (``DAGSTER_CELERY_BROKER_URL``,
+    workers started elsewhere), or a private redis-server and ``--workers`` workers started here."""
+    from pipeline.cluster import LocalCluster
+    from pipeline.defs.cluster import CeleryTarget, target_from_env
+    from pipeline.defs.runner import run_build
+
+    paths = paths_from_env()
+    target = target_from_env()
+    if target is not None:
+        print(f"running on the Celery workers of {target.broker}")
+        return _report(paths, run_build(paths, publish=not args.no_publish, cluster=target))
+    with LocalCluster(paths, workers=args.workers) as cluster:
+        print(f"started redis-server on port {cluster.port} and {args.workers} Celery workers "
+              f"(logs: {cluster.state_dir})")
+        target = CeleryTarget(cluster.broker_url, cluster.backend_url, parallel=args.workers)
+        summary = run_build(paths, publish=not args.no_publish, cluster=target)
+    print("stopped the workers and the broker")
+    return _report(paths, summary)
 
 
 def _add_source(args: argparse.Namespace) -> int:
@@ -68,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="build the dataset (RAW_DIR -> OUT_DIR) and publish a release")
     b.add_argument("--no-publish", action="store_true", help="stop after the warehouse")
     b.set_defaults(func=_build)
+    c = sub.add_parser("cluster-build", help="the same build, every step run by dagster-celery workers")
+    c.add_argument("--workers", type=int, default=2, help="local Celery workers to start (default 2)")
+    c.add_argument("--no-publish", action="store_true", help="stop after the warehouse")
+    c.set_defaults(func=_cluster_build)
     a = sub.add_parser("add-source", help="copy a text file under RAW_DIR/sources and add it to the manifest")
     a.add_argument("file")
     a.add_argument("--source-id", required=True, help="stable slug, e.g. reuters-2020-01-08-missiles")

@@ -18,8 +18,8 @@ def executor_from_env() -> dg.ExecutorDefinition:
 
     ``make build`` and the tests always run in-process (one process, ~3 s less per step);
     ``make dev`` launches runs with the multiprocess executor, two steps at a time (2 cores).
-    On a cluster, swap in ``dagster_k8s.k8s_job_executor`` or ``dagster_celery.celery_executor``
-    here; assets, checks and sensors do not change.
+    The distributed build (``pipeline.defs.cluster``) reuses these assets with dagster-celery's
+    executor; assets, checks and sensors do not change.
     """
     if os.environ.get("DAGSTER_EXECUTOR", "multiprocess") == "in_process":
         return dg.in_process_executor

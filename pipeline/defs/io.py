@@ -49,7 +49,9 @@ class PartitionedPickleIOManager(dg.ConfigurableIOManager):
         self._write(self._path(key, None), obj)
 
     def load_input(self, context: dg.InputContext) -> Any:
-        key = context.asset_key
+        upstream = context.upstream_output
+        # A finished run's result reads a step output through an input with no asset of its own.
+        key = upstream.asset_key if upstream is not None and upstream.has_asset_key else context.asset_key
         if context.has_asset_partitions:
             keys = list(context.asset_partition_keys)
             if len(keys) == 1 and context.upstream_output is not None and context.upstream_output.has_asset_partitions:

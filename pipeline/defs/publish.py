@@ -7,11 +7,17 @@ import dagster as dg
 import pandas as pd
 
 from pipeline import build
+from pipeline.cluster import WRITER_QUEUE
 from pipeline.defs.resources import BuildPaths
 from pipeline.defs.tables import ALL_TABLES, EAGER
 from pipeline.errors import ValidationFailed
 from pipeline.release import publish
 from pipeline.validate import check_foreign_keys, check_redirects
+
+# DuckDB and the release folder take one writer at a time: under dagster-celery these two steps go to
+# their own queue, which exactly one worker consumes (the tag key is dagster-celery's queue tag; other
+# executors ignore it).
+WRITER_TAGS = {"dagster-celery/queue": WRITER_QUEUE}
 
 
 @dg.asset(
@@ -19,6 +25,7 @@ from pipeline.validate import check_foreign_keys, check_redirects
     code_version="1",
     group_name="publish",
     automation_condition=EAGER,
+    op_tags=WRITER_TAGS,
     description="DuckDB database and one Parquet file per table (foreign keys and redirects checked first).",
 )
 def warehouse(context: dg.AssetExecutionContext, build_paths: BuildPaths, **tables: pd.DataFrame) -> dict[str, int]:
@@ -36,6 +43,7 @@ def warehouse(context: dg.AssetExecutionContext, build_paths: BuildPaths, **tabl
     code_version="1",
     group_name="publish",
     automation_condition=EAGER,
+    op_tags=WRITER_TAGS,
     description="A versioned release (SQLite for Datasette, downloads) swapped in atomically.",
 )
 def release(context: dg.AssetExecutionContext, build_paths: BuildPaths, sources: pd.DataFrame) -> dict[str, Any]:

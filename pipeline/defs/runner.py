@@ -2,14 +2,15 @@
 
 Syncs the ``sources`` dynamic partitions with the manifest, re-parses only
 sources whose file or manifest entry changed (one run over all partitions
-when many did), then materializes everything downstream in one in-process run.
+when many did), then materializes everything downstream in one run: in-process, or through
+dagster-celery workers (``pipeline.defs.cluster``) when given a broker.
 A failed blocking check or step becomes one ``PipelineError`` line.
 """
 
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
@@ -17,6 +18,9 @@ from pipeline.errors import PipelineError, ValidationFailed
 from pipeline.fingerprint import build_digest, curated_digest, source_fingerprint
 from pipeline.manifest import load_manifest
 from pipeline.paths import Paths
+
+if TYPE_CHECKING:
+    from pipeline.defs.cluster import CeleryTarget
 
 PARSE_STATE = "parsed_sources.json"
 BUILD_STATE = "last_build.json"
@@ -48,25 +52,48 @@ def changed_sources(paths: Paths) -> tuple[list[str], list[str], dict[str, str]]
     return list(prints), changed, prints
 
 
-def _raise_failure(result: dg.ExecuteInProcessResult) -> None:
-    for event in result.all_events:
+def _raise_failure(events: list[Any]) -> None:
+    for event in events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             if isinstance(evaluation, dg.AssetCheckEvaluation) and not evaluation.passed:
                 meta = {k: getattr(v, "value", v) for k, v in evaluation.metadata.items()}
                 detail = meta.get("error") or meta.get("first") or "check failed"
                 raise ValidationFailed(f"check {evaluation.check_name}: {detail}")
-    for event in result.all_events:
+    for event in events:
         if event.is_failure and event.step_failure_data is not None:
             error = event.step_failure_data.error
             cause = error.cause if error is not None and error.cause is not None else error
             message = cause.message.strip().splitlines()[0] if cause is not None else "step failed"
             raise PipelineError(f"step {event.step_key} failed: {message}")
+    for event in events:
+        # an executor's own failure (e.g. a Celery worker that died) has no step
+        if event.event_type_value == "ENGINE_EVENT" and getattr(event.event_specific_data, "error", None):
+            raise PipelineError(f"run failed: {event.event_specific_data.error.message.strip().splitlines()[0]}")
     raise PipelineError("run failed")
 
 
-def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
-    """Materialize the code location for ``paths``; return a small summary."""
+def _split_range(ordered: list[str], parts: int) -> list[dict[str, str]]:
+    """``parts`` contiguous partition ranges covering ``ordered`` (one run each)."""
+    parts = max(1, min(parts, len(ordered)))
+    size, extra = divmod(len(ordered), parts)
+    ranges, start = [], 0
+    for i in range(parts):
+        end = start + size + (1 if i < extra else 0)
+        ranges.append({
+            "dagster/asset_partition_range_start": ordered[start],
+            "dagster/asset_partition_range_end": ordered[end - 1],
+        })
+        start = end
+    return ranges
+
+
+def run_build(paths: Paths, publish: bool = True, cluster: "CeleryTarget | None" = None) -> dict[str, Any]:
+    """Materialize the code location for ``paths``; return a small summary.
+
+    ``cluster``: run every step through dagster-celery workers listening to that broker (the
+    parse runs, one per contiguous range of sources, go out together); otherwise in-process.
+    """
     from pipeline.defs.definitions import defs
     from pipeline.defs.io import PartitionedPickleIOManager
     from pipeline.defs.resources import BuildPaths
@@ -88,16 +115,13 @@ def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
     parsed_key = dg.AssetKey("parsed_source")
     if changed:
         if len(changed) > MAX_SINGLE_PARTITION_RUNS or len(changed) == len(all_ids):
-            ordered = instance.get_dynamic_partitions("sources")
-            batches = [
-                {
-                    "dagster/asset_partition_range_start": ordered[0],
-                    "dagster/asset_partition_range_end": ordered[-1],
-                }
-            ]
+            ordered = list(instance.get_dynamic_partitions("sources"))
+            batches = _split_range(ordered, cluster.parallel if cluster else 1)
         else:
             batches = [{"dagster/partition": sid} for sid in changed]
-        for tags in batches:
+        if cluster is not None:
+            _parse_on_cluster(paths, cluster, batches)
+        for tags in batches if cluster is None else []:
             result = dg.materialize(
                 assets,
                 instance=instance,
@@ -108,7 +132,7 @@ def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
                 raise_on_error=False,
             )
             if not result.success:
-                _raise_failure(result)
+                _raise_failure(list(result.all_events))
         state_path = paths.dagster_home / PARSE_STATE
         state_path.write_text(json.dumps(prints, indent=1, sort_keys=True))
     digest = build_digest(prints, paths)
@@ -119,26 +143,72 @@ def run_build(paths: Paths, publish: bool = True) -> dict[str, Any]:
         release = json.loads((paths.site_dir / "release.json").read_text())
         return {"sources": len(all_ids), "reparsed": [], "counts": last.get("counts", {}),
                 "release": {"version": release["version"], "changed": False, "summary": "no changes"}}
-    selection = dg.AssetSelection.all() - dg.AssetSelection.keys(parsed_key)
-    if not publish:
-        selection = selection - dg.AssetSelection.keys(dg.AssetKey("release"))
-    result = dg.materialize(
-        assets + checks,
-        instance=instance,
-        resources=resources,
-        selection=selection,
-        run_config=QUIET,
-        raise_on_error=False,
-    )
-    if not result.success:
-        _raise_failure(result)
+    wanted = ("warehouse", "release") if publish else ("warehouse",)
+    if cluster is not None:
+        from pipeline.defs import cluster as celery_build
+
+        job = celery_build.TABLES_JOB if publish else celery_build.TABLES_NO_RELEASE_JOB
+        outcome = celery_build.execute(job, instance, celery_build.run_config(paths, cluster, QUIET), outputs=wanted)
+        if not outcome.success:
+            _raise_failure(outcome.events)
+        outputs = outcome.outputs
+    else:
+        selection = dg.AssetSelection.all() - dg.AssetSelection.keys(parsed_key)
+        if not publish:
+            selection = selection - dg.AssetSelection.keys(dg.AssetKey("release"))
+        result = dg.materialize(
+            assets + checks,
+            instance=instance,
+            resources=resources,
+            selection=selection,
+            run_config=QUIET,
+            raise_on_error=False,
+        )
+        if not result.success:
+            _raise_failure(list(result.all_events))
+        outputs = {name: result.output_for_node(name) for name in wanted}
     summary: dict[str, Any] = {"sources": len(all_ids), "reparsed": changed}
     if publish:
-        summary["release"] = result.output_for_node("release")
-    summary["counts"] = result.output_for_node("warehouse")
+        summary["release"] = outputs["release"]
+    summary["counts"] = outputs["warehouse"]
     if publish:
         state_path.write_text(json.dumps({"digest": digest, "counts": summary["counts"]}))
     return summary
+
+
+def _parse_on_cluster(paths: Paths, cluster: "CeleryTarget", batches: list[dict[str, str]]) -> None:
+    """The parse runs at once, each orchestrated by a process of its own (``python -m
+    pipeline.defs.cluster parse``: Dagster's run loop is not safe in two threads of one process),
+    each one step that some worker picks up."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "RAW_DIR": str(paths.raw_dir),
+        "OUT_DIR": str(paths.out_dir),
+        "DAGSTER_HOME": str(paths.dagster_home),
+        "DAGSTER_CELERY_BROKER_URL": cluster.broker,
+        "DAGSTER_CELERY_BACKEND_URL": cluster.backend,
+    }
+    pending = list(batches)
+    running: list[subprocess.Popen[str]] = []
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, cluster.parallel):
+                running.append(subprocess.Popen(
+                    [sys.executable, "-m", "pipeline.defs.cluster", "parse", json.dumps(pending.pop(0))],
+                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                ))
+            proc = running.pop(0)
+            _, err = proc.communicate()
+            if proc.returncode != 0:
+                lines = [line for line in err.strip().splitlines() if line.strip()]
+                raise PipelineError(lines[-1] if lines else f"parse run exited with {proc.returncode}")
+    finally:
+        for proc in running:
+            proc.terminate()
+            proc.wait(timeout=30)
 
 
 def default_paths_repr(paths: Paths) -> str:
