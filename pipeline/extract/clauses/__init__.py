@@ -100,8 +100,10 @@ class SourceReader:
         self.story = StoryLine()
         self.last_speakers: list[Actor] = []  # sources of the paragraph's last attribution
 
-    def new_paragraph(self) -> None:
-        self.coref.new_paragraph()
+    def new_paragraph(self, carry: bool = False) -> None:
+        """A new paragraph; ``carry``: it continues the previous one's topic (same section), so
+        that paragraph's subjects stay in reach of a pronoun."""
+        self.coref.new_paragraph(carry)
         self.last_speakers = []
 
     def read(self, doc: Doc, base: int, mentions: Sequence[EntityMention] = (),
@@ -113,17 +115,18 @@ class SourceReader:
             dates = [self.story.anchor(d, text) for d in dates]
         cl = read_sentence(doc, base, mentions, dates, nominals, self.lex)
         self.coref.next_sentence()
-        actors: list[tuple[Actor, bool]] = [(r.actor, r.role == "agent") for f in cl.frames for r in f.roles]
-        actors += [(s, True) for a in cl.attributions for s in a.sources]
-        for actor, _ in sorted(actors, key=lambda x: x[0].start):
+        actors: list[tuple[Actor, bool, bool]] = [(r.actor, r.role == "agent", False) for f in cl.frames
+                                                  for r in f.roles]
+        actors += [(s, True, True) for a in cl.attributions if a.kind != "according" for s in a.sources]
+        # in text order, so that "Kelly Craft wrote a letter in which she said" finds Craft
+        for actor, subject, source in sorted(actors, key=lambda x: (x[0].start, not x[2])):
             if wanted_kinds(actor, self.lex) is not None and actor.resolved is None:
-                self.coref.resolve(actor)
+                self.coref.resolve(actor, source)
+            self.coref.observe(actor, subject, source)
         for a in cl.attributions:
             for s in a.sources:
                 if is_first_person(s) and self.last_speakers:
                     s.resolved = self.last_speakers[0]
-        for actor, subject in actors:
-            self.coref.observe(actor, subject)
         named = [a for a in cl.attributions if a.sources and not a.relay]
         if named:
             self.last_speakers = [s.named for s in named[-1].sources]

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.extract.clauses.frames import Frame
 from pipeline.extract.clauses.lexicon import Lexicon
-from pipeline.extract.clauses.roles import RELATIVES, Actor, ActorReader
+from pipeline.extract.clauses.roles import QUANTIFIERS, RELATIVES, Actor, ActorReader
 
 _QUOTES = set('"“”')
 
@@ -37,7 +37,7 @@ _QUOTES = set('"“”')
 class Attribution:
     """One source -> cue -> content relation; offsets absolute."""
 
-    kind: str  # verb | according | adverb
+    kind: str  # verb | noun | according | adverb
     cue: int | None  # token index of the cue word (the verb, "according", the adverb)
     cue_lemma: str
     cue_start: int
@@ -116,11 +116,51 @@ class AttributionReader:
                 out.append(a)
         return out
 
+    def _from_roles(self, f: Frame) -> tuple[list[Actor], Actor | None]:
+        """Sources from the frame's agents (inherited ones included), documents read as their author."""
+        out: list[Actor] = []
+        document = None
+        for r in f.fillers("agent"):
+            if r.actor.kind == "document":
+                document = r.actor
+                out.extend(self._author(self.doc[r.actor.head]) or [r.actor])
+            else:
+                out.append(r.actor)
+        return out, document
+
+    def _noun_cue(self, tok: Token) -> Attribution | None:
+        """"issued an opinion that C", "a statement that C", "claims that C": a statement noun with a
+        content clause; its author (or the agent of the verb issuing it) is the source."""
+        if tok.pos_ != "NOUN" or tok.lemma_.lower() not in self.lex.content_nouns:
+            return None
+        comp = [c for c in tok.children if c.dep_ in ("ccomp", "acl") and (
+            c.dep_ == "ccomp" or any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children))]
+        if not comp:
+            return None
+        sources = self._author(tok) or self._issuer(tok)
+        content = [t for c in comp for t in c.subtree]
+        cs, ce = _edges(content, self.base)
+        document = self.reader.actor(tok)
+        return Attribution("noun", tok.i, tok.lemma_.lower(), self.base + tok.idx, self.base + tok.idx + len(tok.text),
+                           sources, cs, ce, [c.i for c in comp], document=document,
+                           direct=any(t.text in _QUOTES for t in content))
+
+    def _issuer(self, doc_tok: Token) -> list[Actor]:
+        """The agent of an authoring verb whose object the document is ("the Senate passed a resolution
+        saying ...", "X issued an opinion that ..."); nobody for a verb that only handles someone else's
+        document ("the committee released a memo"), or an act told as possible ("could make an
+        argument that ...")."""
+        verb = doc_tok.head if doc_tok.dep_ in ("dobj", "nsubjpass") else None
+        f = self.by_head.get(verb.i) if verb is not None else None
+        if f is None or f.lemma not in self.lex.author_verbs or f.modality or f.negative:
+            return []
+        return [r.actor for r in f.fillers("agent")]
+
     def _sources(self, tok: Token) -> tuple[list[Actor], Actor | None]:
         """(sources, document) for the noun phrase headed by ``tok``."""
         actors = self._actors(tok)
         if actors and actors[0].kind == "document":
-            authors = self._author(tok)
+            authors = self._author(tok) or self._issuer(tok)
             return (authors or actors), actors[0]
         return actors, None
 
@@ -133,10 +173,15 @@ class AttributionReader:
         subj = next((c for c in tok.children if c.dep_ == "nsubj" and c.idx >= self.reader.skip_before), None)
         agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
         src_tok = subj if subj is not None else agent
-        if src_tok is None and tok.dep_ == "conj":
-            src_tok = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
         sources, document = self._sources(src_tok) if src_tok is not None else ([], None)
         if subj is not None and subj.lower_ in RELATIVES and tok.dep_ == "relcl":
+            sources, document = self._sources(tok.head)
+        elif (src_tok is None or src_tok.lower_ in QUANTIFIERS) and f.fillers("agent"):
+            # a subject inherited ("avoided an answer, saying ...", "A and B ..., both calling it ...")
+            sources, document = self._from_roles(f)
+            src_tok = self.doc[sources[0].head] if sources else None
+        elif src_tok is None and tok.dep_ == "acl" and tok.head.pos_ in ("NOUN", "PROPN"):
+            # "a resolution saying ...", "a statement accusing ...": the noun speaks
             sources, document = self._sources(tok.head)
         comp = [c for c in tok.children if c.dep_ == "ccomp"]
         # "A said, citing B, that C": the that-clause hangs on "citing"
@@ -160,9 +205,10 @@ class AttributionReader:
             heads = [outer.i]
         else:
             # "called the strike an act of terror", "accused X of Y": the rest of the cue's clause
+            openers = {p[0] for p in self.lex.according}
             skip = {x.i for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "agent", "conj", "cc", "punct",
-                                                           "advmod", "aux", "neg", "mark")
-                    for x in c.subtree}
+                                                           "advmod", "aux", "neg", "mark", "advcl")
+                    or (c.dep_ == "prep" and c.lower_ in openers) for x in c.subtree}
             content_toks = [t for t in tok.subtree if t.i not in skip and t.i != tok.i]
             heads = [c.i for c in tok.children if c.i in {t.i for t in content_toks} and c.dep_ in (
                 "dobj", "oprd", "xcomp", "prep", "dative", "attr", "acomp")]
@@ -244,6 +290,7 @@ class AttributionReader:
     # -- the sentence ------------------------------------------------------------------
     def read(self) -> list[Attribution]:
         atts = [a for f in self.frames if (a := self._verb_cue(f)) is not None]
+        atts += [a for t in self.doc if (a := self._noun_cue(t)) is not None]
         atts += self._according() + self._adverbs()
         atts.sort(key=lambda a: a.cue_start)
         # nesting: an attribution whose cue lies in another's content is nested in the smallest such
@@ -260,7 +307,7 @@ class AttributionReader:
             outer = atts[a.parent]
             cue_tok = self.doc[a.cue] if a.cue is not None else None
             embedded = cue_tok is not None and a.kind == "verb" and cue_tok.dep_ in ("advcl", "conj", "parataxis") \
-                and a.sources
+                and any(c.dep_ == "nsubj" and c.lower_ not in QUANTIFIERS for c in cue_tok.children)
             if embedded and cue_tok is not None:
                 # "the killing was lawful, while Iraq called it a violation": not the outer source's words
                 outer.excluded.append(_subtree_span(cue_tok, self.base))

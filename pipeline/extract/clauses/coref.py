@@ -5,9 +5,11 @@ statistical coreference model installs offline for spaCy 3.8 (see RELATIONS-NOTE
 - he/she/him/her (and a definite title from ``coref_titles``: "the general") -> a person;
   it/its -> an organization, state or document; they/them/their -> an organization or state
   (or several persons);
-- candidates are actors of earlier sentences of the same paragraph, and those before the
-  pronoun in its own sentence; the nearest sentence with a candidate of the right type decides;
-- in that sentence subjects (agents and attribution sources) are preferred; two different
+- candidates are actors of earlier sentences of the same paragraph (and, for a paragraph that
+  continues its section, the previous paragraph's subjects), those before the pronoun in its own
+  sentence, and names in apposition to them; the nearest sentence with a candidate decides;
+- in its own sentence the nearest subject before it wins, else the nearest actor before it; in an
+  earlier sentence subjects (agents and attribution sources) are preferred, and two different
   subjects of the right type, or no subject and two others, leave the pronoun unresolved.
 Only role fillers and attribution sources are resolved, never every pronoun of the text.
 """
@@ -30,6 +32,7 @@ class _Seen:
     sentence: int
     actor: Actor
     subject: bool
+    source: bool = False  # the source of an attribution (a speaker)
 
 
 def wanted_kinds(actor: Actor, lex: Lexicon) -> set[str] | None:
@@ -58,30 +61,47 @@ class Coref:
         self.seen: list[_Seen] = []
         self.sentence = 0
 
-    def new_paragraph(self) -> None:
-        self.seen = []
+    def new_paragraph(self, carry: bool = False) -> None:
+        """Forget the paragraph's actors; with ``carry`` keep its subjects (a paragraph continuing
+        the same section often opens with "He said ...")."""
+        self.seen = [s for s in self.seen if s.subject] if carry else []
 
     def next_sentence(self) -> None:
         self.sentence += 1
 
-    def observe(self, actor: Actor, subject: bool) -> None:
+    def observe(self, actor: Actor, subject: bool, source: bool = False) -> None:
         """Remember a named actor of the current sentence (after resolving that sentence's anaphors)."""
         target = actor.named
         if target.kind in ("person", "org", "state", "document") and wanted_kinds(target, self.lex) is None:
-            self.seen.append(_Seen(self.sentence, target, subject))
+            self.seen.append(_Seen(self.sentence, target, subject or source, source))
+        for named in target.appositions:
+            self.seen.append(_Seen(self.sentence, named, False))
 
-    def resolve(self, actor: Actor) -> Actor | None:
-        """The antecedent of an anaphor (also stored in ``actor.resolved``), or None."""
+    def resolve(self, actor: Actor, source: bool = False) -> Actor | None:
+        """The antecedent of an anaphor (also stored in ``actor.resolved``), or None. ``source``: the
+        anaphor is a speaker ("..., he said"), so it stands for a speaker, not for whoever the reported
+        clause is about ("If Soleimani was directing attacks ..., he said")."""
         kinds = wanted_kinds(actor, self.lex)
         if kinds is None:
             return None
-        pool = [s for s in self.seen if s.actor.kind in kinds and (
+        pool = [s for s in self.seen if s.actor.kind in kinds and s.actor is not actor and (
             s.sentence < self.sentence or s.actor.end <= actor.start)]
+        if source:
+            # (subjects of the reported clauses of its own sentence are not candidates; names elsewhere are)
+            here = [s for s in pool if s.sentence == self.sentence and s.subject and not s.source]
+            pool = [s for s in pool if s not in here]
         if not pool:
             return None
         last = max(s.sentence for s in pool)
         here = [s for s in pool if s.sentence == last]
-        for group in ([s for s in here if s.subject], here):
+        if last == self.sentence:
+            # in its own sentence: the nearest subject before it, else the nearest actor before it
+            subjects = [s for s in here if s.subject]
+            pick = max(subjects or here, key=lambda s: s.actor.start)
+            actor.resolved = pick.actor
+            return actor.resolved
+        groups = [[s for s in here if s.source]] if source else []
+        for group in [*groups, [s for s in here if s.subject], here]:
             distinct = {s.actor.entity_id or s.actor.text.lower(): s.actor for s in group}
             if len(distinct) == 1:
                 actor.resolved = next(iter(distinct.values()))

@@ -36,6 +36,8 @@ class Lexicon:
     hedge_modals: frozenset[str]
     coref_titles: frozenset[str]
     telling_nouns: frozenset[str]
+    content_nouns: frozenset[str]
+    author_verbs: frozenset[str]
 
 
 def _words(doc: Any, path: Path, *keys: str) -> frozenset[str]:
@@ -79,4 +81,7 @@ def load_lexicon(curated_dir: Path | None = None) -> Lexicon:
         hedge_modals=_words(doc, path, "hedge_modals"),
         coref_titles=_words(doc, path, "coref_titles"),
         telling_nouns=_words(doc, path, "telling_nouns"),
+        author_verbs=_words(doc, path, "attribution", "author_verbs"),
+        content_nouns=_words(doc, path, "attribution", "document_nouns") | _words(doc, path, "attribution",
+                                                                                 "content_nouns"),
     )

@@ -25,6 +25,8 @@ from pipeline.extract.entities import EntityMention
 
 PRONOUNS = {"he", "she", "him", "her", "it", "they", "them", "we", "i", "us", "me", "his", "its", "their"}
 RELATIVES = {"who", "which", "that", "whom", "whose"}
+# subjects that stand for the subject of the clause they hang on ("A and B met, both calling it ...")
+QUANTIFIERS = {"both", "each", "all", "either"}
 _NP_DROP = {"appos", "relcl", "acl", "conj", "cc", "punct", "advcl", "parataxis", "ccomp", "xcomp", "advmod"}
 _NP_PREPS = {"of", "for", "to", "on", "at", "from", "in"}
 _TARGET_PREPS = {"at", "against", "on", "upon", "toward", "towards", "into"}
@@ -52,6 +54,7 @@ class Actor:
     label: str = ""  # the statistical model's entity label of the head
     described_by: list[str] = field(default_factory=list)  # names inside descriptions (never actors)
     resolved: Actor | None = None  # a pronoun's or title's antecedent (coref)
+    appositions: list[Actor] = field(default_factory=list)  # named in apposition ("X, a commander, ...")
 
     @property
     def key(self) -> str:
@@ -132,16 +135,18 @@ class ActorReader:
         m = self.mentions.get(head.i)
         if m is None:
             # a name in apposition to a title: "the U.S. ambassador, Lana Marks"
-            appos = next((c for c in head.children if c.dep_ == "appos" and c.i in self.mentions), None)
-            m = self.mentions.get(appos.i) if appos is not None else None
+            named = next((c for c in head.children if c.dep_ == "appos" and c.i in self.mentions), None)
+            m = self.mentions.get(named.i) if named is not None else None
         if m is None and head.pos_ == "PROPN":
             # a title before a name, the name's last token heading a compound chain
             m = next((self.mentions[k] for k in range(i, j) if k in self.mentions
                       and doc[k].dep_ == "compound" and doc[k].head.i == head.i), None)
         label = head.ent_type_
+        appos = [self._named(c) for c in head.children if c.dep_ == "appos" and c.i in self.mentions
+                 and self.mentions[c.i] is not m]
         if m is not None:
             kind = "person" if m.kind == "person" else "org"
-            return Actor(text, start, end, head.i, kind, m.entity_id, m.kind, label, described)
+            return Actor(text, start, end, head.i, kind, m.entity_id, m.kind, label, described, appositions=appos)
         if low in self.lex.document_nouns:
             kind = "document"
         elif label == "PERSON":
@@ -152,7 +157,15 @@ class ActorReader:
             kind = "state"
         else:
             kind = "other"
-        return Actor(text, start, end, head.i, kind, None, None, label, described)
+        return Actor(text, start, end, head.i, kind, None, None, label, described, appositions=appos)
+
+    def _named(self, tok: Token) -> Actor:
+        """The name a token of an apposition belongs to, as an actor of its own."""
+        m = self.mentions[tok.i]
+        i, j = np_bounds(tok)
+        start, end = self.base + self.doc[i].idx, self.base + self.doc[j - 1].idx + len(self.doc[j - 1].text)
+        kind = "person" if m.kind == "person" else "org"
+        return Actor(token_span_text(self.doc, i, j), start, end, tok.i, kind, m.entity_id, m.kind, tok.ent_type_)
 
     def _descriptions(self, head: Token, i: int, j: int) -> list[str]:
         """Names inside the phrase other than the head's own ("of group X", "X's envoy", "a X memo")."""
@@ -195,6 +208,8 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
                     return pobj, "agent" if cur is tok else "inherited"
         for c in cur.children:
             if c.dep_ in ("nsubj", "csubj") and not passive and c.idx >= skip_before:
+                if c.lower_ in QUANTIFIERS and cur.dep_ in ("advcl", "conj") and cur.head.i != cur.i:
+                    break  # "both": the subject of the clause above
                 if c.lower_ in RELATIVES and cur.dep_ == "relcl":
                     return cur.head, "relcl"
                 return c, "nsubj" if cur is tok else "inherited"
@@ -202,7 +217,11 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
             return None, ""
         if cur.dep_ == "relcl" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children):
             return None, ""
-        if cur.dep_ in ("xcomp", "conj") and cur.head.i != cur.i:
+        own = any(c.dep_ in ("nsubj", "csubj", "expl") and c.lower_ not in QUANTIFIERS for c in cur.children)
+        # a participle or conjunct with no subject of its own shares its head's ("..., saying that")
+        participle = cur.dep_ == "advcl" and cur.tag_ in ("VBG", "VBN") and not own and not any(
+            c.dep_ == "mark" for c in cur.children)
+        if (cur.dep_ in ("xcomp", "conj") or participle) and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "ordered the troops to fire" -> the troops fire
                 obj = next((c for c in cur.head.children if c.dep_ in ("dobj",)), None)

@@ -1,0 +1,380 @@
+"""Reading legal positions out of one source, sentence by sentence, on the clause layer.
+
+What belongs here: which sentences are read and parsed (``parse_candidates``: a stance cue or a
+legal basis, and the earlier sentences whose speakers a quotation may need), and for each cue
+sentence the positions it states: holders from ``legal.holders`` (the clause layer's attribution),
+stance from ``legal.cues`` (with the layer's negation), legal bases, and the subject (what is
+judged). Rows are made in ``pipeline.extract.legal``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Token
+
+from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.extract.clauses import Clauses, SourceReader
+from pipeline.extract.dates import DateMention
+from pipeline.extract.entities import EntityIndex
+from pipeline.extract.legal.cues import Cue, _flip, find_bases, find_cues, negated_in_parse, subject_of
+from pipeline.extract.legal.holders import Holder, HolderTyper, cue_holders, instrument_owner, speakers
+from pipeline.extract.legal.vocab import LegalVocab, load_legal_vocab
+from pipeline.extract.sentences import (
+    Parser,
+    Sentence,
+    SentenceView,
+    align_mentions,
+    first_date,
+    load_yaml,
+    passage_sentences,
+    sentence_dates,
+    skipped_passage,
+    span_text,
+    token_at,
+)
+
+_OPEN_Q = "“"
+_CLOSE_Q = "”"
+
+
+def _inside_quote(text: str, upto: int) -> bool:
+    """Whether position ``upto`` of a paragraph lies inside an open double quotation."""
+    depth = 0
+    straight = False
+    for ch in text[:upto]:
+        if ch == _OPEN_Q:
+            depth = 1
+        elif ch == _CLOSE_Q:
+            depth = 0
+        elif ch == '"':
+            straight = not straight
+    return depth > 0 or straight
+
+
+@dataclass
+class _Position:
+    holder: Holder
+    stance: str
+    cues: list[Cue]
+    bases: list[str]
+    subject: str
+    sent: Sentence
+    date: DateMention | None
+    section: str
+    ordinal: int
+    rejecting: bool = False
+
+
+def _sentences_to_read(doc: SourceDoc, passages: Iterable[PassageRow], curated_dir: Path
+                       ) -> tuple[list[tuple[PassageRow, list[Sentence]]], set[tuple[int, int]], list[Sentence]]:
+    """A source's passages with their sentences, the sentences with a legal cue, and the sentences to
+    parse (those with a cue, and the earlier ones whose speakers a cue sentence may need)."""
+    vocab = load_legal_vocab(curated_dir)
+    skip_sections = load_yaml(curated_dir / "plot_cues.yaml").get("skip_sections", [])
+    ordered = sorted((p for p in passages if p.source_id == doc.source_id), key=lambda p: p.ordinal)
+    per_passage = [(p, passage_sentences(doc, p, curated_dir)) for p in ordered]
+    read = [(p, ss) for p, ss in per_passage if not skipped_passage(p, skip_sections, ["infobox"])]
+    cue_at = {(s.start, s.end) for _, ss in read for s in ss if vocab.any_cue.search(s.text)}
+    memo = _speaker_sentences(read, cue_at)
+    wanted = cue_at | memo
+    return per_passage, cue_at, [s for _, ss in read for s in ss if (s.start, s.end) in wanted]
+
+
+def parse_candidates(doc: SourceDoc, passages: Iterable[PassageRow], curated_dir: Path) -> list[Sentence]:
+    """The sentences of one source that ``positions_of_source`` will parse (per-source step)."""
+    return _sentences_to_read(doc, passages, curated_dir)[2]
+
+
+def positions_of_source(
+    doc: SourceDoc,
+    passages: list[PassageRow],
+    index: EntityIndex,
+    curated_dir: Path,
+    parser: Parser,
+    report: list[str],
+) -> list[_Position]:
+    """Legal positions stated in one source (no cross-source work)."""
+    vocab = load_legal_vocab(curated_dir)
+    typer = HolderTyper(vocab, person_types(doc, index, vocab))
+    reader = SourceReader(doc.source_id, curated_dir)
+    skip_sections = load_yaml(curated_dir / "plot_cues.yaml").get("skip_sections", [])
+    out: list[_Position] = []
+    per_passage, cue_at, to_parse = _sentences_to_read(doc, passages, curated_dir)
+    dates = sentence_dates(doc, [s for _, ss in per_passage for s in ss])
+    wanted = {(s.start, s.end) for s in to_parse}
+    parser.prefetch(to_parse)
+    prev_section = None
+    for p, sents in per_passage:
+        if skipped_passage(p, skip_sections, ["infobox"]):
+            continue
+        # pronouns reach back one paragraph within a section, never further
+        reader.new_paragraph(carry=p.section == prev_section)
+        prev_section = p.section
+        para_speakers: list[Holder] = []
+        last_reporter: Holder | None = None
+        for s in sents:
+            if (s.start, s.end) not in wanted:
+                continue
+            sdoc = parser(s)
+            sv = SentenceView(s, sdoc, align_mentions(sdoc, s, index))
+            cl = reader.read(sdoc, s.start, index.in_span(s.source_id, s.start, s.end))
+            if (s.start, s.end) in cue_at:
+                # inside a quotation opened earlier, or a new quotation after '"...," X said.'
+                in_quote = _inside_quote(p.text, s.start - p.char_start) or s.text[:1] in ('"', "“")
+                quote_speaker = (last_reporter or (para_speakers[-1] if para_speakers else None)) if in_quote else None
+                found = _positions_of_sentence(cl, sv, vocab, typer, quote_speaker, para_speakers, out, report)
+                for pos in found:
+                    pos.date = first_date(dates.get((s.start, s.end), []))
+                    pos.section = p.section
+                    pos.ordinal = p.ordinal
+                out.extend(found)
+            # remember who speaks, for a quotation in a later sentence
+            sp, reporter = speakers(cl, sv, typer)
+            para_speakers.extend(sp)
+            last_reporter = reporter or last_reporter
+    return out
+
+
+_LATER_REFERENCE = re.compile(r"\b(he|she|it|they|his|her|its|their)\b|^[\"“]", re.IGNORECASE)
+
+
+def _speaker_sentences(read: list[tuple[PassageRow, list[Sentence]]], cue_at: set[tuple[int, int]]
+                       ) -> set[tuple[int, int]]:
+    """Sentences without a cue whose speakers a later cue sentence may need: before a cue sentence of the
+    same paragraph, or of the next paragraph of the section, that lies in a quotation or uses a pronoun
+    (parsing only these keeps the parse, the costly part, to what can matter)."""
+    out: set[tuple[int, int]] = set()
+
+    def refers_back(p: PassageRow, s: Sentence) -> bool:
+        return (s.start, s.end) in cue_at and bool(
+            _LATER_REFERENCE.search(s.text) or _inside_quote(p.text, s.start - p.char_start))
+
+    for k, (p, ss) in enumerate(read):
+        later = [s for s in ss if refers_back(p, s)]
+        if k + 1 < len(read) and read[k + 1][0].section == p.section:
+            later += [s for s in read[k + 1][1] if refers_back(read[k + 1][0], s)]
+        if not later:
+            continue
+        last = max(s.start for s in later)
+        for s in ss:
+            if (s.start, s.end) not in cue_at and s.start < last and (
+                    re.search(r"[\"“]", s.text) or _LATER_REFERENCE.search(
+                        ss[s.index + 1].text if s.index + 1 < len(ss) else "")
+                    or s.index + 1 == len(ss)):
+                out.add((s.start, s.end))
+    return out
+
+
+def person_types(doc: SourceDoc, index: EntityIndex, vocab: LegalVocab) -> dict[str, str]:
+    """holder_type of each person whose title, somewhere in the source, makes them hold positions as a
+    legislature or court ("Sen. Tim Kaine, D-Va." ... "Kaine argued")."""
+    votes: dict[str, Counter[str]] = {}
+    text = doc.text
+    for m in index.in_span(doc.source_id, 0, len(text), "person"):
+        before = text[max(0, m.char_start - 40) : m.char_start]
+        # the title runs up to the name within its clause ("Sen." is no sentence end, "lawmakers." is)
+        before = re.split(r"[,;:!?\n]|(?<=[a-z]{3})\.\s", before)[-1]
+        after = text[m.char_end : m.char_end + 12]
+        tail = before.rstrip()
+        for htype, rx in vocab.title_types:
+            if htype == "government":
+                continue  # a named envoy speaks as a person
+            # the title must end within a word of the name ("Sen. Tim Kaine", "House Speaker Nancy Pelosi")
+            if any(len(tail) - t.end() <= 1 or " " not in tail[t.end():].strip() for t in rx.finditer(tail)):
+                votes.setdefault(m.entity_id, Counter())[htype] += 1
+                break
+        else:
+            for htype, rx in vocab.title_after:
+                if rx.match(after):
+                    votes.setdefault(m.entity_id, Counter())[htype] += 1
+                    break
+    return {pid: c.most_common(1)[0][0] for pid, c in votes.items()}
+
+
+def _positions_of_sentence(
+    cl: Clauses,
+    sv: SentenceView,
+    vocab: LegalVocab,
+    typer: HolderTyper,
+    quote_speaker: Holder | None,
+    para_speakers: list[Holder],
+    earlier: list[_Position],
+    report: list[str],
+) -> list[_Position]:
+    text = sv.sent.text
+    cues = find_cues(text, vocab)
+    bases = find_bases(text, vocab)
+    strong_bases = [b for b in bases if b[0] not in vocab.weak_bases]
+    if not cues and not strong_bases:
+        return []
+    by_holder: dict[str, tuple[Holder, list[Cue], list[str], list[Token]]] = {}
+    frames = {f.head: f for f in cl.frames}
+
+    # subjects faulted by a cue ("the administration failed to show ..."): no cue inside that clause is theirs
+    faulted: list[tuple[Token, Token]] = []  # (the faulting clause's verb, its subject)
+    for cue in cues:
+        if cue.group >= 0 and vocab.groups[cue.group].faults_subject:
+            ctok = token_at(sv.doc, cue.start)
+            own = next((t for t in (ctok, *ctok.ancestors) if t.i in frames and t.pos_ in ("VERB", "AUX")), None
+                       ) if ctok is not None else None
+            agents = frames[own.i].fillers("agent") if own is not None else []
+            if own is not None and agents:
+                faulted.append((own, sv.doc[agents[0].actor.head]))
+
+    def holders_at(start: int, owner_ok: bool) -> tuple[list[Holder], list[Token]]:
+        tok = token_at(sv.doc, start)
+        if tok is None:
+            return [], []
+        above = {tok.i, *(t.i for t in tok.ancestors)}
+        fault = next((subj for own, subj in faulted if own.i in above), None)
+        hs, verb = cue_holders(cl, sv, tok, vocab, typer, fault, quote_speaker)
+        if hs:
+            return hs, [verb] if verb is not None else []
+        if quote_speaker is not None:
+            return [quote_speaker], []  # inside a quotation: its speaker
+        # "Interpol constitution forbids it ...": only for a stance cue, never a bare basis
+        return (instrument_owner(cl, sv, tok, vocab) if owner_ok else []), []
+
+    for cue in cues:
+        hs, verbs = holders_at(cue.start, True)
+        if cue.group >= 0 and _no_position(sv, cue, verbs[0] if verbs else None, vocab):
+            report.append(f"legal: no position taken on {text[cue.start:cue.end]!r} in {sv.sent.passage.passage_id}")
+            continue
+        g = vocab.groups[cue.group] if cue.group >= 0 else None
+        if g is not None and not cue.negated and (g.negatable or g.weak) and negated_in_parse(
+                cl, cue, verbs[0] if verbs else None):
+            cue.negated = True
+            cue.stance = _flip(cue.stance) if g.negatable else "questioned"
+        if verbs and verbs[0].lemma_.lower() in vocab.denial_verbs and cue.stance in ("lawful", "unlawful"):
+            cue_tok = token_at(sv.doc, cue.start)
+            if cue_tok is not None and cue_tok.i != verbs[0].i and verbs[0] in cue_tok.ancestors:
+                # "denied that the strike breached any law": the holder says the opposite
+                cue.stance = "lawful" if cue.stance == "unlawful" else "unlawful"
+                cue.negated = not cue.negated
+        if not hs:
+            report.append(f"legal: no holder for cue {text[cue.start:cue.end]!r} in {sv.sent.passage.passage_id}")
+            continue
+        for h in hs:
+            entry = by_holder.setdefault(h.key, (h, [], [], []))
+            entry[1].append(cue)
+            entry[3].extend(verbs)
+    for bid, bs, _be in bases:
+        hs, verbs = holders_at(bs, False)
+        if not hs and len(by_holder) == 1:
+            only = next(iter(by_holder.values()))
+            only[2].append(bid)
+            continue
+        for h in hs:
+            if h.key not in by_holder and bid in vocab.weak_bases:
+                continue
+            entry = by_holder.setdefault(h.key, (h, [], [], []))
+            entry[2].append(bid)
+            entry[3].extend(verbs)
+
+    out: list[_Position] = []
+    for holder, hcues, hbases, verbs in by_holder.values():
+        clause = _clause_text(sv, verbs) or text
+        subject, skip = subject_of(clause, vocab)
+        if subject is None:
+            subject, skip = subject_of(text, vocab)
+        if skip:
+            report.append(f"legal: not a position on the strike ({subject}) in {sv.sent.passage.passage_id}")
+            continue
+        stance, weak = _stance(hcues, vocab)
+        rejecting = False
+        if stance is None and any(c.group == -1 for c in hcues):
+            # the position rejected is the last lawful/unlawful one stated by someone else (not itself a
+            # rejection): "Interpol said it would not consider it" between them changes nothing
+            prev = next(
+                (e for e in reversed(earlier)
+                 if e.sent.passage.section == sv.sent.passage.section and not e.rejecting
+                 and e.holder.key != holder.key and e.stance in ("lawful", "unlawful")),
+                None,
+            )
+            if prev is not None and prev.stance in ("lawful", "unlawful"):
+                stance = "lawful" if prev.stance == "unlawful" else "unlawful"
+                subject = subject or prev.subject
+                rejecting = True
+        names_subject = subject is not None or bool(vocab.default_subject_re.search(clause))
+        if not names_subject and stance is not None:
+            # "Esper said the military would follow the laws of armed conflict" in a paragraph about
+            # cultural sites: the paragraph says what the position is about (for a weak cue, only
+            # a named subject group: "self-defense" alone next to "the strike" is no position)
+            subject = _paragraph_subject(sv.sent.passage.text, vocab)
+            names_subject = subject is not None or (
+                not weak and bool(vocab.default_subject_re.search(sv.sent.passage.text)))
+        if stance is None:
+            # a strong legal basis invoked about a named subject, without a stance word
+            if any(b not in vocab.weak_bases for b in hbases) and names_subject:
+                stance = "other"
+            else:
+                continue
+        elif not names_subject and not _accuses_someone(sv, clause, holder) and (weak or not hbases):
+            # "the sanctions violated the nuclear deal" is not about the strike
+            report.append(f"legal: no subject for {holder.name!r} in {sv.sent.passage.passage_id}")
+            continue
+        out.append(
+            _Position(holder, stance, hcues, list(dict.fromkeys(hbases)), subject or vocab.default_subject,
+                      sv.sent, None, "", 0, rejecting)
+        )
+    return out
+
+
+def _paragraph_subject(text: str, vocab: LegalVocab) -> str | None:
+    for subject, rx, skip in vocab.subjects:
+        if not skip and rx.search(text):
+            return subject
+    return None
+
+
+def _no_position(sv: SentenceView, cue: Cue, verb: Token | None, vocab: LegalVocab) -> bool:
+    """A cue the holder takes no position on: after "declined to say", or inside a "whether" clause
+    that no questioning word governs ("declined to say whether the strike was legal")."""
+    text = sv.sent.text
+    start = verb.idx if verb is not None and verb.idx < cue.start else 0
+    if vocab.non_positions.search(text[start : cue.start]):
+        return True
+    if vocab.groups[cue.group].stance == "questioned":
+        return False
+    tok = token_at(sv.doc, cue.start)
+    if tok is None:
+        return False
+    for cur in (tok, *tok.ancestors):
+        if any(c.dep_ == "mark" and c.lower_ in ("whether",) for c in cur.children):
+            return True  # (the holder's own verb too: "did not say whether she considered it lawful")
+        if verb is not None and cur.i == verb.i:
+            break
+    return False
+
+
+def _accuses_someone(sv: SentenceView, clause: str, holder: Holder) -> bool:
+    """Whether the clause names people other than the holder ("unless Trump is brought to trial")."""
+    return any(m.kind == "person" and m.entity_id != holder.person_id and m.surface in clause
+               for m in sv.mentions.values())
+
+
+def _clause_text(sv: SentenceView, verbs: list[Token]) -> str:
+    """Text of the subtree of the holder's verb (the holder's own clause)."""
+    if not verbs:
+        return ""
+    v = verbs[0]
+    if v.dep_ == "parataxis":
+        return sv.sent.text  # "X, she said, was ...": the reporting clause is inserted in the position
+    toks = list(v.subtree)
+    return span_text(sv.doc, toks[0].i, toks[-1].i + 1)
+
+
+def _stance(cues: list[Cue], vocab: LegalVocab) -> tuple[str | None, bool]:
+    """The stance of a holder's cues: the highest-priority group wins; (stance, weak?)."""
+    ranked = [c for c in cues if c.group >= 0]
+    if not ranked:
+        return None, False
+    best = min(ranked, key=lambda c: (c.group, c.start))
+    g = vocab.groups[best.group]
+    # a negated cue is weaker evidence: it needs the subject named, like a weak cue
+    return best.stance, g.weak or (best.negated and not g.negated_only)

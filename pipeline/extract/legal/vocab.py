@@ -1,0 +1,139 @@
+"""Curated vocabularies of legal positions, read once per curated directory.
+
+What belongs here: ``LegalVocab`` and its loader -- stance cue groups
+(``raw/curated/stance_cues.yaml``), legal bases (``legal_bases.yaml``), holder nouns, titles and
+types (``legal_holders.yaml``) and subjects (``legal_subjects.yaml``). No text is read here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.errors import CuratedDataError
+from pipeline.extract.sentences import compile_any, load_yaml
+
+
+@dataclass
+class CueGroup:
+    name: str
+    stance: str
+    regex: re.Pattern[str]
+    negatable: bool = False
+    weak: bool = False
+    negated_only: bool = False  # counts only when negated ("cannot be read to authorize")
+    faults_subject: bool = False  # faults its own clause's subject ("X failed to show"): X is no holder
+
+
+@dataclass
+class LegalVocab:
+    groups: list[CueGroup]
+    negator: re.Pattern[str]
+    negation_window: int
+    rejection: re.Pattern[str]
+    bases: list[tuple[str, re.Pattern[str], list[str]]]  # (id, regex, broader ids)
+    weak_bases: set[str]
+    holder_verbs: set[str]
+    holder_nouns: dict[str, str]  # lowercase noun -> holder_type
+    holder_type_order: list[str]
+    title_types: list[tuple[str, re.Pattern[str]]]
+    holder_phrases: list[tuple[str, re.Pattern[str]]]
+    denial_verbs: set[str]
+    government_names: re.Pattern[str]
+    not_holders: set[str]
+    subjects: list[tuple[str, re.Pattern[str], bool]]  # (subject, regex, skip)
+    default_subject: str
+    default_subject_re: re.Pattern[str]
+    title_after: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    act_verbs: set[str] = field(default_factory=set)
+    speech_verbs: set[str] = field(default_factory=set)
+    document_nouns: set[str] = field(default_factory=set)
+    non_positions: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
+    any_cue: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
+
+
+@lru_cache(maxsize=4)
+def load_legal_vocab(curated_dir: Path) -> LegalVocab:
+    """Read stance cues, legal bases, holder and subject vocabularies from ``curated_dir``."""
+    cues_path = curated_dir / "stance_cues.yaml"
+    cues = load_yaml(cues_path)
+    try:
+        groups = [
+            CueGroup(g["name"], g["stance"], compile_any(g["cues"], cues_path), bool(g.get("negatable")),
+                     bool(g.get("weak")), bool(g.get("negated_only")), bool(g.get("faults_subject")))
+            for g in cues["groups"]
+        ]
+        non_positions = compile_any(cues.get("non_positions", []), cues_path)
+        negator = re.compile(r"\b" + cues["negators"] + r"\b", re.IGNORECASE)
+        window = int(cues.get("negation_window_words", 3))
+        rejection = compile_any(cues.get("rejection", []), cues_path)
+    except (KeyError, TypeError) as exc:
+        raise CuratedDataError(f"malformed stance cues ({exc})", cues_path) from exc
+    for g in groups:
+        if g.stance not in {"lawful", "unlawful", "questioned", "other"}:
+            raise CuratedDataError(f"unknown stance {g.stance!r} in group {g.name}", cues_path)
+
+    bases_path = curated_dir / "legal_bases.yaml"
+    bases_doc = load_yaml(bases_path)
+    try:
+        bases = [
+            (bid, compile_any(b["phrases"], bases_path), list(b.get("broader", [])))
+            for bid, b in bases_doc["bases"].items()
+        ]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise CuratedDataError(f"malformed legal bases ({exc})", bases_path) from exc
+
+    holders_path = curated_dir / "legal_holders.yaml"
+    holders = load_yaml(holders_path)
+    subj_path = curated_dir / "legal_subjects.yaml"
+    subj = load_yaml(subj_path)
+    try:
+        order = list(holders["holder_nouns"].keys())
+        nouns: dict[str, str] = {}
+        for htype in order:
+            for n in holders["holder_nouns"][htype]:
+                nouns.setdefault(str(n).lower(), htype)
+        title_types = [
+            (htype, compile_any([re.escape(str(w)) for w in words], holders_path))
+            for htype, words in holders.get("title_types", {}).items()
+        ]
+        gov = compile_any([re.escape(str(n)) for n in holders["government_names"]], holders_path)
+        phrases = [(htype, compile_any(pats, holders_path)) for htype, pats in holders.get("holder_phrases", {}).items()]
+        subjects = [
+            (s["subject"], compile_any(s["phrases"], subj_path), bool(s.get("skip"))) for s in subj["subjects"]
+        ]
+        default_re = compile_any(subj.get("default_phrases", []), subj_path)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise CuratedDataError(f"malformed holder/subject vocabulary ({exc})", holders_path) from exc
+    vocab = LegalVocab(
+        groups=groups,
+        negator=negator,
+        negation_window=window,
+        rejection=rejection,
+        bases=bases,
+        weak_bases=set(bases_doc.get("weak", ["self-defence", "imminent-threat"])),
+        holder_verbs={str(v).lower() for v in holders["holder_verbs"]},
+        holder_nouns=nouns,
+        holder_type_order=order,
+        title_types=title_types,
+        holder_phrases=phrases,
+        denial_verbs={str(v).lower() for v in cues.get("denial_verbs", [])},
+        government_names=gov,
+        not_holders={str(n).lower() for n in holders.get("not_holders", [])},
+        subjects=subjects,
+        default_subject=str(subj.get("default", "the strike")),
+        default_subject_re=default_re,
+        title_after=[(htype, re.compile(str(rx))) for htype, pats in holders.get("title_after", {}).items()
+                     for rx in pats],
+        act_verbs={str(v).lower() for v in holders.get("act_verbs", [])},
+        speech_verbs={str(v).lower() for v in holders.get("speech_verbs", [])},
+        document_nouns={str(v).lower() for v in holders.get("document_nouns", [])},
+        non_positions=non_positions,
+    )
+    vocab.any_cue = re.compile(
+        "|".join([g.regex.pattern for g in groups] + [rejection.pattern] + [b[1].pattern for b in bases]),
+        re.IGNORECASE,
+    )
+    return vocab
