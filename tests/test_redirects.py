@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
+import pytest
 import yaml
 
 from pipeline import build, release
@@ -81,6 +82,7 @@ def _published(paths: Paths, table: str) -> list[dict[str, Any]]:
     return pq.read_table(paths.site_dir / "downloads" / f"{table}.parquet").to_pylist()
 
 
+@pytest.mark.timeout(600)  # two real builds (Dagster, spaCy) on a shared machine
 def test_restored_section_merging_two_published_events_keeps_every_id(tmp_path: Path) -> None:
     paths = Paths(raw_dir=tmp_path / "raw", out_dir=tmp_path / "out")
     _raw(paths.raw_dir, WIKI)
@@ -92,6 +94,8 @@ def test_restored_section_merging_two_published_events_keeps_every_id(tmp_path: 
     _raw(paths.raw_dir, WIKI.replace("== Reactions ==", RESTORED + "== Reactions =="))
     out = _cli_build(paths)
     assert "new release" in out
+    report = (paths.warehouse_dir / "build_report.txt").read_text()
+    assert "ids: events: 1 rows keep a published ID, 1 IDs merged away" in report
     redirects = _published(paths, "redirects")
     for table, pk in ENTITIES.items():
         now = {r[pk] for r in _published(paths, table)}
