@@ -90,10 +90,25 @@ def refers_to_entities(table: str) -> bool:
 def _needed_tables() -> list[str]:
     """The tables continuity reads from a release: entity tables, their mention tables,
     passages (for provenance keys) and redirects."""
-    names = set(ENTITY_TABLES) | {"passages", REDIRECTS}
+    names = set(ENTITY_TABLES) | {"passages", REDIRECTS} | set(link_tables())
     for t in ENTITY_TABLES:
         names.update(m for m, _ in mention_tables(t))
     return sorted(n for n in names if n in load_dictionary().tables)
+
+
+def link_tables() -> list[str]:
+    """Tables whose rows link an entity to another without a telling of their own (event_actors,
+    plot_actors): their keys derive from the entity's fresh ID, so a link that did not change
+    takes back its published key (``_plan_links``)."""
+    out = []
+    for name, spec in load_dictionary().tables.items():
+        if name in ENTITY_TABLES or len(spec.primary_key) != 1 or spec.primary_key == (MENTION_KEY,):
+            continue
+        if "quote" in spec.column_names or {POLY_TABLE, POLY_ROW} <= set(spec.column_names):
+            continue
+        if any(ref in ENTITY_TABLES for _, ref, _ in spec.foreign_keys):
+            out.append(name)
+    return out
 
 
 def load_previous(release_dir: Path | None) -> Previous | None:
@@ -125,6 +140,8 @@ def load_previous(release_dir: Path | None) -> Previous | None:
 
 def _columns_read(table: str) -> list[str]:
     spec = load_dictionary().tables[table]
+    if table in link_tables():
+        return spec.column_names  # matched on their whole content
     wanted = set(spec.primary_key) | {c for c, _, _ in spec.foreign_keys}
     wanted |= {"passage_id", "char_start", "char_end", "quote", "name", "aliases", "old_id", "new_id",
                POLY_TABLE, "release"}
@@ -298,8 +315,31 @@ def plan_continuity(tables: Mapping[str, list[Row]], prev: Previous | None) -> P
     for t in ENTITY_TABLES:
         if t in load_dictionary().tables:
             _plan_table(t, tables, prev, plan)
+    _plan_links(tables, prev, plan)
     plan.redirects.sort(key=lambda r: (r[POLY_TABLE], r["old_id"]))
     return plan
+
+
+def _content(row: Row, columns: list[str]) -> tuple[Any, ...]:
+    return tuple(tuple(v) if isinstance(v, list) else v for v in (row.get(c) for c in columns))
+
+
+def _plan_links(tables: Mapping[str, list[Row]], prev: Previous, plan: Plan) -> None:
+    """A link row (``link_tables``) equal, once its entities are renamed, to a published row
+    takes that row's key back, unless another row of this build holds it."""
+    links = [t for t in link_tables() if tables.get(t) and prev.tables.get(t)]
+    renamed = apply_renames({t: list(tables[t]) for t in links}, plan.renames)
+    for t in links:
+        pk = _pk(t)
+        columns = [c for c in load_dictionary().tables[t].column_names if c != pk]
+        published = {_content(r, columns): r[pk] for r in prev.tables[t]}
+        held = {r[pk] for r in renamed[t]}
+        back: dict[str, str] = {}
+        for r in renamed[t]:
+            old = published.get(_content(r, columns))
+            if old is not None and old != r[pk] and old not in held and old not in back.values():
+                back[r[pk]] = old
+        plan.renames[t] = back
 
 
 # ---------------------------------------------------------------- applying

@@ -239,3 +239,14 @@ def test_unchanged_tables_keep_every_id(table: str) -> None:
                 person_mentions=[{"mention_id": "pm", "person_id": "a-b"}])
     plan = plan_continuity(t, _previous(t))
     assert plan.renames[table] == {} and plan.redirects == [] and plan.report == []
+
+
+def test_an_unchanged_link_of_a_renamed_event_takes_back_its_published_key() -> None:
+    actor = {"event_actor_id": "act-old", "event_id": "old", "person_id": None, "org_id": "kh", "role": "actor"}
+    before = _tables([_event("old")], [_mention("m1", "old")], event_actors=[actor])
+    now = _tables([_event("fresh", "p1", 0)], [_mention("m0", "fresh", "p1", 0), _mention("m1", "fresh", "p1", 40)],
+                  event_actors=[{**actor, "event_actor_id": "act-fresh", "event_id": "fresh"},
+                                {**actor, "event_actor_id": "act-new", "event_id": "fresh", "org_id": "irgc"}])
+    out, _ = keep_ids(now, _previous(before))
+    assert sorted((a["event_actor_id"], a["org_id"]) for a in out["event_actors"]) == [
+        ("act-new", "irgc"), ("act-old", "kh")]
