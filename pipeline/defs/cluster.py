@@ -122,6 +122,20 @@ def execute(
         return Outcome(result.success, list(result.all_events), values)
 
 
+def _die_with_parent() -> None:
+    """A parse run lives only as long as the build that started it (Linux: PR_SET_PDEATHSIG), so a
+    killed build leaves no orchestrator polling a broker that its trap has already stopped."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # 1 = PR_SET_PDEATHSIG
+        build = os.environ.get("PIPELINE_BUILD_PID", "")
+        if build.isdigit() and os.getppid() != int(build):  # the build died before the call
+            os._exit(1)
+
+
 def main(argv: list[str]) -> int:
     """``parse <tags as JSON>``: one parse run, for ``runner._parse_on_cluster``. Exit 1 with the
     failure as one line on stderr."""
@@ -135,6 +149,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[0] != "parse":
         print("usage: python -m pipeline.defs.cluster parse '<tags as JSON>'", file=sys.stderr)
         return 2
+    _die_with_parent()
     target = target_from_env()
     if target is None:
         print("PipelineError: DAGSTER_CELERY_BROKER_URL is not set", file=sys.stderr)

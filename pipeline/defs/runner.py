@@ -190,6 +190,7 @@ def _parse_on_cluster(paths: Paths, cluster: "CeleryTarget", batches: list[dict[
         "DAGSTER_HOME": str(paths.dagster_home),
         "DAGSTER_CELERY_BROKER_URL": cluster.broker,
         "DAGSTER_CELERY_BACKEND_URL": cluster.backend,
+        "PIPELINE_BUILD_PID": str(os.getpid()),  # a parse run ends with the build (cluster._die_with_parent)
     }
     pending = list(batches)
     running: list[subprocess.Popen[str]] = []
