@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.claims import row_claims
 from pipeline.corpus import PassageRow, SourceDoc, load_source
 from pipeline.extract import EntityIndex, ExtractResult, Row, SourceMap
 from pipeline.manifest import ManifestEntry, load_manifest
@@ -28,9 +29,12 @@ from schemas.models import ARROW_TYPES, frame_from_rows
 ENTITY_TABLES = ("persons", "organizations", "person_mentions")
 EVENT_TABLES = ("events", "event_mentions", "event_actors")
 PLACE_TABLES = ("places",)
-PLOT_TABLES = ("plots", "plot_actors")
+PLOT_TABLES = ("plots", "plot_actors", "plot_mentions")
 LEGAL_TABLES = ("legal_positions",)
 ID_TABLES = ("redirects",)
+CLAIM_TABLES = ("claims",)
+# What legal positions claim: each position is one telling (``pipeline.claims.row_claims``).
+LEGAL_CLAIMS = ("stance", "holder_name", "subject", "legal_basis", "date")
 
 
 @dataclass
@@ -241,7 +245,21 @@ def extract_legal_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ex
         return ExtractResult({t: [] for t in LEGAL_TABLES}, ["legal extractor not available"])
     run, stats = _source_map(corpus, index, paths)
     result = extract_legal_positions(corpus.docs, corpus.passages, index, paths.curated_dir, corpus.parses, run)
+    result.tables["claims"] = row_claims("legal_positions", result.tables.get("legal_positions", []), "position_id",
+                                         LEGAL_CLAIMS)
     return _with_stats(result, stats)
+
+
+def claims_rows(results: list[ExtractResult], kept: dict[str, set[str]]) -> list[Row]:
+    """The claims table: every extractor's claims, in claim_id order, without the claims of rows
+    a correction dropped (``kept``: the row IDs left per table; a table not in it is kept whole)."""
+    rows: dict[str, Row] = {}
+    for result in results:
+        for c in result.tables.get("claims", []):
+            if c["table"] in kept and c["row_id"] not in kept[c["table"]]:
+                continue
+            rows.setdefault(c["claim_id"], c)
+    return [rows[k] for k in sorted(rows)]
 
 
 def places_rows(results: list[ExtractResult], paths: Paths) -> list[Row]:
@@ -336,9 +354,11 @@ def extract_all(corpus: Corpus, paths: Paths) -> dict[str, list[Row]]:
     }
     events = extract_event_tables(corpus, index, paths)
     plots = extract_plot_tables(corpus, index, paths)
-    for result in (entities, events, plots, extract_legal_tables(corpus, index, paths)):
-        tables.update({k: v for k, v in result.tables.items() if k != "places"})
+    legal = extract_legal_tables(corpus, index, paths)
+    for result in (entities, events, plots, legal):
+        tables.update({k: v for k, v in result.tables.items() if k not in ("places", "claims")})
     tables["places"] = places_rows([events, plots], paths)
+    tables["claims"] = claims_rows([entities, events, plots, legal], {})
     return keep_published_ids(tables, paths)[0]
 
 

@@ -86,3 +86,32 @@ def check_redirects(tables: dict[str, pd.DataFrame]) -> list[str]:
         elif old in live[table]:
             problems.append(f"table 'redirects' row {index}: {old!r} is still a row of {table}")
     return problems
+
+
+# Wide columns whose every value comes from a claim of the same property (``pipeline.claims``).
+CLAIMED = {"events": ("event_id", ("killed_low", "killed_best", "killed_high", "injured_low", "injured_best",
+                                   "injured_high", "event_type"))}
+
+
+def check_claims(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Every claim supports a published row; every claimed wide value is one of its row's claims."""
+    problems: list[str] = []
+    claims = tables.get("claims")
+    if claims is None or claims.empty:
+        return problems
+    for table, group in claims.groupby("table"):
+        pk = load_dictionary().tables[str(table)].primary_key[0]
+        missing = group[~group["row_id"].isin(set(tables[str(table)][pk]))]
+        if not missing.empty:
+            problems.append(f"table 'claims' row {missing.index[0]}: row_id {missing['row_id'].iloc[0]!r} not in "
+                            f"{table}.{pk} ({len(missing)} rows)")
+    values = {(r.table, r.row_id, r.property, r.value) for r in claims.itertuples(index=False)}
+    for table, (pk, columns) in CLAIMED.items():
+        frame = tables[table]
+        for col in columns:
+            prop = col.rsplit("_", 1)[0] if col.endswith(("_low", "_best", "_high")) else col
+            for rid, v in zip(frame[pk], frame[col], strict=True):
+                if v is not None and not pd.isna(v) and (table, rid, prop, str(v)) not in values:
+                    problems.append(f"table {table!r} row {rid!r}: {col}={v!r} is no claim of its tellings")
+                    break
+    return problems

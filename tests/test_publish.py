@@ -54,7 +54,8 @@ TEXTS = {
         "The US said the strike was lawful self-defence under Article 51, a view Callamard rejected.\n"
         "In August 2022 the US charged an IRGC member with a plot to assassinate John Bolton in Washington.\n"
     ),
-    NEWS: "On 22 September 2020 Iranian Foreign Minister Javad Zarif said the book is not closed.\n",
+    NEWS: ("On 22 September 2020 Iranian Foreign Minister Javad Zarif said the book is not closed.\n"
+           "Officials said the strike on 3 January killed eight.\n"),
 }
 
 
@@ -158,22 +159,23 @@ def fixture_rows() -> dict[str, list[dict[str, Any]]]:
              "date_end": day("2020-01-03"), "date_precision": "day", "date_text": "3 January 2020",
              "time_local": "00:52", "event_type": "strike", "summary": "US drone strike kills Qasem Soleimani",
              "place_id": "baghdad-international-airport", "location": "near Baghdad International Airport",
-             "country": "Iraq", "killed": 10, "attributed_to": None, "mention_count": 1,
+             "country": "Iraq", "killed": 10, "killed_low": 8, "killed_best": 10, "killed_high": 10,
+             "disputed": True, "attributed_to": None, "mention_count": 2,
              **prov(WIKI, "Qasem Soleimani was killed by a US drone strike near Baghdad International Airport")},
             {"event_id": "e-callamard", "date": "2020-07", "date_start": day("2020-07-01"),
              "date_end": day("2020-07-31"), **month, "date_text": "July 2020", "event_type": "statement",
-             "summary": "Callamard says the strike violated international law", "mention_count": 1,
+             "summary": "Callamard says the strike violated international law", "mention_count": 1, "disputed": False,
              **prov(WIKI, "said in July 2020 that the strike violated international law")},
             {"event_id": "e-charge", "date": "2022-08", "date_start": day("2022-08-01"),
              "date_end": day("2022-08-31"), **month, "date_text": "August 2022", "event_type": "legal_action",
              "summary": "US charges an IRGC member", "place_id": "washington", "country": "United States",
-             "mention_count": 1, **prov(WIKI, "the US charged an IRGC member")},
+             "mention_count": 1, "disputed": False, **prov(WIKI, "the US charged an IRGC member")},
             {"event_id": "e-zarif", "date": "2020-09-22", "date_start": day("2020-09-22"),
              "date_end": day("2020-09-22"), "date_precision": "day", "date_text": "22 September 2020",
              "event_type": "statement", "summary": "Zarif says the book is not closed", "mention_count": 1,
-             "attributed_to": "CNSNews.com", **prov(NEWS, "Javad Zarif said the book is not closed")},
+             "attributed_to": "CNSNews.com", "disputed": False, **prov(NEWS, "Javad Zarif said the book is not closed")},
             {"event_id": "e-undated", "event_type": "other", "summary": "A view rejected",
-             "mention_count": 1, **prov(WIKI, "a view Callamard rejected")},
+             "mention_count": 1, "disputed": False, **prov(WIKI, "a view Callamard rejected")},
         ],
         "event_mentions": [
             {"mention_id": "em1", "event_id": "e-strike", "date_text": "3 January 2020",
@@ -184,6 +186,8 @@ def fixture_rows() -> dict[str, list[dict[str, Any]]]:
              **prov(WIKI, "the US charged an IRGC member")},
             {"mention_id": "em4", "event_id": "e-zarif", "date_text": "22 September 2020",
              **prov(NEWS, "Javad Zarif said the book is not closed")},
+            {"mention_id": "em5", "event_id": "e-strike", "date_text": "3 January",
+             **prov(NEWS, "the strike on 3 January killed eight")},
         ],
         "event_actors": [
             {"event_actor_id": "ea1", "event_id": "e-strike", "person_id": "qasem-soleimani", "role": "victim"},
@@ -200,6 +204,19 @@ def fixture_rows() -> dict[str, list[dict[str, Any]]]:
         "plot_actors": [
             {"plot_actor_id": "pa1", "plot_id": "plot-bolton", "person_id": "john-bolton", "role": "target"},
             {"plot_actor_id": "pa2", "plot_id": "plot-bolton", "org_id": "irgc", "role": "perpetrator"},
+        ],
+        "plot_mentions": [
+            {"mention_id": "pm1", "plot_id": "plot-bolton", "trigger": "plot", "status": "charged",
+             "date_text": None, **prov(WIKI, "a plot to assassinate John Bolton in Washington")},
+        ],
+        "claims": [
+            {"claim_id": "c1", "table": "events", "row_id": "e-strike", "mention_id": "em1", "property": "killed",
+             "value": "10", "disputed": True,
+             **prov(WIKI, "Qasem Soleimani was killed by a US drone strike near Baghdad International Airport")},
+            {"claim_id": "c2", "table": "events", "row_id": "e-strike", "mention_id": "em5", "property": "killed",
+             "value": "8", "disputed": True, **prov(NEWS, "the strike on 3 January killed eight")},
+            {"claim_id": "c3", "table": "plots", "row_id": "plot-bolton", "mention_id": "pm1", "property": "status",
+             "value": "charged", "disputed": False, **prov(WIKI, "a plot to assassinate John Bolton in Washington")},
         ],
         "legal_positions": [
             {"position_id": "lp1", "holder_name": "Agnès Callamard", "holder_person_id": "agnes-callamard",

@@ -12,7 +12,7 @@ from pipeline.defs.resources import BuildPaths
 from pipeline.defs.tables import ALL_TABLES, EAGER
 from pipeline.errors import ValidationFailed
 from pipeline.release import publish
-from pipeline.validate import check_foreign_keys, check_redirects
+from pipeline.validate import check_claims, check_foreign_keys, check_redirects
 
 # DuckDB and the release folder take one writer at a time: under dagster-celery these two steps go to
 # their own queue, which exactly one worker consumes (the tag key is dagster-celery's queue tag; other
@@ -26,10 +26,10 @@ WRITER_TAGS = {"dagster-celery/queue": WRITER_QUEUE}
     group_name="publish",
     automation_condition=EAGER,
     op_tags=WRITER_TAGS,
-    description="DuckDB database and one Parquet file per table (foreign keys and redirects checked first).",
+    description="DuckDB database and one Parquet file per table (foreign keys, redirects and claims checked first).",
 )
 def warehouse(context: dg.AssetExecutionContext, build_paths: BuildPaths, **tables: pd.DataFrame) -> dict[str, int]:
-    problems = check_foreign_keys(tables) + check_redirects(tables)
+    problems = check_foreign_keys(tables) + check_redirects(tables) + check_claims(tables)
     if problems:
         raise ValidationFailed(problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""))
     counts = build.write_warehouse(tables, build_paths.get())

@@ -20,12 +20,14 @@ from pipeline.extract import ExtractResult
 from pipeline.manifest import load_manifest
 from pipeline.release import current_release
 from pipeline.validate import check_provenance
+from schemas.dictionary import load_dictionary
 from schemas.models import frame_from_rows, validate_table
 
 SOURCE_TABLES = ("sources", "passages")
 # Downstream of the per-source partitions, assets follow their parents (under `dagster dev`).
 EAGER = dg.AutomationCondition.eager()
 # The extraction results whose rows the ID continuity step compares with the current release.
+CLAIMED_TABLES = ("events", "plots", "legal_positions", "persons")
 ID_SOURCES = ("source_rows", "entity_extraction", "event_extraction", "plot_extraction", "legal_extraction")
 
 
@@ -161,6 +163,30 @@ def id_continuity(build_paths: BuildPaths, corpus: Corpus, **results: ExtractRes
     return plan_continuity(rows, load_previous(current_release(paths)))
 
 
+@dg.asset(
+    code_version="1",
+    group_name="extraction",
+    automation_condition=EAGER,
+    description="Claims of every extractor: one value read from one telling, for the rows published.",
+)
+def claim_extraction(
+    build_paths: BuildPaths,
+    corpus: Corpus,
+    entity_extraction: ExtractResult,
+    event_extraction: ExtractResult,
+    plot_extraction: ExtractResult,
+    legal_extraction: ExtractResult,
+) -> ExtractResult:
+    results = [entity_extraction, event_extraction, plot_extraction, legal_extraction]
+    # The rows left after corrections (as the splits apply them): a dropped row takes its claims
+    # with it. IDs are the extractors' own here; the split renames claims with their rows.
+    rows = {t: [dict(r) for r in res.tables[t]] for res in results for t in CLAIMED_TABLES if t in res.tables}
+    apply_corrections(rows, load_corrections(build_paths.get().curated_dir), corpus.texts)
+    pks = {t: load_dictionary().tables[t].primary_key[0] for t in rows}
+    kept = {t: {r[pks[t]] for r in rs} for t, rs in rows.items()}
+    return ExtractResult({"claims": build.claims_rows(results, kept)})
+
+
 def _split(upstream: str, tables: tuple[str, ...]) -> dg.AssetsDefinition:
     """One asset per table from an extraction result, curated corrections applied, published IDs
     kept (``id_continuity``) where the tables hold entity IDs."""
@@ -259,6 +285,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "plot_extraction": build.PLOT_TABLES,
     "legal_extraction": build.LEGAL_TABLES,
     "id_continuity": build.ID_TABLES,
+    "claim_extraction": build.CLAIM_TABLES,
 }
 ALL_TABLES: tuple[str, ...] = tuple(t for ts in GROUPS.values() for t in ts)
 
@@ -273,5 +300,6 @@ extraction_assets: list[dg.AssetsDefinition] = [
     legal_extraction,
     place_extraction,
     id_continuity,
+    claim_extraction,
     build_report,
 ]

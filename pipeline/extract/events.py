@@ -27,13 +27,14 @@ import datetime as dt
 import itertools
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
+from pipeline import claims
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
 from pipeline.errors import CuratedDataError
 from pipeline.extract import ExtractResult, Row, SourceMap, serial_map
@@ -112,6 +113,7 @@ class Rules:
     abbreviations: frozenset[str]
     report_re: re.Pattern[str]
     zero_killed_re: re.Pattern[str]
+    injured_res: tuple[re.Pattern[str], ...] = ()
 
 
 def _norm(s: str) -> str:
@@ -152,6 +154,7 @@ def load_rules(curated_dir: Path) -> Rules:
         not_counts = [str(x) for x in killed["not_counts"]]
         victims = [str(x) for x in killed["victim_nouns"]]
         zero_phrases = [str(x) for x in killed["zero"]]
+        hurt_words = [str(x) for x in d["injured"]["words"]]
         not_reporting = frozenset(str(x) for x in d["grammar"]["not_reporting"])
         abbreviations = frozenset(
             str(a) for a in yaml.safe_load((curated_dir / "abbreviations.yaml").read_text("utf-8"))["abbreviations"]
@@ -214,6 +217,13 @@ def load_rules(curated_dir: Path) -> Rules:
             r"\b(?=\s+(?:that\s+)?(?!(?:on|in|at|by|during|of|since|to|with|for|from|after|before)\b)[a-z]+\s+[a-z])"
         ),
         zero_killed_re=re.compile(rf"\b(?:{_alt(zero_phrases)})\b", re.IGNORECASE),
+        injured_res=(
+            # "wounded twelve others", "injuring 13 people"
+            re.compile(rf"\b(?:{_alt(hurt_words)})\s+{hedge}(?P<n>{number})\b(?!\s*(?:%|percent))", re.IGNORECASE),
+            # "12 wounded", "twelve people were injured", "two Iraqi soldiers were hurt"
+            re.compile(rf"\b{hedge}(?P<n>{number})\s+(?:(?:{_alt([*victims, 'others'])})\s+){{0,2}}"
+                       rf"(?:(?:were|was)\s+)?(?:{_alt(hurt_words)})\b", re.IGNORECASE),
+        ),
         and_count_re=re.compile(
             rf"(?:\s+[A-Za-z][\w.-]*){{1,3}}\s+and\s+(?P<n>{number}|an?)\s+(?:[A-Za-z][\w.-]*\s+)?"
             rf"(?:{_alt(victims)})\b"
@@ -251,6 +261,11 @@ class EventMention:
     groups: frozenset[str] = frozenset()
     # Every locative place of the clause ("in the city of Ahvaz and the holy city of Mashhad").
     place_ids: frozenset[str] = frozenset()
+    # Where the toll was read (the clause, or the next sentence: "... the attack killed six people"),
+    # and the number wounded with its span: the claims of this telling (``pipeline.claims``).
+    killed_span: tuple[int, int] | None = None
+    injured: int | None = None
+    injured_span: tuple[int, int] | None = None
     # The participants as ``pair_score`` compares them, for the actors list (and its length) they
     # were read from (see ``_participants``).
     _roles_memo: tuple[list[tuple[EntityMention, str]], int, _Roles] | None = field(
@@ -776,9 +791,12 @@ def find_event_mentions(
                 other = elsewhere(cl, tok)
                 clause_places = [h for h in clause_places if not inside(h.char_start, other)]
                 place = main_place(clause_places, anchor, gaz, sites_too=etype in ("strike", "attack", "protest"))
-                killed = _killed(text, cs, ce, rules, [*quotes, *other])
-                if killed is None and etype in ("strike", "attack"):
-                    killed = _next_sentence_killed(text, sentences[si + 1 : si + 2], usable, rules, quotes)
+                # the toll of the clause, not of what tells of something else; the next sentence's
+                # is read for a strike or attack that states none
+                killed, killed_span = _toll(_killed, text, cs, ce, etype, sentences[si + 1 : si + 2], usable, rules,
+                                            quotes, [*quotes, *other])
+                injured, injured_span = _toll(_injured, text, cs, ce, etype, sentences[si + 1 : si + 2], usable, rules,
+                                              quotes, [*quotes, *other])
                 attributed = _attribution(text, cs, ce, s, rules)
                 ents = [x for x in entities.in_span(p.source_id, cs, ce)
                         if not _inside(x.char_start, quotes)
@@ -799,6 +817,7 @@ def find_event_mentions(
                     words=_stems(_masked_text(text, cs, ce, ents), rules.stopwords), topic_date=topic_date, quote=text[cs:ce],
                     groups=frozenset(h.trig.group for h in hits if not h.trig.weak and h.trig.type != "statement"),
                     place_ids=frozenset(h.place.place_id for h in clause_places if h.locative),
+                    killed_span=killed_span, injured=injured, injured_span=injured_span,
                 ))
     return out, all_places
 
@@ -813,17 +832,46 @@ def _nominals(rules: Rules) -> frozenset[str]:
     return frozenset(k for k in rules.triggers if " " not in k)
 
 
-def _next_sentence_killed(
-    text: str, following: Sequence[tuple[int, int]], dates: Sequence[DateMention], rules: Rules,
-    quotes: Sequence[tuple[int, int]],
-) -> int | None:
-    """"... another airstrike ... An Iraqi Army source told Reuters the attack killed six people":
-    a toll in the next, undated sentence of the same passage."""
+_Reader = Callable[[str, int, int, Rules, Sequence[tuple[int, int]]], "int | None"]
+
+
+def _toll(
+    read: _Reader, text: str, cs: int, ce: int, etype: str, following: Sequence[tuple[int, int]],
+    dates: Sequence[DateMention], rules: Rules, quotes: Sequence[tuple[int, int]],
+    masked: Sequence[tuple[int, int]],
+) -> tuple[int | None, tuple[int, int] | None]:
+    """A number (killed, wounded) stated in the clause, or for a strike or attack in the next,
+    undated sentence of the same passage ("... another airstrike ... An Iraqi Army source told
+    Reuters the attack killed six people"), with the span it was read from. ``masked``: spans the
+    clause's number is not read in (quotations, phrases telling of another occurrence)."""
+    n = read(text, cs, ce, rules, masked)
+    if n is not None:
+        return n, (cs, ce)
+    if etype not in ("strike", "attack"):
+        return None, None
     for s2, e2 in following:
         if any(s2 <= d.char_start < e2 for d in dates):
-            return None
-        return _killed(text, s2, e2, rules, quotes)
+            return None, None
+        n = read(text, s2, e2, rules, quotes)
+        return (n, (s2, e2)) if n is not None else (None, None)
+    return None, None
+
+
+def _injured(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[int, int]]) -> int | None:
+    """Number wounded stated in the clause, if any ("wounded twelve others", "12 people were injured")."""
+    clause = text[cs:ce]
+    for rx in rules.injured_res:
+        for m in rx.finditer(clause):
+            if _inside(cs + m.start(), masked):
+                continue
+            v = _parse_number(m.group("n"), rules)
+            if v is not None:
+                # "no one was injured": none
+                return 0 if _NO_BEFORE.search(clause, max(0, m.start() - 4), m.start()) else v
     return None
+
+
+_NO_BEFORE = re.compile(r"\bno[\s-]$", re.IGNORECASE)
 
 
 # --------------------------------------------------------------------------- merging
@@ -881,13 +929,15 @@ def _participants(m: EventMention) -> _Roles:
     return found
 
 
-def pair_score(a: EventMention, b: EventMention, gaz: Gazetteer) -> float | None:
-    """Evidence that two tellings are one occurrence; None when something conflicts."""
+def pair_score(a: EventMention, b: EventMention, gaz: Gazetteer, tolls_may_differ: bool = False) -> float | None:
+    """Evidence that two tellings are one occurrence; None when something conflicts.
+    ``tolls_may_differ``: the tellings are known to be one occurrence (``same_occurrence``), so
+    different numbers killed are a dispute between sources, not two occurrences."""
     if not _types_compatible(a, b):
         return None
     if a.date.time_local and b.date.time_local and _minutes_apart(a.date.time_local, b.date.time_local) > TIME_SLACK:
         return None  # two sources time one occurrence a little apart (launch, impact); not an hour
-    if a.killed is not None and b.killed is not None and a.killed != b.killed:
+    if a.killed is not None and b.killed is not None and a.killed != b.killed and not tolls_may_differ:
         return None
     score = 0.0
     if a.place and b.place:
@@ -992,12 +1042,39 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer) -> li
     return events
 
 
+def same_occurrence(m: EventMention, ev: _Event, gaz: Gazetteer) -> bool:
+    """Whether a telling tells the occurrence an event's tellings tell, whatever its toll: a strike or
+    attack of the same day, at the same place (or one containing the other), with a participant in
+    the same role (the victim, the perpetrator) and no perpetrator the event's tellings do not name.
+    Different occurrences of one day differ in place or participants; sources differ in tolls."""
+    if m.event_type not in ("strike", "attack") or m.date.date_precision != "day" or m.place is None:
+        return False
+    tellings = [o for o in ev.mentions if o.date.date == m.date.date and _types_compatible(m, o)]
+    if len(tellings) != len(ev.mentions):
+        return False
+    pid = m.place.place.place_id
+    if not any(o.place is not None and (gaz.related(pid, o.place.place.place_id) or pid in o.place_ids
+                                        or o.place.place.place_id in m.place_ids) for o in tellings):
+        return False
+    own = _participants(m)
+    roles = frozenset().union(*(_participants(o).roles for o in tellings))
+    agents = frozenset().union(*(_participants(o).agents for o in tellings))
+    if own.agents and agents and not own.agents & agents:
+        return False
+    # A participant both tell of, never an agent in one and a victim or target in the other.
+    shared = own.ids & frozenset(r[0] for r in roles)
+    classes = {(e, c) for e, c in own.roles | roles if e in shared and c != "other"}
+    return bool(shared) and all(not {(e, "agent"), (e, "patient")} <= classes for e in shared)
+
+
 def _event_score(m: EventMention, ev: _Event, gaz: Gazetteer) -> float | None:
     """The best ``pair_score`` of a telling with the tellings of an event; None when one conflicts
     (scoring stops at the first conflict)."""
     best: float | None = None
+    tolerant = (m.killed is not None and any(o.killed not in (None, m.killed) for o in ev.mentions)
+                and same_occurrence(m, ev, gaz))
     for other in ev.mentions:
-        v = pair_score(m, other, gaz)
+        v = pair_score(m, other, gaz, tolerant)
         if v is None:
             return None
         if best is None or v > best:
@@ -1168,7 +1245,7 @@ def extract_events(
         mentions.extend(ms)
         place_hits.extend(hits)
     events = merge_event_mentions(mentions, gaz)
-    tables = build_tables(events, place_hits, texts)
+    tables = build_tables(events, place_hits, texts, gaz)
     unknown = sorted({h.place.name for h in place_hits if not h.place.curated})
     for name in unknown:
         report.append(f"places: {name!r} is not in places.yaml (published without coordinates)")
@@ -1182,10 +1259,15 @@ def extract_events(
     return ExtractResult(tables=tables, report=report)
 
 
-def build_tables(events: Sequence[_Event], place_hits: Sequence[PlaceHit], texts: dict[str, str]) -> dict[str, list[Row]]:
+def build_tables(
+    events: Sequence[_Event], place_hits: Sequence[PlaceHit], texts: dict[str, str], gaz: Gazetteer | None = None,
+) -> dict[str, list[Row]]:
+    """Event rows from their tellings' claims: the values of the first telling, the toll's range over
+    every telling and the dispute flag (``pipeline.claims``)."""
     ev_rows: list[Row] = []
     men_rows: list[Row] = []
     act_rows: list[Row] = []
+    claim_rows: list[Row] = []
     places: list[Place] = [h.place for h in place_hits]
     seen_ids: set[str] = set()
     for ev in events:
@@ -1197,7 +1279,9 @@ def build_tables(events: Sequence[_Event], place_hits: Sequence[PlaceHit], texts
         d = prim.date
         time_local = next((m.date.time_local for m in ev.mentions if m.date.time_local), None)
         place_m = next((m for m in ev.mentions if m.place is not None), None)
-        killed = next((m.killed for m in ev.mentions if m.killed is not None), None)
+        own_claims = claims.event_claims(event_id, ev.mentions, texts)
+        disputed = claims.mark_disputes(own_claims, gaz.related if gaz is not None else None)
+        claim_rows.extend(own_claims)
         attributed = next((m.attributed_to for m in ev.mentions if m.attributed_to), None)
         row: Row = {
             "event_id": event_id, "date": d.date, "date_start": d.date_start, "date_end": d.date_end,
@@ -1206,7 +1290,8 @@ def build_tables(events: Sequence[_Event], place_hits: Sequence[PlaceHit], texts
             "place_id": place_m.place.place.place_id if place_m and place_m.place else None,
             "location": place_m.place.surface if place_m and place_m.place else None,
             "country": place_m.place.place.country if place_m and place_m.place else None,
-            "killed": killed, "attributed_to": attributed, "mention_count": len(ev.mentions),
+            **claims.event_ranges(own_claims, event_id, disputed),
+            "attributed_to": attributed, "mention_count": len(ev.mentions),
         }
         text = texts[prim.source_id]
         row.update(provenance(prim.passage, prim.char_start, prim.char_end, text))
@@ -1229,4 +1314,5 @@ def build_tables(events: Sequence[_Event], place_hits: Sequence[PlaceHit], texts
                     "org_id": ent.entity_id if ent.kind == "org" else None,
                     "role": role,
                 })
-    return {"events": ev_rows, "event_mentions": men_rows, "event_actors": act_rows, "places": place_rows(places)}
+    return {"events": ev_rows, "event_mentions": men_rows, "event_actors": act_rows, "places": place_rows(places),
+            "claims": claim_rows}

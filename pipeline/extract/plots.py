@@ -40,6 +40,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
+from pipeline import claims
 from pipeline.corpus import PassageRow, SourceDoc, local_key, provenance
 from pipeline.errors import CuratedDataError
 from pipeline.extract import ExtractResult, Row, SourceMap, serial_map
@@ -1453,9 +1454,12 @@ def cluster_rows(
     gaz: Gazetteer,
     source_order: dict[str, int],
     report: list[str],
-) -> tuple[list[Row], list[Row]]:
+) -> tuple[list[Row], list[Row], list[Row], list[Row]]:
+    """The plots, plot_actors, plot_mentions and claims rows of the merged clusters."""
     plots: list[Row] = []
     actors: list[Row] = []
+    tellings: list[Row] = []
+    plot_claims: list[Row] = []
     built: list[tuple[Cluster, PlotMention, str, dict[str, Any]]] = []
     for c in clusters:
         status = _status_of(c, vocab)
@@ -1505,6 +1509,9 @@ def cluster_rows(
             **provenance(s.passage, s.start, s.end, docs[s.source_id].text),
         }
         plots.append(row)
+        own_tellings, own_claims = mention_rows(c, plot_id, docs, vocab, info["date"])
+        tellings.extend(own_tellings)
+        plot_claims.extend(own_claims)
         seen: set[tuple[str, str]] = set()
         for role, attr in (("target", "targets"), ("perpetrator", "perpetrators"), ("sponsor", "sponsors"),
                            ("informant", "informants"), ("victim", "victims")):
@@ -1521,7 +1528,34 @@ def cluster_rows(
                     "org_id": a.entity_id if a.kind == "org" else None,
                     "role": role,
                 })
-    return plots, actors
+    return plots, actors, tellings, plot_claims
+
+
+def mention_rows(
+    c: Cluster, plot_id: str, docs: dict[str, SourceDoc], vocab: PlotVocab, dated: DateMention | None,
+) -> tuple[list[Row], list[Row]]:
+    """A plot's tellings (one ``plot_mentions`` row per trigger, quoting its sentence) and their
+    claims: the stage each telling reports (its furthest), and the date of the telling the plot is
+    dated by (``dated``; the other tellings' sentence dates are often of something else: "on the
+    anniversary of the killing")."""
+    rows: list[Row] = []
+    out: list[Row] = []
+    seen: set[str] = set()
+    for pm in sorted(c.mentions, key=lambda x: (x.sent.source_id, x.start)):
+        s = pm.sent
+        mention_id = "plotmention-" + short_hash(local_key(s.passage, pm.start, pm.end), length=12)
+        if mention_id in seen:
+            continue
+        seen.add(mention_id)
+        text = docs[s.source_id].text
+        status = max(pm.statuses, key=vocab.rank) if pm.statuses else None
+        rows.append({"mention_id": mention_id, "plot_id": plot_id, "trigger": text[pm.start : pm.end],
+                     "status": status, "date_text": pm.date.date_text if pm.date else None,
+                     **provenance(s.passage, s.start, s.end, text)})
+        for prop, value in (("status", status), ("date", pm.date.date if pm.date is not None and pm.date is dated else None)):
+            if value is not None:
+                out.append(claims.claim_row("plots", plot_id, mention_id, prop, value, s.passage, s.start, s.end, text))
+    return rows, out
 
 
 def _summary(c: Cluster, name: str, status: str, date: DateMention | None) -> str:
@@ -1689,8 +1723,9 @@ def extract_plots(
         parsed_here += parsed
     clusters = merge_clusters(clusters, vocab)
     order = {d.source_id: i for i, d in enumerate(docs)}
-    plots, actors = cluster_rows(clusters, {d.source_id: d for d in docs}, vocab, entities,
-                                 load_gazetteer(curated_dir), order, report)
+    plots, actors, tellings, plot_claims = cluster_rows(clusters, {d.source_id: d for d in docs}, vocab, entities,
+                                                        load_gazetteer(curated_dir), order, report)
     report.append(f"plots: {len(plots)} plots, {len(actors)} actors ({parsed_here} chars parsed by the "
                   "extractor, the rest by the per-source step)")
-    return ExtractResult(tables={"plots": plots, "plot_actors": actors}, report=report)
+    return ExtractResult(tables={"plots": plots, "plot_actors": actors, "plot_mentions": tellings,
+                                 "claims": plot_claims}, report=report)
