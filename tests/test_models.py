@@ -25,7 +25,7 @@ def _event(**over):
         "place_id": None,
         "location": None,
         "country": None,
-        "killed": 3,
+        "killed": 3, "killed_low": 3, "killed_best": 3, "killed_high": 3, "disputed": False,
         "attributed_to": None,
         "mention_count": 1,
         "source_id": "s",
