@@ -57,8 +57,9 @@ def _two_tellings(first: str, second: str, victims: tuple[str, str]):
 
 def test_one_occurrence_told_with_two_tolls_is_one_disputed_event() -> None:
     res = _two_tellings(
-        "On 3 January 2020, a drone strike at Baghdad International Airport killed ten people, including Qasem Soleimani.",
-        "A U.S. drone strike near Baghdad airport on 3 January killed eight people, among them Qasem Soleimani, "
+        "On 3 January 2020, Qasem Soleimani was killed by a drone strike at Baghdad International Airport that "
+        "killed ten people.",
+        "A U.S. drone strike that killed Qasem Soleimani near Baghdad airport on 3 January left eight people dead "
         "and wounded twelve others, officials said.",
         ("Qasem Soleimani", "Qasem Soleimani"),
     )
@@ -76,15 +77,17 @@ def test_one_occurrence_told_with_two_tolls_is_one_disputed_event() -> None:
 def test_different_occurrences_of_one_day_with_different_tolls_stay_apart() -> None:
     # same day, same city, different victims: two attacks
     res = _two_tellings(
-        "On 3 January 2020, a drone strike at Baghdad International Airport killed ten people, including Qasem Soleimani.",
-        "A rocket attack near Baghdad airport on 3 January killed two guards, among them Ali Hassan, police said.",
+        "On 3 January 2020, Qasem Soleimani was killed by a drone strike at Baghdad International Airport that "
+        "killed ten people.",
+        "A rocket attack that killed Ali Hassan near Baghdad airport on 3 January left two people dead, police said.",
         ("Qasem Soleimani", "Ali Hassan"),
     )
     assert len([e for e in res.tables["events"] if e["event_type"] in ("strike", "attack")]) == 2
     # same day, same victim named, another country: two strikes
     res = _two_tellings(
-        "On 3 January 2020, a drone strike at Baghdad International Airport killed ten people, including Qasem Soleimani.",
-        "A U.S. strike in Yemen on 3 January killed two people, among them Qasem Soleimani's aide, officials said.",
+        "On 3 January 2020, Qasem Soleimani was killed by a drone strike at Baghdad International Airport that "
+        "killed ten people.",
+        "A U.S. strike that targeted Qasem Soleimani in Yemen on 3 January left two people dead, officials said.",
         ("Qasem Soleimani", "Qasem Soleimani"),
     )
     assert len([e for e in res.tables["events"] if e["event_type"] in ("strike", "attack")]) == 2
