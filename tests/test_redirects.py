@@ -151,7 +151,7 @@ def _tiny_release(paths: Paths, events: list[tuple[str, list[str]]]) -> dict[str
                     "quote": text[start:start + len(m) + 9]}
             mentions.append({"mention_id": f"m-{m}", "event_id": eid, "date_text": None, **prov})
         first = next(m for m in mentions if m["event_id"] == eid)
-        rows.append({"event_id": eid, "event_type": "attack", "summary": eid, "mention_count": len(ms),
+        rows.append({"event_id": eid, "event_type": "attack", "summary": eid, "mention_count": len(ms), "disputed": False,
                      **{k: first[k] for k in ("source_id", "passage_id", "char_start", "char_end", "quote")}})
     tables: dict[str, list[dict[str, Any]]] = {
         "sources": [{"source_id": "s", "title": "S", "full_text_public": True, "format": "news",
