@@ -144,3 +144,33 @@ def test_seeds_without_curated_organizations_keep_80_percent(seed_corpus, no_org
     ratio = len(kept) / len(full)
     print(f"organizations without curated list: {len(kept)}/{len(full)} = {ratio:.2f}")
     assert ratio >= 0.80, sorted(o["name"] for o in full if not keys(o) & found_keys)
+
+
+def test_joins_splits_and_media_cues(no_orgs_curated: Path) -> None:
+    r = run(
+        [
+            "The Mountain Defence Corps (MDC) and its Falcon Brigade were reviewed. Officers of the MDC Falcon "
+            "Brigade denied it in an interview with Tidewater Broadcasting Service, and a Harbourline Daily "
+            "correspondent confirmed it.",
+            "Lebanon's Constitutional Council met, while the Ocean Relief Fund and the Pacific Aid Network "
+            "wrote to Kandor's National Assembly. The Union Maritime Observatory in Geneva (UMOG) agreed.",
+            "Players of Eternal Siege: Dawn of Ash said the game would be delayed.",
+        ],
+        no_orgs_curated,
+    )
+    orgs = by_name(r)
+    # a unit named with its parent is the unit
+    brigade = [o for o in orgs.values() if "Falcon Brigade" in (o["name"], *o["aliases"])]
+    assert len(brigade) == 1 and brigade[0]["mention_count"] == 2 and brigade[0]["kind"] == "military"
+    assert "MDC" in orgs["Mountain Defence Corps"]["aliases"]
+    # outlets told as such are media, whatever their head word
+    assert orgs["Tidewater Broadcasting Service"]["kind"] == "media"
+    assert orgs["Harbourline Daily"]["kind"] == "media"
+    # a country possessive stays in the name and gives the country; two names joined by "and the" split
+    assert orgs["Lebanon's Constitutional Council"]["country"] == "Lebanon"
+    assert orgs["Lebanon's Constitutional Council"]["org_id"] == "lebanons-constitutional-council"
+    assert {"Ocean Relief Fund", "Pacific Aid Network"} <= set(orgs)
+    # words between a name and its abbreviation belong to the name
+    assert "UMOG" in orgs["Union Maritime Observatory in Geneva"]["aliases"]
+    # a work's title with a subtitle is no organization
+    assert not any(n.startswith("Eternal Siege") for n in orgs)

@@ -65,7 +65,7 @@ class OrgMention:
     generic_kind: str | None = None  # set when found by a generic pattern or the model, not curated data
     model: bool = False  # found by the statistical model
     alias: str | None = None  # an abbreviation given in parentheses right after ("... Corps (IRGC)")
-    media: bool = False  # the outlet of a wire dateline
+    media: bool = False  # told as a news outlet: a wire dateline's, "an interview with X", "a X reporter"
 
 
 @dataclass(frozen=True)
@@ -95,6 +95,8 @@ class OrgVocab:
     seats: dict[str, str]  # folded seat of government -> country
     places: frozenset[str]  # folded place names and aliases
     with_article: frozenset[str]
+    media_before: re.Pattern[str] | None = None  # a media cue ending right before a name
+    media_after: re.Pattern[str] | None = None  # a media cue right after a name
 
 
 def _kinds(data: Any) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -133,7 +135,19 @@ def load_org_vocab(curated_dir: Path) -> OrgVocab:
         seats={fold_text(str(k)): str(v) for k, v in (voc.get("seats_of_government") or {}).items()},
         places=frozenset(place_forms | {fold_text(str(k)) for k in voc.get("seats_of_government") or {}}),
         with_article=frozenset(str(w) for w in voc.get("countries_with_article") or []),
+        media_before=_cue_re(voc.get("media_cues_before"), before=True),
+        media_after=_cue_re(voc.get("media_cues_after"), before=False),
     )
+
+
+def _cue_re(cues: Any, before: bool) -> re.Pattern[str] | None:
+    words = sorted((re.escape(str(c)).replace(r"\ ", r"\s+") for c in cues or []), key=len, reverse=True)
+    if not words:
+        return None
+    body = "|".join(words)
+    if before:  # searched in the few characters before the name
+        return re.compile(rf"\b(?:{body})\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+    return re.compile(rf"['’]?s?\s+(?:{body})\b")
 
 
 # ----------------------------------------------------------------------------- states
@@ -230,6 +244,12 @@ def org_kind(name: str, vocab: OrgVocab) -> str:
     return "other"
 
 
+def _without_country_owner(name: str, vocab: OrgVocab) -> str:
+    """The folded name without a leading country possessive ("Israel's Negev Center" -> "negev center")."""
+    m = re.match(r"(.+?)['’]s (.+)", name)
+    return fold_text(m.group(2)) if m and fold_text(m.group(1)) in vocab.countries else fold_text(name)
+
+
 def _is_acronym(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
@@ -248,7 +268,7 @@ def reject_reason(name: str, before: str, vocab: OrgVocab, titles: Any, person_w
         return "lower-case word"
     if folded in vocab.generic:
         return "generic word"
-    if folded in vocab.places or folded in vocab.countries:
+    if folded in vocab.places or folded in vocab.countries or _without_country_owner(name, vocab) in vocab.places:
         return "place"
     if any(name.startswith(f + " ") or name == f for f in vocab.not_first) or any(
             before.rstrip().endswith(" " + f) or before.rstrip() == f for f in vocab.not_first):
@@ -338,6 +358,8 @@ def _one(text: str, passage: PassageRow, ps: int, pe: int, taken_orgs: Sequence[
     prev = _PREV_CAP.search(text, max(base, ps - 30), ps)
     if not reason and " " not in name and not _is_acronym(name) and prev and prev.group().strip() not in vocab.function_words:
         reason = "part of a longer name or a product ('Hyundai Starex')"
+    if not reason and re.match(r": [A-Z]", text[pe : pe + 3]):
+        reason = "a work's title ('X: Subtitle')"
     ab = _ABBREV.match(text, pe, passage.char_end)
     if reason:
         rejected.append((name, f"not an organization: {reason}"))
@@ -349,7 +371,10 @@ def _one(text: str, passage: PassageRow, ps: int, pe: int, taken_orgs: Sequence[
         # "United Nations Interim Force in Lebanon (UNIFIL)": the words before the abbreviation belong to the name
         alias, pe = ab.group(2), pe + len(ab.group(1))
         name = text[ps:pe]
-    orgs.append(OrgMention(passage.source_id, passage, ps, pe, name, _slug(name), org_kind(name, vocab), True, alias))
+    media = bool((vocab.media_before and vocab.media_before.search(text, max(base, ps - 40), ps))
+                 or (vocab.media_after and vocab.media_after.match(text, pe, passage.char_end)))
+    orgs.append(OrgMention(passage.source_id, passage, ps, pe, name, _slug(name), org_kind(name, vocab), True, alias,
+                           media))
 
 
 def _slug(name: str) -> str:
@@ -387,8 +412,13 @@ def _name_start(ptext: str, rs: int, vocab: OrgVocab, titles: Any, person_words:
     if m is None:
         return rs
     w = m.group(1)
-    if (w in vocab.function_words or re.search(r"['’]s$", w) or titles(w) or fold_text(w) in vocab.countries or fold_text(w) in person_words
-            or fold_text(w) in vocab.generic or fold_text(w) in vocab.places):
+    owner = re.sub(r"['’]s$", "", w)
+    if owner != w and fold_text(owner) in vocab.countries:
+        return m.start(1)  # "Iraq's" + "Federal Supreme Court": the state it belongs to is part of its name
+    # not a word that ends another name ("Cham Wings Airlines Airbus"), nor a compound adjective ("Saudi-based")
+    ends_name = any(w in heads for _, heads in vocab.head_kinds) or re.search(r"-[a-z]", w)
+    if (ends_name or w in vocab.function_words or re.search(r"['’]s$", w) or titles(w) or fold_text(w) in vocab.countries
+            or fold_text(w) in person_words or fold_text(w) in vocab.generic or fold_text(w) in vocab.places):
         return rs
     return m.start(1)
 
@@ -475,6 +505,8 @@ def org_rows(sources: Sequence[SourceMentions], curated: Curated) -> tuple[list[
         bare = _without_country(next(iter(names_of_key[key])), vocab)
         if not full and bare and (bare in names_of_key or bare in curated_keys):
             full = {bare}
+        if not full:  # a unit named with its parent ("IRGC Quds Force" ~ "Quds Force")
+            full = {u for u in _units(key, names_of_key, curated_keys)}
         joined = min(full, key=lambda f: (-sum(names_of_key[f].values()) if f in names_of_key else 0, f)) if full else key
         target[key] = "=" + curated_keys[joined] if joined in curated_keys else (
             "=" + curated_keys[key] if key in curated_keys else joined)
@@ -514,13 +546,27 @@ def org_rows(sources: Sequence[SourceMentions], curated: Curated) -> tuple[list[
     for oid in [i for i in first if i in curated.orgs] + [i for i in first if i not in curated.orgs]:
         cur = curated.orgs.get(oid)
         name = cur.name if cur else names[oid]
-        kind = cur.kind if cur else ("media" if oid in media else org_kind(name, vocab))
+        kind = cur.kind if cur else org_kind(name, vocab)
+        if cur is None and oid in media and kind in ("other", "company"):
+            kind = "media"  # "in an interview with X", "a X correspondent"
         country = cur.country if cur else _country_in(name, vocab)
         aliases = sorted((set(cur.aliases) if cur else set()) | surfaces[oid] - {name})
         rows.append({"org_id": oid, "name": name, "aliases": aliases, "kind": kind, "country": country,
                      "mention_count": counts[oid], "curated": cur is not None})
     state_rows, forms = _state_rows(sources, vocab, used)
     return rows + state_rows, index, forms
+
+
+def _units(key: str, names_of_key: dict[str, Counter[str]], curated_keys: dict[str, str]) -> list[str]:
+    """Keys of known names of two words or more that end ``key`` after a known name
+    ("islamic revolution guard corp kuds furc" = IRGC + "kuds furc")."""
+    known = names_of_key.keys() | curated_keys.keys()
+    words = key.split()
+    for i in range(1, len(words) - 1):
+        head, unit = " ".join(words[:i]), " ".join(words[i:])
+        if unit in known and head in known:
+            return [unit]
+    return []
 
 
 def _without_country(name: str, vocab: OrgVocab) -> str | None:
