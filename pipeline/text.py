@@ -1,4 +1,4 @@
-"""Sentence splitting with exact offsets, shared by every extractor.
+"""Sentence splitting with exact offsets, shared by every extractor; sets of spans.
 
 Rule based: a sentence ends at ``.``, ``!`` or ``?`` (plus closing quotes and
 brackets) followed by whitespace and an upper-case letter, a digit or an
@@ -8,8 +8,10 @@ opening quote, unless the token before the full stop is a known abbreviation
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,3 +74,60 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_di
             tail_end -= 1
         spans.append((sent_start, tail_end))
     return spans
+
+
+class SpanSet:
+    """Spans (start, end) of a text, asked whether a position or a range touches one of them.
+
+    Kept sorted by start, so a question looks only at the spans starting less than the longest
+    span's length before it (a binary search, then a few neighbours): a long paragraph has many
+    names, dates and quotations, and comparing each word with all of them would make reading the
+    paragraph quadratic. Spans may overlap or nest; ``add`` keeps the order.
+    """
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        pairs = sorted(spans)
+        self._starts = [s for s, _ in pairs]
+        self._ends = [e for _, e in pairs]
+        self._longest = max((e - s for s, e in pairs), default=0)
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect.bisect_right(self._starts, start)
+        self._starts.insert(i, start)
+        self._ends.insert(i, end)
+        self._longest = max(self._longest, end - start)
+
+    def _ends_after(self, i: int, pos: int) -> bool:
+        """Whether a span among the first ``i`` (by start) ends after ``pos``; spans starting
+        ``longest`` or more before ``pos`` cannot, so the walk back stops there."""
+        floor = pos - self._longest
+        while i > 0 and self._starts[i - 1] > floor:
+            i -= 1
+            if self._ends[i] > pos:
+                return True
+        return False
+
+    def inside(self, pos: int) -> bool:
+        """Whether start < pos < end for some span."""
+        return self._ends_after(bisect.bisect_left(self._starts, pos), pos)
+
+    def covers(self, pos: int) -> bool:
+        """Whether start <= pos < end for some span."""
+        return self._ends_after(bisect.bisect_right(self._starts, pos), pos)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some span shares a character with [start, end) (start < its end, its start < end)."""
+        return self._ends_after(bisect.bisect_left(self._starts, end), start)
+
+    def encloses(self, start: int, end: int) -> bool:
+        """Whether some span longer than [start, end) contains it (its start <= start, end <= its end)."""
+        i = bisect.bisect_right(self._starts, start)
+        floor = end - self._longest
+        while i > 0 and self._starts[i - 1] >= floor:
+            i -= 1
+            if self._ends[i] >= end and self._ends[i] - self._starts[i] > end - start:
+                return True
+        return False
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)

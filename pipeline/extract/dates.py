@@ -48,6 +48,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -333,6 +334,8 @@ class _Passage:
     section: str
     anchors: list[_Anchor] = field(default_factory=list)
     prev_sentence: str = ""
+    # indices of the framing anchors, so the latest is found without walking back over the rest
+    frames: list[int] = field(default_factory=list)
 
 
 class DateContext:
@@ -463,10 +466,13 @@ class DateContext:
         topical = topical or m.date_precision != "year"
         if not topical:
             return
-        frame = next((a for a in reversed(self._passage.anchors) if a.framing), None)
+        p = self._passage
+        frame = p.anchors[p.frames[-1]] if p.frames else None
         if not framing and frame is not None and abs((m.date_start - frame.start).days) > 366:
             return
-        self._passage.anchors.append(_Anchor(m.date_start, m.date_precision, topical, framing))
+        if framing:
+            p.frames.append(len(p.anchors))
+        p.anchors.append(_Anchor(m.date_start, m.date_precision, topical, framing))
 
     def _forget(self, m: DateMention) -> None:
         """Undo what reading ``m`` recorded (a date that turned out to restate the next one)."""
@@ -474,6 +480,8 @@ class DateContext:
         a = self._passage.anchors
         if a and a[-1].start == m.date_start and a[-1].precision == m.date_precision:
             a.pop()
+            if self._passage.frames and self._passage.frames[-1] == len(a):
+                self._passage.frames.pop()
 
     # ---- anchors for resolution
 
@@ -569,8 +577,10 @@ def _month_num(words: _Words, name: str) -> int:
 
 def _extract_np(text: str, pos: int, end: int, pats: _Patterns, breaks: frozenset[str], strict: bool = True) -> str:
     """The noun phrase after "the day after" (up to punctuation, at most 8 words)."""
-    m = pats.np_stop.search(text, pos, end)
-    stop = m.start() if m else end
+    # Eight words fit in the window: a long paragraph without punctuation is never scanned to its end.
+    window = min(end, pos + _NP_WINDOW)
+    m = pats.np_stop.search(text, pos, window)
+    stop = m.start() if m else window
     words: list[str] = []
     for w in text[pos:stop].split()[:8]:
         if words and w.lower() in breaks:
@@ -586,6 +596,19 @@ def _extract_np(text: str, pos: int, end: int, pats: _Patterns, breaks: frozense
 
 
 _DIGIT = re.compile(r"\d")
+# How far before or after a date the words that qualify it are looked for: a bound keeps each
+# look linear in the date, not in the sentence (a run-on paragraph may be one 60 KB sentence).
+_NP_WINDOW = 600
+_LEAD_WINDOW = 200
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+_PREV_WORD = re.compile(r"([A-Za-z]+)\W*$")
+_FRAMING = re.compile(r"\W*(?:[A-Za-z]+\s+)?")
+_STATE_LEAD = re.compile(r"\b(?:since|until|till)\s+$", re.I)
+_BLANK = re.compile(r"\s*")
+
+
+def _lead_window(sent_start: int, pos: int) -> int:
+    return max(sent_start, pos - _LEAD_WINDOW)
 
 
 def _scan(text: str, start: int, end: int, words: _Words, pats: _Patterns) -> list[_Raw]:
@@ -848,7 +871,7 @@ def _apply_offset(
         if base is None:
             # "Shortly after the attack, ... The following day": the occurrence named at the
             # head of this or the previous sentence.
-            for prior in (text[sent_start : raw.start], ctx._passage.prev_sentence):
+            for prior in (text[sent_start : min(raw.start, sent_start + _LEAD_WINDOW)], ctx._passage.prev_sentence):
                 im = pats.implicit_ref.match(prior)
                 if im:
                     ref = _resolve_reference(im.group("np"), ctx, words, "day")
@@ -972,10 +995,10 @@ def _resolve(
         if prep in words.state_preps or prep == "by":
             return None
         if not g.get("list") and not g.get("poss"):
-            nxt = re.match(r"\s*([A-Za-z]+)", text[raw.end : sent_end])
+            nxt = _NEXT_WORD.match(text, raw.end, sent_end)
             follower = nxt.group(1) if nxt else ""
             # The year opens its sentence or clause ("..., and in 2017 ISIL fighters attacked").
-            opening = bool(_CLAUSE_OPEN.search(text[sent_start : raw.start]))
+            opening = _clause_open(text, sent_start, raw.start)
             # "in 2024 presidential election", "from 2024 Donald Trump ...": a year inside a name.
             if follower.lower() in words.year_name_words or (follower[:1].isupper() and not opening):
                 return None
@@ -1021,7 +1044,7 @@ def _resolve(
         return _mention(raw, text, p.year + words.pub_year[phrase], None, None, kind="publication",
                         by="published", relative=True)
     if k == "weekday":
-        prev_word = re.search(r"([A-Za-z]+)\W*$", text[sent_start : raw.start])
+        prev_word = _PREV_WORD.search(text, _lead_window(sent_start, raw.start), raw.start)
         if not g.get("prep") and prev_word and prev_word.group(1)[0].isupper():
             return None  # "Good Friday", "Super Tuesday"
         prep = re.sub(r"\s+", " ", (g.get("prep") or "").lower())
@@ -1069,7 +1092,13 @@ def _resolve(
 
 _TIME_BEFORE_DATE = re.compile(r"\s*(?:local\s+time|[A-Z]{2,5}|\([^()]{0,40}\))?\s*,?\s*")
 _NARRATIVE_WEEKDAY = frozenset({"that", "the following", "the next", "the previous", "the preceding"})
-_CLAUSE_OPEN = re.compile(r"(?:^|[,;:—(]|\b(?:and|but|while|then|as)\b)\W*(?:[A-Za-z]+\s+)?$")
+_CLAUSE_OPEN = re.compile(r"(?:[,;:—(]|\b(?:and|but|while|then|as)\b)\W*(?:[A-Za-z]+\s+)?$")
+
+
+def _clause_open(text: str, sent_start: int, pos: int) -> bool:
+    """Whether ``pos`` opens its sentence or a clause (at most a word after the opening)."""
+    return bool(_FRAMING.fullmatch(text, sent_start, pos)
+                or _CLAUSE_OPEN.search(text, _lead_window(sent_start, pos), pos))
 
 
 def _state_start(raw: _Raw, text: str, pats: _Patterns, sent_start: int) -> bool:
@@ -1125,6 +1154,23 @@ def _refines(coarse: DateMention, fine: DateMention) -> bool:
             and coarse.date_start <= fine.date_start and fine.date_end <= coarse.date_end)
 
 
+class _NamedWords:
+    """The words of the occurrences a sentence's offsets name ("two days after a drone strike"),
+    counted once per sentence: the words named by every offset but one are then a set difference,
+    not a walk over all the sentence's dates for each date (a run-on paragraph has hundreds)."""
+
+    def __init__(self, raws: Sequence[_Raw]):
+        self.own = {id(r): _span_words(r.np) for r in raws if r.np}
+        self.count: Counter[str] = Counter(w for ws in self.own.values() for w in ws)
+        self.all = frozenset(self.count)
+
+    def except_of(self, raw: _Raw) -> frozenset[str]:
+        mine = self.own.get(id(raw))
+        if not mine:
+            return self.all
+        return frozenset(w for w in self.all if self.count[w] > 1 or w not in mine)
+
+
 def find_dates(
     text: str, start: int, end: int, ctx: DateContext, *, sentences: Sequence[tuple[int, int]] | None = None
 ) -> list[DateMention]:
@@ -1140,6 +1186,7 @@ def find_dates(
     for s, e in spans:
         raws = _scan(text, s, e, words, pats)
         sent_words: frozenset[str] | None = None
+        named: _NamedWords | None = None
         mentions: list[DateMention] = []
         carried_time: str | None = None
         kinds: list[str] = []  # the pattern kind of each mention
@@ -1184,11 +1231,10 @@ def find_dates(
             mentions.append(dm)
             kinds.append(raw.kind)
             if dm.resolved:
-                lead_in = text[s : raw.start]
-                framing = bool(re.fullmatch(r"\W*(?:[A-Za-z]+\s+)?", lead_in))
-                topical = raw.kind != "year" or not lead_in.strip()
+                framing = bool(_FRAMING.fullmatch(text, s, raw.start))
+                topical = raw.kind != "year" or bool(_BLANK.fullmatch(text, s, raw.start))
                 # "since July 22" starts a state; it is no point of the narrative.
-                if not re.search(r"\b(?:since|until|till)\s+$", lead_in, flags=re.I):
+                if not _STATE_LEAD.search(text, _lead_window(s, raw.start), raw.start):
                     ctx._add_anchor(dm, topical, framing)
                 is_topic = ctx.topic is not None and ctx.topic.char_start == dm.char_start
                 if dm.date_precision in ("day", "month"):
@@ -1199,9 +1245,8 @@ def find_dates(
                     own = sent_words - _span_words(dm.date_text) if dm.resolved_by == "reference" else sent_words
                     # "Parliament voted Sunday, two days after a drone strike killed ...": the
                     # occurrence an offset names is not the one this date is of.
-                    for other in raws:
-                        if other is not raw and other.np:
-                            own = own - _span_words(other.np)
+                    named = named or _NamedWords(raws)
+                    own = own - named.except_of(raw)
                     ctx._history.append((dm, own, is_topic))
         out.extend(mentions)
         ctx._passage.prev_sentence = text[s:e]

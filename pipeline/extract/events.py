@@ -63,7 +63,7 @@ from pipeline.extract.places import (
     place_rows,
 )
 from pipeline.ids import short_hash
-from pipeline.text import sentence_spans
+from pipeline.text import SpanSet, sentence_spans
 
 EVENT_TYPES = ("strike", "attack", "protest", "funeral", "statement", "legal_action", "political_action",
                "military_deployment", "plot", "cyber_operation", "other")
@@ -291,8 +291,17 @@ def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside(pos: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s < pos < e for s, e in spans)
+def _inside(pos: int, spans: SpanSet) -> bool:
+    return spans.inside(pos)
+
+
+def _inside_any(pos: int, masks: Sequence[SpanSet]) -> bool:
+    return any(m.inside(pos) for m in masks)
+
+
+# How far back from a clause an attribution ("According to X, ...") or a toll's subject is read:
+# bounded, so that a run-on paragraph costs linear time.
+_ATTR_REACH = 1000
 
 
 # Clause boundaries between two dates of a sentence, strongest first.
@@ -315,6 +324,8 @@ def _missed_end(text: str, lo: int, hi: int, abbrevs: frozenset[str]) -> int | N
             continue  # "J. Smith", but not "ISIS-K."
         found = m.end()
     return found
+# A date opening its clause: at most one word before it ("On 3 January", "In 2020").
+_OPENING = re.compile(r"\W*(?:[A-Za-z]+\s+)?")
 _PARTICIPLE_SEP = re.compile(r",\s+(?=[a-z]+ing\b)")
 _AND_SEP = re.compile(r"\s+and\s+")
 
@@ -350,7 +361,7 @@ def _clauses(text: str, s: int, e: int, dates: Sequence[DateMention], rules: Rul
             # Not the comma closing an opening date ("On 5 January 2020, the ..."), but the one
             # closing a date inside the sentence ("... a top Iranian general in January 2020, the
             # Justice Department said Wednesday").
-            opens = bool(re.fullmatch(r"\W*(?:[A-Za-z]+\s+)?", text[s : a.char_start]))
+            opens = bool(_OPENING.fullmatch(text, s, a.char_start))
             commas = [lo + c.start() for c in re.finditer(r",", text[lo:hi_eff]) if c.start() > 1 or not opens]
             if commas:
                 cut = commas[-1]
@@ -382,7 +393,7 @@ class _TrigHit:
 _WORD = re.compile(r"[\w'’]+(?:-[\w'’]+)*")
 
 
-def _triggers(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[int, int]]) -> list[_TrigHit]:
+def _triggers(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[SpanSet]) -> list[_TrigHit]:
     """Trigger phrases of the clause (longest first at each word), outside masked spans."""
     low = text[cs:ce].lower()
     toks = [(cs + m.start(), cs + m.end(), m.group(0)) for m in _WORD.finditer(low)]
@@ -402,7 +413,7 @@ def _triggers(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[
             continue
         n, t = found
         s0, e0 = toks[i][0], toks[i + n - 1][1]
-        if not any(ms <= s0 < me for ms, me in masked):
+        if not any(m.covers(s0) for m in masked):
             out.append(_TrigHit(s0, e0, text[s0:e0], t))
         i += n
     return out
@@ -549,17 +560,17 @@ def _parse_number(s: str, rules: Rules) -> int | None:
 _TOLL_GATE = re.compile(r"kill|dead|death|died|slain|murder", re.IGNORECASE)
 
 
-def _killed(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[int, int]]) -> int | None:
+def _killed(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[SpanSet]) -> int | None:
     """Number killed stated in the clause, if any."""
     clause = text[cs:ce]
     if not _TOLL_GATE.search(clause):
         return None
     zero = rules.zero_killed_re.search(clause)
-    if zero and not _inside(cs + zero.start(), masked):
+    if zero and not _inside_any(cs + zero.start(), masked):
         return 0  # "No one was killed in the Jan. 8 attack"
     for k, rx in enumerate(rules.killed_res):
         for m in rx.finditer(clause):
-            if _inside(cs + m.start(), masked):
+            if _inside_any(cs + m.start(), masked):
                 continue
             n = m.group("n")
             v = 1 if n.lower() in ("a", "an") else _parse_number(n, rules)
@@ -575,11 +586,13 @@ def _killed(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[in
             return v
     # "two American troops and a British colleague were killed": add up the subject's numbers.
     for m in rules.subject_killed_re.finditer(clause):
-        if _inside(cs + m.start(), masked):
+        if _inside_any(cs + m.start(), masked):
             continue
-        head = clause[: m.start()]
-        cut = max(head.rfind(","), head.rfind(";"), head.rfind(":"), head.rfind("—"))
-        subject = head[cut + 1 :]
+        # the subject: after the last separator, read back a bounded way (a clause may be a run-on paragraph)
+        lo = max(0, m.start() - _ATTR_REACH)
+        cut = max(clause.rfind(",", lo, m.start()), clause.rfind(";", lo, m.start()),
+                  clause.rfind(":", lo, m.start()), clause.rfind("—", lo, m.start()))
+        subject = clause[(cut + 1 if cut >= 0 else lo) : m.start()]
         subject = rules.not_counts_re.sub(" ", subject)
         nums = [n.group("n") for n in rules.number_re.finditer(subject)]
         if not nums:
@@ -595,6 +608,7 @@ def _killed(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[in
 
 def _attribution(text: str, cs: int, ce: int, s: int, rules: Rules) -> str | None:
     """Who reports the occurrence ("According to Saudi-based Arab News" -> "Arab News")."""
+    s = max(s, cs - _ATTR_REACH)
     low = text[s:ce].lower()
     # Cheap tests first: most clauses name no source.
     if not any(w in low for w in rules.attr_gate):
@@ -707,13 +721,14 @@ def find_event_mentions(
         top = p.section.split(" > ")[0]
         if p.kind in rules.skip_kinds or top in rules.skip_sections or p.section.split(" > ")[-1] in rules.skip_sections:
             continue
-        quotes = _quote_spans(text, p.char_start, p.char_end)
+        quote_list = _quote_spans(text, p.char_start, p.char_end)
         # "BAGHDAD (AP) — ...", "Geneva, July 10 (Reuters) -": the agency, city and date are the
         # report's, not an event's (the clause layer's reading of a dateline)
         dl = dateline_end(text[p.char_start : p.char_end])
         dateline = (p.char_start, p.char_start + dl) if dl else None
         if dateline:
-            quotes = [*quotes, dateline]
+            quote_list = [*quote_list, dateline]
+        quotes = SpanSet(quote_list)
         usable: list[DateMention] = []
         for dm in dates:
             if _inside(dm.char_start, quotes):
@@ -731,23 +746,24 @@ def find_event_mentions(
             usable.append(dm)
         if not usable:
             continue
+        by_sentence = _dates_by_sentence(sentences, usable)
+        places_at = [h.char_start for h in passage_places]
         for si, (s, e) in enumerate(sentences):
-            sdates = [d for d in usable if s <= d.char_start < e]
+            sdates = by_sentence[si]
             if not sdates:
                 continue
             prev_trig: _TrigHit | None = None
             prev_cs: int | None = None
+            masked = (SpanSet((d.char_start, d.char_end) for d in sdates), quotes)
             for dm, (cs, ce) in zip(sdates, _clauses(text, s, e, sdates, rules), strict=True):
-                masked = [(d.char_start, d.char_end) for d in sdates] + quotes
                 hits = _triggers(text, cs, ce, rules, masked)
-                lead_in = text[cs : dm.char_start]
-                opening = bool(re.fullmatch(r"\W*(?:[A-Za-z]+\s+)?", lead_in))
+                opening = bool(_OPENING.fullmatch(text, cs, dm.char_start))
                 trig = None if dm.in_list else _choose_trigger(text, cs, ce, dm, hits, rules, opening)
                 if dm.resolved_by == "clause":
                     # "voted Sunday, two days after a drone strike killed X": the date is the named
                     # occurrence's (counted back from the clause's own date), so its type is read
                     # from the words that name it.
-                    own = [h for h in _triggers(text, dm.char_start, dm.char_end, rules, quotes) if not h.trig.weak]
+                    own = [h for h in _triggers(text, dm.char_start, dm.char_end, rules, (quotes,)) if not h.trig.weak]
                     trig = own[0] if own else trig
                 if trig is None and prev_trig is not None and prev_cs is not None:
                     # "... Saddam Hussein in 1991, 1998, and 2003": a clause with no trigger of its
@@ -778,7 +794,9 @@ def find_event_mentions(
                         trig, tok = by_tok[up.i], up
                         etype = trig.trig.type
                 # Not inside quotations nor inside date words ("the day after the Baghdad airport attack").
-                clause_places = [h for h in passage_places if cs <= h.char_start and h.char_end <= ce
+                clause_places = [h for h in passage_places[bisect.bisect_left(places_at, cs):
+                                                            bisect.bisect_left(places_at, ce)]
+                                 if cs <= h.char_start and h.char_end <= ce
                                  and not _inside(h.char_start, quotes)
                                  and not dm.char_start <= h.char_start < dm.char_end]
                 anchor = trig.start if trig else dm.char_start
@@ -793,10 +811,11 @@ def find_event_mentions(
                 place = main_place(clause_places, anchor, gaz, sites_too=etype in ("strike", "attack", "protest"))
                 # the toll of the clause, not of what tells of something else; the next sentence's
                 # is read for a strike or attack that states none
-                killed, killed_span = _toll(_killed, text, cs, ce, etype, sentences[si + 1 : si + 2], usable, rules,
-                                            quotes, [*quotes, *other])
-                injured, injured_span = _toll(_injured, text, cs, ce, etype, sentences[si + 1 : si + 2], usable, rules,
-                                              quotes, [*quotes, *other])
+                nxt, nxt_dates = sentences[si + 1 : si + 2], by_sentence[si + 1 : si + 2]
+                masked_toll = (quotes, SpanSet(other))
+                killed, killed_span = _toll(_killed, text, cs, ce, etype, nxt, nxt_dates, rules, (quotes,), masked_toll)
+                injured, injured_span = _toll(_injured, text, cs, ce, etype, nxt, nxt_dates, rules, (quotes,),
+                                              masked_toll)
                 attributed = _attribution(text, cs, ce, s, rules)
                 ents = [x for x in entities.in_span(p.source_id, cs, ce)
                         if not _inside(x.char_start, quotes)
@@ -832,13 +851,13 @@ def _nominals(rules: Rules) -> frozenset[str]:
     return frozenset(k for k in rules.triggers if " " not in k)
 
 
-_Reader = Callable[[str, int, int, Rules, Sequence[tuple[int, int]]], "int | None"]
+_Reader = Callable[[str, int, int, Rules, Sequence[SpanSet]], "int | None"]
 
 
 def _toll(
     read: _Reader, text: str, cs: int, ce: int, etype: str, following: Sequence[tuple[int, int]],
-    dates: Sequence[DateMention], rules: Rules, quotes: Sequence[tuple[int, int]],
-    masked: Sequence[tuple[int, int]],
+    dates: Sequence[Sequence[DateMention]], rules: Rules, quotes: Sequence[SpanSet],
+    masked: Sequence[SpanSet],
 ) -> tuple[int | None, tuple[int, int] | None]:
     """A number (killed, wounded) stated in the clause, or for a strike or attack in the next,
     undated sentence of the same passage ("... another airstrike ... An Iraqi Army source told
@@ -849,20 +868,20 @@ def _toll(
         return n, (cs, ce)
     if etype not in ("strike", "attack"):
         return None, None
-    for s2, e2 in following:
-        if any(s2 <= d.char_start < e2 for d in dates):
+    for (s2, e2), dated in zip(following, dates, strict=True):  # the dates of each following sentence
+        if dated:
             return None, None
         n = read(text, s2, e2, rules, quotes)
         return (n, (s2, e2)) if n is not None else (None, None)
     return None, None
 
 
-def _injured(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[int, int]]) -> int | None:
+def _injured(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[SpanSet]) -> int | None:
     """Number wounded stated in the clause, if any ("wounded twelve others", "12 people were injured")."""
     clause = text[cs:ce]
     for rx in rules.injured_res:
         for m in rx.finditer(clause):
-            if _inside(cs + m.start(), masked):
+            if _inside_any(cs + m.start(), masked):
                 continue
             v = _parse_number(m.group("n"), rules)
             if v is not None:
@@ -872,6 +891,17 @@ def _injured(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[tuple[i
 
 
 _NO_BEFORE = re.compile(r"\bno[\s-]$", re.IGNORECASE)
+
+
+def _dates_by_sentence(sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention]) -> list[list[DateMention]]:
+    """The dates starting in each sentence (sentences sorted, disjoint), in the order given."""
+    starts = [s for s, _ in sentences]
+    out: list[list[DateMention]] = [[] for _ in sentences]
+    for d in dates:
+        i = bisect.bisect_right(starts, d.char_start) - 1
+        if i >= 0 and d.char_start < sentences[i][1]:
+            out[i].append(d)
+    return out
 
 
 # --------------------------------------------------------------------------- merging

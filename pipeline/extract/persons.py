@@ -37,6 +37,7 @@ names are merged last. Single names nobody resolves are skipped with a report li
 
 from __future__ import annotations
 
+import bisect
 import re
 import time
 from collections import Counter, defaultdict
@@ -69,6 +70,7 @@ from pipeline.extract.names import (
 )
 from pipeline.extract.organizations import OrgMention, StateMention
 from pipeline.ids import short_hash, slugify
+from pipeline.text import SpanSet
 
 _CONNECTORS = frozenset({"of", "to", "for", "on", "the"})
 _DETERMINERS = frozenset({"the", "a", "an", "The", "A", "An"})
@@ -410,9 +412,10 @@ def detect_mentions(
         by_passage[m.passage.passage_id].append(m)
     for ms in by_passage.values():
         _link_aliases(doc.text, ms, vocab)
+    near = {pid: _NearMentions(ms) for pid, ms in by_passage.items()}
     for m in out.persons:
         m.role = find_role(
-            doc.text, tokens_by_passage[m.passage.passage_id], m, by_passage[m.passage.passage_id], curated
+            doc.text, tokens_by_passage[m.passage.passage_id], m, near[m.passage.passage_id].around(m), curated
         )
     out.persons.sort(key=lambda m: m.char_start)
     _add_model_orgs(doc, own, all_spans, title_case, curated, out)
@@ -818,11 +821,12 @@ def _echo_candidates(
     evidence -= {w for m in out.persons for w in m.surface.split()}  # names already found
     if not evidence:
         return []
-    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    taken: dict[str, SpanSet] = defaultdict(SpanSet)
     for pm in out.persons:
-        taken[pm.passage.passage_id].append((pm.char_start, pm.char_end))
+        taken[pm.passage.passage_id].add(pm.char_start, pm.char_end)
     for o in out.orgs:
-        taken[o.passage.passage_id].append((o.char_start, o.char_end))
+        taken[o.passage.passage_id].add(o.char_start, o.char_end)
+    org_spans = SpanSet((o.char_start, o.char_end) for o in out.orgs)
     found: list[Mention] = []
     pattern = _alternation(evidence)
     if pattern is None:
@@ -851,11 +855,11 @@ def _echo_candidates(
             if i == k or (k + 1 < n and toks[k + 1].is_cap and toks[k + 1].is_word and not t.possessive):
                 continue  # a surname alone, or inside a longer capitalised run
             s, e = toks[i].start, t.start + len(t.bare)
-            if any(s < te and ts < e for ts, te in taken[passage.passage_id]):
+            if taken[passage.passage_id].overlaps(s, e):
                 continue
             if any(_non_name(x, vocab) for x in toks[i : k + 1]):
                 continue  # "Shia Iran": a country or organization word
-            reason = reject_reason(doc.text, toks, s, e, out.orgs, curated)
+            reason = reject_reason(doc.text, toks, s, e, org_spans, curated)
             if reason:
                 out.rejected.append((doc.text[s:e], reason))
                 continue
@@ -863,7 +867,7 @@ def _echo_candidates(
             if not shape.full:
                 continue
             found.append(Mention(doc.source_id, passage, s, e, doc.text[s:e], shape, "echo"))
-            taken[passage.passage_id].append((s, e))
+            taken[passage.passage_id].add(s, e)
     return found
 
 
@@ -1084,7 +1088,8 @@ def _select(
 ) -> list[Mention]:
     """Validate candidates and keep the longest non-overlapping ones."""
     vocab = curated.vocab
-    ner_ranges = [(c.start, c.end) for c in cands if c.ner]
+    ner_ranges = SpanSet((c.start, c.end) for c in cands if c.ner)
+    org_spans = SpanSet((o.char_start, o.char_end) for o in orgs)
     priority = {
         "gazetteer": 0,
         "ner": 1,
@@ -1111,7 +1116,7 @@ def _select(
         last = name_toks[-1]
         end = last.start + len(last.bare)
         m_surface = doc.text[start:end]
-        reason = reject_reason(doc.text, toks, start, end, orgs, curated)
+        reason = reject_reason(doc.text, toks, start, end, org_spans, curated)
         if reason is None and c.via in {"title", "list"} and (start, end) in places:
             reason = "a place (NER)"  # "Senator X of New York": the rule's run, spaCy's GPE
         if reason:
@@ -1122,7 +1127,7 @@ def _select(
             rejected.append((m_surface, "no name part"))
             continue
         before = _title_before(toks, start, vocab)
-        ner = any(s < end and start < e for s, e in ner_ranges)
+        ner = ner_ranges.overlaps(start, end)
         valid.append(
             Mention(
                 doc.source_id, passage, start, end, m_surface, shape, c.via, tuple(titles) + before, ner=ner
@@ -1130,9 +1135,11 @@ def _select(
         )
     valid.sort(key=lambda m: (-(m.char_end - m.char_start), priority[m.via], m.char_start))
     chosen: list[Mention] = []
+    taken = SpanSet()
     for m in valid:
-        if all(m.char_end <= o.char_start or m.char_start >= o.char_end for o in chosen):
+        if not taken.overlaps(m.char_start, m.char_end):
             chosen.append(m)
+            taken.add(m.char_start, m.char_end)
     return chosen
 
 
@@ -1157,20 +1164,21 @@ def _list_members(
     """Names listed between two found full names ("Farhad Shakeri, Carlisle Rivera, and Jonathan Loadholt")."""
     vocab = curated.vocab
     fulls = sorted((m for m in chosen if m.shape.full), key=lambda m: m.char_start)
+    org_spans = SpanSet((o.char_start, o.char_end) for o in orgs)
     out: list[Mention] = []
     for a, b in pairwise(fulls):
         gap = _LIST_GAP_RE.fullmatch(doc.text, a.char_end, b.char_start)
         if gap is None:
             continue
         s, e = gap.span("name")
-        words = [t for t in toks if s <= t.start and t.end <= e]
+        words = [t for t in toks.within(s, e) if s <= t.start and t.end <= e]
         if any(vocab.is_title(t.text) for t in words):
             continue  # "Mike Pompeo, Defense Secretary Mark Esper": a title, not a listed name
         if not words or not all(
             _name_like(t, vocab, words[i + 1] if i + 1 < len(words) else None) for i, t in enumerate(words)
         ):
             continue
-        reason = reject_reason(doc.text, toks, s, e, orgs, curated)
+        reason = reject_reason(doc.text, toks, s, e, org_spans, curated)
         if reason is None and (s, e) in places:
             reason = "a place (NER)"
         if reason:
@@ -1199,7 +1207,7 @@ def _index_at(toks: TokList, pos: int) -> int:
 
 
 def reject_reason(
-    text: str, toks: TokList, start: int, end: int, orgs: Sequence[OrgMention], curated: Curated
+    text: str, toks: TokList, start: int, end: int, orgs: Sequence[OrgMention] | SpanSet, curated: Curated
 ) -> str | None:
     """Why the span [start, end) is not a person's name, or None if it may be one."""
     vocab = curated.vocab
@@ -1222,7 +1230,10 @@ def reject_reason(
     folded = fold_text(surface)
     if folded in vocab.non_person_names or folded in curated.org_words or vocab.country_of(surface):
         return "known non-person"
-    if any(o.char_start < end and start < o.char_end for o in orgs):
+    if isinstance(orgs, SpanSet):
+        if orgs.overlaps(start, end):
+            return "organization"
+    elif any(o.char_start < end and start < o.char_end for o in orgs):
         return "organization"
     idx = _index_at(toks, start)
     jdx = _index_at(toks, end)
@@ -1301,11 +1312,12 @@ def _propagate_surnames(
     if pattern is None:
         return
     headline_pattern = _alternation(forms | full_forms) if title_case else None
-    taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    taken: dict[str, SpanSet] = defaultdict(SpanSet)
     for m in out.persons:
-        taken[m.passage.passage_id].append((m.char_start, m.char_end))
+        taken[m.passage.passage_id].add(m.char_start, m.char_end)
     for o in out.orgs:
-        taken[o.passage.passage_id].append((o.char_start, o.char_end))
+        taken[o.passage.passage_id].add(o.char_start, o.char_end)
+    org_spans = SpanSet((o.char_start, o.char_end) for o in out.orgs)
     for passage in passages:
         toks = tokens_by_passage[passage.passage_id]
         spans = taken[passage.passage_id]
@@ -1313,7 +1325,7 @@ def _propagate_surnames(
         pat = headline_pattern if headline and headline_pattern is not None else pattern
         for hit in pat.finditer(doc.text, passage.char_start, passage.char_end):
             s, e = hit.start(), hit.end()
-            if any(s < te and ts < e for ts, te in spans):
+            if spans.overlaps(s, e):
                 continue
             idx = _index_at(toks, s)
             prev = toks[idx - 1] if idx > 0 else None
@@ -1344,17 +1356,38 @@ def _propagate_surnames(
                 continue  # followed by another capitalised word: part of a longer name
             if headline and nxt is not None and vocab.is_suffix(nxt.text):
                 continue  # "Trump Jr." in a headline
-            reason = reject_reason(doc.text, toks, s, e, out.orgs, curated)
+            reason = reject_reason(doc.text, toks, s, e, org_spans, curated)
             if reason:
                 out.rejected.append((hit.group(), reason))
                 continue
             shape = name_shape(hit.group(), vocab)
             titles = _title_before(toks, s, vocab)
             out.persons.append(Mention(doc.source_id, passage, s, e, hit.group(), shape, "surname", titles))
-            spans.append((s, e))
+            spans.add(s, e)
 
 
 # ----------------------------------------------------------------------------- roles
+
+# How far from a name its role is read (a role is a phrase of some twenty words at most): the
+# bound keeps a long paragraph's reading linear rather than quadratic in its names.
+_ROLE_REACH = 1000
+
+
+class _NearMentions:
+    """A passage's mentions, asked for those near one mention (in their original order)."""
+
+    def __init__(self, mentions: Sequence[Mention]):
+        self.mentions = list(mentions)
+        order = sorted(range(len(self.mentions)), key=lambda i: self.mentions[i].char_start)
+        self._order = order
+        self._starts = [self.mentions[i].char_start for i in order]
+        self._longest = max((m.char_end - m.char_start for m in self.mentions), default=0)
+
+    def around(self, m: Mention) -> list[Mention]:
+        lo = bisect.bisect_left(self._starts, m.char_start - _ROLE_REACH - self._longest)
+        hi = bisect.bisect_right(self._starts, m.char_end + _ROLE_REACH)
+        return [self.mentions[i] for i in sorted(self._order[lo:hi])]
+
 
 
 def find_role(
@@ -1448,7 +1481,11 @@ def _sentence_ends(text: str, vocab: NameVocab) -> list[int]:
     """Offsets just after each sentence end in ``text``; "Mr. Rivera" and "Gen. Milley" are none."""
     out = []
     for hit in _SENTENCE_END_RE.finditer(text):
-        before = text[: hit.start() + 1].rsplit(None, 1)[-1]
+        # the word ending at the mark, read backwards (not the text up to it split again)
+        i = hit.start() + 1
+        while i > 0 and not text[i - 1].isspace():
+            i -= 1
+        before = text[i : hit.start() + 1]
         if before not in vocab.keep_period:
             out.append(hit.end())
     return out
@@ -1490,7 +1527,7 @@ def _post_appositive(
     text: str, m: Mention, spans: Sequence[tuple[int, int, str]], vocab: NameVocab
 ) -> str | None:
     """ "Adil Abdul-Mahdi, the prime minister of Iraq, said" -> "prime minister of Iraq"."""
-    rest = text[m.char_end : m.passage.char_end]
+    rest = text[m.char_end : min(m.passage.char_end, m.char_end + _ROLE_REACH)]
     if not rest.startswith(", "):
         return None
     body = rest[2:]
@@ -1524,7 +1561,7 @@ def _pre_appositive(
     text: str, m: Mention, spans: Sequence[tuple[int, int, str]], vocab: NameVocab
 ) -> str | None:
     """ "the U.S. ambassador to South Africa, Lana Marks," -> "U.S. ambassador to South Africa"."""
-    start = m.passage.char_start
+    start = max(m.passage.char_start, m.char_start - _ROLE_REACH)
     head = text[start : m.char_start]
     if not head.endswith(", "):
         return None

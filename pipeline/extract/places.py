@@ -25,6 +25,7 @@ from pipeline.errors import CuratedDataError
 from pipeline.extract import Row
 from pipeline.extract.entities import EntityMention
 from pipeline.ids import slugify
+from pipeline.text import SpanSet
 
 
 @dataclass(frozen=True)
@@ -210,9 +211,12 @@ def _in_vicinity(text: str, floor: int, pos: int, gram: Grammar) -> bool:
     return m is not None and m.group(1).lower() in gram.vicinity
 
 
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+
+
 def _adjectival(text: str, end: int, limit: int, gram: Grammar) -> bool:
     """"a U.S. drone strike": an ambiguous form used before a noun, not as a place."""
-    m = re.match(r"\s+([A-Za-z]+)", text[end:limit])
+    m = _NEXT_WORD.match(text, end, limit)
     return m is not None and m.group(1).lower() not in gram.after_place
 
 
@@ -227,8 +231,10 @@ def find_places(
     # A place name inside a longer organization or person name is not a place ("Israel Katz").
     blocked += [(e.char_start, e.char_end) for e in entities]
 
+    blocking = SpanSet(blocked)
+
     def free(s: int, e: int) -> bool:
-        return not any(bs <= s and e <= be and (be - bs) > (e - s) for bs, be in blocked)
+        return not blocking.encloses(s, e)
 
     hits: list[PlaceHit] = []
     if forms:
@@ -241,12 +247,10 @@ def find_places(
                 continue
             hits.append(PlaceHit(m.start(), m.end(), m.group(0), place, locative,
                                  locative and _in_vicinity(text, start, m.start(), gaz.grammar)))
-    taken = [(h.char_start, h.char_end) for h in hits]
+    taken = SpanSet([(h.char_start, h.char_end) for h in hits] + [(x.char_start, x.char_end) for x in entities])
 
     def overlaps(s: int, e: int) -> bool:
-        return any(s < te and ts < e for ts, te in taken) or any(
-            s < ee.char_end and ee.char_start < e for ee in entities
-        )
+        return taken.overlaps(s, e)
 
     unknown: list[tuple[int, int, str | None]] = []
     chunk = text[start:end]
@@ -266,7 +270,7 @@ def find_places(
             country = ctx_place.country
         place = Place(slugify(name), name, None, country, None, None, None, curated=False)
         hits.append(PlaceHit(s, e, name, place, True))
-        taken.append((s, e))
+        taken.add(s, e)
     hits.sort(key=lambda h: h.char_start)
     return hits
 

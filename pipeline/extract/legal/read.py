@@ -42,18 +42,39 @@ _OPEN_Q = "“"
 _CLOSE_Q = "”"
 
 
+_QUOTE_MARK = re.compile(r"[“”\"]")
+
+
+class _QuoteReader:
+    """Whether positions of one paragraph lie inside an open double quotation.
+
+    Positions asked in increasing order continue from the last one, so reading every sentence of a
+    long paragraph is one pass over it, not one pass per sentence (an earlier position restarts)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.pos = 0
+        self.curly = False
+        self.straight = False
+
+    def inside(self, upto: int) -> bool:
+        if upto < self.pos:
+            self.pos, self.curly, self.straight = 0, False, False
+        for m in _QUOTE_MARK.finditer(self.text, self.pos, max(self.pos, upto)):
+            ch = m.group()
+            if ch == _OPEN_Q:
+                self.curly = True
+            elif ch == _CLOSE_Q:
+                self.curly = False
+            else:
+                self.straight = not self.straight
+        self.pos = max(self.pos, upto)
+        return self.curly or self.straight
+
+
 def _inside_quote(text: str, upto: int) -> bool:
     """Whether position ``upto`` of a paragraph lies inside an open double quotation."""
-    depth = 0
-    straight = False
-    for ch in text[:upto]:
-        if ch == _OPEN_Q:
-            depth = 1
-        elif ch == _CLOSE_Q:
-            depth = 0
-        elif ch == '"':
-            straight = not straight
-    return depth > 0 or straight
+    return _QuoteReader(text).inside(upto)
 
 
 @dataclass
@@ -115,6 +136,7 @@ def positions_of_source(
         # pronouns reach back one paragraph within a section, never further
         reader.new_paragraph(carry=p.section == prev_section)
         prev_section = p.section
+        quotes = _QuoteReader(p.text)
         para_speakers: list[Holder] = []
         last_reporter: Holder | None = None
         for s in sents:
@@ -125,7 +147,7 @@ def positions_of_source(
             cl = reader.read(sdoc, s.start, index.in_span(s.source_id, s.start, s.end))
             if (s.start, s.end) in cue_at:
                 # inside a quotation opened earlier, or a new quotation after '"...," X said.'
-                in_quote = _inside_quote(p.text, s.start - p.char_start) or s.text[:1] in ('"', "“")
+                in_quote = quotes.inside(s.start - p.char_start) or s.text[:1] in ('"', "“")
                 quote_speaker = (last_reporter or (para_speakers[-1] if para_speakers else None)) if in_quote else None
                 found = _positions_of_sentence(cl, sv, vocab, typer, quote_speaker, para_speakers, out, report)
                 for pos in found:
@@ -149,10 +171,12 @@ def _speaker_sentences(read: list[tuple[PassageRow, list[Sentence]]], cue_at: se
     same paragraph, or of the next paragraph of the section, that lies in a quotation or uses a pronoun
     (parsing only these keeps the parse, the costly part, to what can matter)."""
     out: set[tuple[int, int]] = set()
+    readers: dict[str, _QuoteReader] = {}
 
     def refers_back(p: PassageRow, s: Sentence) -> bool:
+        quotes = readers.setdefault(p.passage_id, _QuoteReader(p.text))
         return (s.start, s.end) in cue_at and bool(
-            _LATER_REFERENCE.search(s.text) or _inside_quote(p.text, s.start - p.char_start))
+            _LATER_REFERENCE.search(s.text) or quotes.inside(s.start - p.char_start))
 
     for k, (p, ss) in enumerate(read):
         later = [s for s in ss if refers_back(p, s)]
