@@ -4,6 +4,11 @@ Rule based: a sentence ends at ``.``, ``!`` or ``?`` (plus closing quotes and
 brackets) followed by whitespace and an upper-case letter, a digit or an
 opening quote, unless the token before the full stop is a known abbreviation
 (``raw/curated/abbreviations.yaml``) or a single capital initial.
+
+A sentence is at most ``MAX_SENTENCE_CHARS`` long: a longer run without a sentence end
+(OCR output, a table, a scraped page) is cut at its last clause mark, else its last space,
+before that length (``safe_pieces``). This one definition serves every extractor, the
+statistical model (which is never handed more) and the validator alike.
 """
 
 from __future__ import annotations
@@ -27,6 +32,12 @@ _BOUNDARY = r"[.!?]++[\"”’')\]]*+(?=\s++[\"“‘(]?[A-Z0-9])"
 _BOUNDARY_RE = re.compile(rf"(?<![.!?]){_BOUNDARY}")
 _BOUNDARY_AT_RE = re.compile(_BOUNDARY)  # for a range that starts inside a run of marks
 _INITIAL_RE = re.compile(r"[A-Z]")
+# Longer than any sentence of ordinary prose (the seeds' longest is under 800 characters), short
+# enough for the parser and for per-sentence rules to stay fast.
+MAX_SENTENCE_CHARS = 2000
+# Where a too-long run is cut, best first: after a clause mark, else at any whitespace (a full stop
+# inside the run is an abbreviation's: "Dr. Reyes" is not cut).
+_CUT_MARKS = (re.compile(r"[;:,—][\"”’')\]]*\s"), re.compile(r"\s"))
 _INITIALISM_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 
 
@@ -64,7 +75,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_di
             if token in abbrevs or _INITIAL_RE.fullmatch(token) or _INITIALISM_RE.fullmatch(token):
                 continue
         cut = m.end()
-        spans.append((sent_start, cut))
+        spans.extend(safe_pieces(text, sent_start, cut))
         sent_start = cut
         while sent_start < end and text[sent_start].isspace():
             sent_start += 1
@@ -72,8 +83,36 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_di
         tail_end = end
         while tail_end > sent_start and text[tail_end - 1].isspace():
             tail_end -= 1
-        spans.append((sent_start, tail_end))
+        spans.extend(safe_pieces(text, sent_start, tail_end))
     return spans
+
+
+def safe_pieces(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """[start, end) cut into pieces of at most ``limit`` characters, without whitespace at their
+    edges: each cut after the last clause mark, else at the last whitespace, in the second half of
+    the piece (a hard cut only in a run with no whitespace at all). Offsets stay exact."""
+    out: list[tuple[int, int]] = []
+    while end - start > limit:
+        window_lo, window_hi = start + limit // 2, start + limit
+        stop = -1
+        for mark in _CUT_MARKS:
+            last = None
+            for m in mark.finditer(text, window_lo, window_hi):
+                last = m
+            if last is not None:
+                stop = last.end() - 1  # the whitespace after the mark
+                break
+        piece_end = stop if stop > start else window_hi
+        nxt = piece_end
+        while piece_end > start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        while nxt < end and text[nxt].isspace():
+            nxt += 1
+        out.append((start, piece_end))
+        start = nxt
+    if end > start:
+        out.append((start, end))
+    return out
 
 
 class SpanSet:

