@@ -8,6 +8,7 @@ and well above linear (10).
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from collections.abc import Callable
@@ -16,11 +17,13 @@ import pandas as pd
 import pytest
 
 from pipeline.corpus import PassageRow, SourceDoc, passage_ids
-from pipeline.extract import events, legal, persons, plots
+from pipeline.extract import legal, persons, plots
+from pipeline.extract.dates import DateContext, find_dates
 from pipeline.extract.entities import EntityIndex
+from pipeline.extract.places import find_places, load_gazetteer
 from pipeline.parsers.news import parse_news
 from pipeline.paths import REPO_ROOT
-from pipeline.text import SpanSet, sentence_spans
+from pipeline.text import MAX_SENTENCE_CHARS, SpanSet, sentence_spans
 from pipeline.validate import check_provenance
 
 CURATED = REPO_ROOT / "raw" / "curated"
@@ -102,9 +105,17 @@ def test_sentence_splitter_is_linear(kind: str) -> None:
     assert r < MAX_RATIO, f"{kind}: {t_small:.4f}s for 50 KB, {t_large:.4f}s for 500 KB (x{r:.1f})"
 
 
-def test_splitter_finds_no_end_in_run_on_text_and_every_end_in_sentences() -> None:
+def test_splitter_cuts_run_on_text_at_clause_marks_and_finds_every_end_in_sentences() -> None:
     text = run_on(5_000)
-    assert sentence_spans(text) == [(0, len(text.rstrip()))]
+    spans = sentence_spans(text)
+    # no sentence end: pieces of at most MAX_SENTENCE_CHARS, cut after a comma, covering the text
+    assert len(spans) == 3 and all(e - s <= MAX_SENTENCE_CHARS for s, e in spans)
+    assert all(text[e - 1] == "," and text[e:s2] == " " for (_, e), (s2, _) in itertools.pairwise(spans))
+    assert spans[0][0] == 0 and spans[-1][1] == len(text.rstrip())
+    # a run with no mark at all is cut at a space; one without spaces, hard
+    words = ("lorem ipsum dolor " * 300).strip()
+    assert all(words[e] == " " for _, e in sentence_spans(words)[:-1])
+    assert [e - s for s, e in sentence_spans("x" * 4500)] == [2000, 2000, 500]
     clauses = [c[0].upper() + c[1:] + "." for c in CLAUSES * 3]
     text = " ".join(clauses)
     ends = [len(" ".join(clauses[: i + 1])) for i in range(len(clauses))]
@@ -168,12 +179,19 @@ def _source(body: str) -> tuple[SourceDoc, list[PassageRow]]:
 
 def _rule_scans(body: str) -> None:
     """Every extractor's rule-based reading of one source (no statistical model): names and
-    organizations, dates, places and events, the sentences plots and legal positions would parse."""
+    organizations, dates and places (what events are read from), the sentences plots and legal
+    positions would parse. (Events themselves read parses: bench/longtext.py times a real build.)"""
     doc, passages = _source(body)
     curated = persons.load_curated(CURATED)
     found = persons.detect_mentions(doc, passages, curated, use_ner=False)
     index = persons.assemble([found], [doc], curated).index or EntityIndex()
-    events.find_event_mentions(doc, passages, index, CURATED)
+    ctx = DateContext.for_source(doc, passages, CURATED)
+    gazetteer = load_gazetteer(CURATED)
+    for p in passages:
+        ctx.begin_passage(p.section)
+        find_dates(doc.text, p.char_start, p.char_end, ctx)
+        find_places(doc.text, p.char_start, p.char_end, gazetteer, index.in_span(doc.source_id, p.char_start,
+                                                                                  p.char_end))
     plots.parse_candidates(doc, passages, CURATED, [(m.char_start, m.char_end) for m in found.persons])
     legal.parse_candidates(doc, passages, CURATED)
 
