@@ -70,30 +70,35 @@ def sentences(size: int, seed: int = 3) -> str:
     return " ".join(parts)[:size]
 
 
-def best_time(fn: Callable[[], object], repeats: int = 3) -> float:
-    """Seconds per call: the minimum over ``repeats`` timings, each of enough calls to last ~50 ms
-    (a 2 ms scan timed once is mostly noise on a busy machine)."""
-    t0 = time.perf_counter()
+def _calls_for(fn: Callable[[], object]) -> tuple[int, float]:
+    """How many calls make a timing of about 50 ms (a 2 ms scan timed once is mostly noise), and
+    the seconds of this first call."""
+    t0 = time.process_time()
     fn()
-    first = time.perf_counter() - t0
-    calls = max(1, int(0.05 / max(first, 1e-6)))
-    best = first if calls == 1 else float("inf")  # a long first run is a timing already
-    for _ in range(repeats - 1 if calls == 1 else repeats):
-        t0 = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        best = min(best, (time.perf_counter() - t0) / calls)
-    return best
+    first = time.process_time() - t0
+    return max(1, int(0.05 / max(first, 1e-6))), first
 
 
-def ratio(scan: Callable[[str], object], make: Callable[[int], str], large_repeats: int = 2
+def ratio(scan: Callable[[str], object], make: Callable[[int], str], repeats: int = 5
           ) -> tuple[float, float, float]:
-    """(time on LARGE, time on SMALL, their ratio) for ``scan`` over text made by ``make``."""
+    """(seconds per scan of LARGE, of SMALL, their ratio) for ``scan`` over text made by ``make``.
+
+    CPU time of this process (the scans are single-threaded Python), small and large timed in
+    turn so both see the same machine, the minimum of ``repeats`` kept: other processes on a
+    busy machine then barely move the ratio."""
     small, large = make(SMALL), make(LARGE)
     scan(make(5_000))  # warm caches (curated words, compiled patterns)
-    t_small = best_time(lambda: scan(small))
-    t_large = best_time(lambda: scan(large), repeats=large_repeats)
-    return t_large, t_small, t_large / max(t_small, 1e-4)
+    first = {SMALL: _calls_for(lambda: scan(small)), LARGE: _calls_for(lambda: scan(large))}
+    calls = {size: n for size, (n, _) in first.items()}
+    # a first call long enough is a timing already
+    best = {size: t if n == 1 else float("inf") for size, (n, t) in first.items()}
+    for _ in range(repeats):
+        for size, text in ((SMALL, small), (LARGE, large)):
+            t0 = time.process_time()
+            for _ in range(calls[size]):
+                scan(text)
+            best[size] = min(best[size], (time.process_time() - t0) / calls[size])
+    return best[LARGE], best[SMALL], best[LARGE] / max(best[SMALL], 1e-5)
 
 
 KINDS = {"run-on": run_on, "sentences": sentences}
@@ -198,8 +203,8 @@ def _rule_scans(body: str) -> None:
 
 @pytest.mark.parametrize("kind", list(KINDS))
 def test_extractor_rule_scans_are_linear(kind: str) -> None:
-    # seconds per run at 500 KB: one run, its noise is small against its length
-    t_large, t_small, r = ratio(_rule_scans, KINDS[kind], large_repeats=1)
+    # seconds per run at 500 KB: two runs (CPU time), their noise is small against their length
+    t_large, t_small, r = ratio(_rule_scans, KINDS[kind], repeats=1)
     assert r < MAX_RATIO, f"{kind}: {t_small:.3f}s for 50 KB, {t_large:.3f}s for 500 KB (x{r:.1f})"
 
 
