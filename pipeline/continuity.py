@@ -201,7 +201,7 @@ def _name_key(name: str) -> str:
 
 
 def claim_keys(table: str, tables: Mapping[str, list[Row]]) -> dict[str, list[str]]:
-    """Entity ID -> the keys its row claims, earliest telling first.
+    """Entity ID -> the keys its row claims: its own span first, then its mentions in table order.
 
     Keys are what stays the same when the row's ID changes: the IDs of its mentions (which
     derive from their own text), the position of its own span in its passage, and, for a table
@@ -212,18 +212,14 @@ def claim_keys(table: str, tables: Mapping[str, list[Row]]) -> dict[str, list[st
     rows = tables.get(table, [])
     keys: dict[str, list[str]] = {r[pk]: [] for r in rows}
     starts = {p["passage_id"]: int(p["char_start"]) for p in tables.get("passages", [])}
-    order = {s["source_id"]: i for i, s in enumerate(tables.get("sources", []))}
     found = mention_tables(table)
     for r in rows:
         own = _span_key(r, starts)
         if own is not None:
             keys[r[pk]].append(own)
     for mtable, col in found:
-        mrows = sorted(
-            tables.get(mtable, []),
-            key=lambda m: (order.get(m.get("source_id"), len(order)), m.get("char_start") or 0),
-        )
-        for m in mrows:
+        # table order is the extractor's (content-derived): it only breaks ties between old IDs
+        for m in tables.get(mtable, []):
             if m.get(col) in keys:
                 keys[m[col]].append(f"m:{mtable}:{m[MENTION_KEY]}")
     if not found:
