@@ -115,6 +115,9 @@ def test_restored_section_merging_two_published_events_keeps_every_id(tmp_path: 
         {"old_id": gone, "new_id": kept, "table": "events", "release": version}]
     mentions = {m["event_id"] for m in _published(paths, "event_mentions") if m["quote"].startswith("On 14")}
     assert mentions == {kept}
+    # claims follow their row to the kept ID ((table, row_id) references are rewritten too)
+    claimed = {c["row_id"] for c in _published(paths, "claims") if c["table"] == "events"}
+    assert kept in claimed and gone not in claimed and claimed <= set(events)
 
     changes = json.loads((paths.site_dir / "changes.json").read_text())["tables"]["events"]
     assert changes["merged"] == [gone] and changes["merged_into"] == {gone: kept}
