@@ -335,3 +335,54 @@ def test_seeds_recall_precision_stance(seed_positions: tuple[list[SourceDoc], li
     for row in rows:
         assert row["quote"] == text[row["source_id"]][row["char_start"] : row["char_end"]]
     assert len({r["position_id"] for r in rows}) == len(rows)
+
+
+# ---------------------------------------------------------------------------------------
+# on the clause layer: who says so, hedges, rationales (issue 13)
+# ---------------------------------------------------------------------------------------
+
+
+def test_a_hedged_or_conditional_judgment_is_questioned() -> None:
+    assert one("Agnes Callamard said the raid could only be justified as a response to an imminent attack."
+               )["stance"] == "questioned"
+    assert one("Human Rights Watch said the raid was lawful only if the danger was imminent.")["stance"] == "questioned"
+    assert one("Human Rights Watch said the strike was lawful.")["stance"] == "lawful"
+
+
+def test_a_basis_cited_as_the_rationale_is_lawful() -> None:
+    r = one("The White House cited the 2002 authorization for use of military force as its legal rationale for the strike.")
+    assert r["holder_org_id"] == "white-house" and r["stance"] == "lawful" and "aumf-2002" in r["legal_basis"]
+
+
+def test_a_document_without_author_holds_its_view() -> None:
+    r = one("The report said the strike was unlawful.")
+    assert r["holder_name"] == "The report" and r["stance"] == "unlawful"
+    r = one("According to the memo, the strike was lawful.")
+    assert r["holder_name"] == "the memo" and r["stance"] == "lawful"
+
+
+def test_the_outlet_relaying_a_position_is_not_its_holder() -> None:
+    rows = positions("The agency reported that the Iraqi foreign ministry said the strike was illegal.")
+    assert [r["holder_name"] for r in rows] == ["the Iraqi foreign ministry"]
+    assert positions("The strike was illegal, the news agency reported.") == []
+
+
+def test_the_accused_is_not_the_holder() -> None:
+    rows = positions("Tehran prosecutor Ali Alqasimehr accused Donald Trump of murder over the strike.")
+    assert [r["holder_person_id"] for r in rows] == ["ali-alqasimehr"]
+
+
+def test_a_committee_releasing_a_memo_does_not_hold_its_view() -> None:
+    rows = positions("The committee released a memo that said the strike was lawful.")
+    assert all("committee" not in r["holder_name"].lower() for r in rows)
+
+
+def test_a_court_ordering_compensation_judges_the_act_unlawful() -> None:
+    r = one("An Iranian court ruled that the US government must pay compensation for its role in the strike.")
+    assert r["holder_type"] == "court" and r["stance"] == "unlawful"
+
+
+def test_no_evidence_for_a_justification_is_questioned() -> None:
+    r = one("Agnes Callamard said no evidence had been provided that an attack was imminent, for which the strike "
+            "would have been justified.")
+    assert r["stance"] == "questioned"

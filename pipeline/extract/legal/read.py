@@ -18,7 +18,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from pipeline.corpus import PassageRow, SourceDoc
-from pipeline.extract.clauses import Clauses, SourceReader
+from pipeline.extract.clauses import Clauses, SourceReader, load_lexicon
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityIndex
 from pipeline.extract.legal.cues import Cue, _flip, find_bases, find_cues, negated_in_parse, subject_of
@@ -274,6 +274,8 @@ def _positions_of_sentence(
                 cl, cue, verbs[0] if verbs else None):
             cue.negated = True
             cue.stance = _flip(cue.stance) if g.negatable else "questioned"
+        if cue.stance in ("lawful", "unlawful") and not cue.negated and _hedged(cl, cue, verbs[0] if verbs else None):
+            cue.stance = "questioned"  # "could only be justified as a response to ...", "lawful if ..."
         if verbs and verbs[0].lemma_.lower() in vocab.denial_verbs and cue.stance in ("lawful", "unlawful"):
             cue_tok = token_at(sv.doc, cue.start)
             if cue_tok is not None and cue_tok.i != verbs[0].i and verbs[0] in cue_tok.ancestors:
@@ -347,6 +349,27 @@ def _positions_of_sentence(
                       sv.sent, None, "", 0, rejecting)
         )
     return out
+
+
+def _hedged(cl: Clauses, cue: Cue, stop: Token | None) -> bool:
+    """Whether the judgment is hedged or conditional: a frame between the cue and the holder's verb
+    carries a hedging modal ("could be justified") or a condition ("lawful only if ...")."""
+    tok = token_at(cl.doc, cue.start)
+    if tok is None:
+        return False
+    hedges = load_lexicon().hedge_modals
+    by_head = {f.head: f for f in cl.frames}
+    for cur in (tok, *tok.ancestors):
+        if stop is not None and cur.i == stop.i:
+            return False
+        f = by_head.get(cur.i)
+        if f is None:
+            continue
+        at = cl.base + cue.start
+        # (a cue inside the condition itself, "unless Trump is brought to trial", is the condition's)
+        if f.modality in hedges or (f.condition is not None and not f.condition.start <= at < f.condition.end):
+            return True
+    return False
 
 
 def _paragraph_subject(text: str, vocab: LegalVocab) -> str | None:
