@@ -88,9 +88,15 @@ def test_ambiguous_pronoun_stays_unresolved() -> None:
     assert frame(cls[1], "say").fillers("agent")[0].actor.resolved is None
 
 
-def test_a_title_resolves_to_the_person_named_before() -> None:
-    cls = read("Karim Mansour visited the front. The general said the line would hold.", persons=("Karim Mansour",))
+def test_a_title_resolves_to_the_one_who_holds_it() -> None:
+    cls = read("General Karim Mansour visited the front. The general said the line would hold.",
+               persons=("Karim Mansour",))
     assert cls[1].holders_of(*_span(cls[1], "the line would hold"))[0].entity_id == "karim-mansour"
+    # the spokesperson is the one named so, not the last person named
+    cls = read("A navy spokesperson denied the report of Karim Mansour. The spokesperson said the ship was safe.",
+               persons=("Karim Mansour",))
+    holder = cls[1].holders_of(*_span(cls[1], "the ship was safe"))[0]
+    assert holder.entity_id is None and holder.text == "A navy spokesperson"
 
 
 def _span(cl, words: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]

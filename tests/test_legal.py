@@ -386,3 +386,9 @@ def test_no_evidence_for_a_justification_is_questioned() -> None:
     r = one("Agnes Callamard said no evidence had been provided that an attack was imminent, for which the strike "
             "would have been justified.")
     assert r["stance"] == "questioned"
+
+
+def test_the_subject_is_the_act_judged() -> None:
+    r = one("Human Rights Watch said Iran's retaliatory missile strikes on the base were unlawful.")
+    assert r["subject"] == "Iran's retaliatory missile strikes on the base"
+    assert one("Human Rights Watch said the strike was unlawful.")["subject"] == "the strike"

@@ -315,8 +315,8 @@ class AttributionReader:
             elif any(is_relay(s, self.lex) for s in outer.sources) and a.sources:
                 outer.relay = True
         for a in atts:
-            if a.parent is None and a.sources and all(is_relay(s, self.lex) for s in a.sources) and a.cue_lemma in (
-                    "report", "say", "quote", "cite", "tell", "write"):
+            if a.sources and all(is_relay(s, self.lex) for s in a.sources) and (a.kind == "according" or (
+                    a.parent is None and a.cue_lemma in ("report", "say", "quote", "cite", "tell", "write"))):
                 # "..., the agency reported": an outlet names nobody else; it is still only the relay
                 a.relay = True
         return atts

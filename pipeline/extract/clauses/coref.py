@@ -2,7 +2,9 @@
 
 What belongs here: the paragraph memory of actors and the rule that picks an antecedent. No
 statistical coreference model installs offline for spaCy 3.8 (see RELATIONS-NOTES §5), so:
-- he/she/him/her (and a definite title from ``coref_titles``: "the general") -> a person;
+- he/she/him/her -> a person; a definite title from ``coref_titles`` ("the spokesperson") -> the
+  latest phrase of the paragraph holding that title ("An Interpol spokesperson", "Gen. X"), else
+  unresolved;
   it/its -> an organization, state or document; they/them/their -> an organization or state
   (or several persons);
 - candidates are actors of earlier sentences of the same paragraph (and, for a paragraph that
@@ -59,12 +61,14 @@ class Coref:
     def __init__(self, lex: Lexicon) -> None:
         self.lex = lex
         self.seen: list[_Seen] = []
+        self.titled: list[_Seen] = []  # every named phrase of the paragraph, for titles
         self.sentence = 0
 
     def new_paragraph(self, carry: bool = False) -> None:
         """Forget the paragraph's actors; with ``carry`` keep its subjects (a paragraph continuing
         the same section often opens with "He said ...")."""
         self.seen = [s for s in self.seen if s.subject] if carry else []
+        self.titled = [s for s in self.titled if s.subject] if carry else []
 
     def next_sentence(self) -> None:
         self.sentence += 1
@@ -72,10 +76,21 @@ class Coref:
     def observe(self, actor: Actor, subject: bool, source: bool = False) -> None:
         """Remember a named actor of the current sentence (after resolving that sentence's anaphors)."""
         target = actor.named
+        if target.kind != "pronoun" and wanted_kinds(target, self.lex) is None:
+            self.titled.append(_Seen(self.sentence, target, subject, source))
         if target.kind in ("person", "org", "state", "document") and wanted_kinds(target, self.lex) is None:
             self.seen.append(_Seen(self.sentence, target, subject or source, source))
         for named in target.appositions:
             self.seen.append(_Seen(self.sentence, named, False))
+
+    def _title(self, actor: Actor) -> Actor | None:
+        """ "the spokesperson", "the general": the latest actor whose own words hold that title ("An
+        Interpol spokesperson", "Gen. X"); never merely the nearest person."""
+        title = " ".join(actor.text.lower().split()[1:])
+        for s in reversed(self.titled):
+            if s.actor is not actor and title in s.actor.text.lower() and s.actor.text.lower() != actor.text.lower():
+                return s.actor
+        return None
 
     def resolve(self, actor: Actor, source: bool = False) -> Actor | None:
         """The antecedent of an anaphor (also stored in ``actor.resolved``), or None. ``source``: the
@@ -84,6 +99,9 @@ class Coref:
         kinds = wanted_kinds(actor, self.lex)
         if kinds is None:
             return None
+        if actor.kind != "pronoun":
+            actor.resolved = self._title(actor)
+            return actor.resolved
         pool = [s for s in self.seen if s.actor.kind in kinds and s.actor is not actor and (
             s.sentence < self.sentence or s.actor.end <= actor.start)]
         if source:

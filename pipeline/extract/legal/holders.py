@@ -147,6 +147,12 @@ class HolderTyper:
             k += 1
         if k > j and sv.mentions[doc[j].i].kind == "person":
             return sv.mentions[doc[j].i], False, k
+        last = head.right_edge
+        if head.lower_ in self.v.holder_nouns and last.i >= j and sv.mentions.get(last.i) is not None \
+                and sv.mentions[last.i].kind == "person" and last.head.i != head.i:
+            # a long title cut by its own commas, the name last ("UN Special Rapporteur on extrajudicial,
+            # summary or arbitrary executions Agnes Callamard said")
+            return sv.mentions[last.i], False, last.i + 1
         persons = [sv.mentions[x] for x in range(i, j) if x in sv.mentions and sv.mentions[x].kind == "person"]
         orgs = [sv.mentions[x] for x in range(i, j) if x in sv.mentions and sv.mentions[x].kind == "org"]
         for x in range(i, j):
@@ -239,6 +245,9 @@ def cue_holders(cl: Clauses, sv: SentenceView, tok: Token, vocab: LegalVocab, ty
             return hs, sv.doc[near.head]
     while att is not None:
         if att.relay:
+            if att.parent is not None:  # "X said C, according to the agency" parsed inside X's content
+                att = cl.attributions[att.parent]
+                continue
             return [], None  # an outlet relaying nobody named holds nothing
         if att.parent is not None and att.sources and all(s.kind == "document" and s.entity_id is None
                                                           for s in att.sources):

@@ -130,15 +130,19 @@ def positions_of_source(
     wanted = {(s.start, s.end) for s in to_parse}
     parser.prefetch(to_parse)
     prev_section = None
+    last_reporter: Holder | None = None
     for p, sents in per_passage:
         if skipped_passage(p, skip_sections, ["infobox"]):
             continue
         # pronouns reach back one paragraph within a section, never further
-        reader.new_paragraph(carry=p.section == prev_section)
+        same_section = p.section == prev_section
+        reader.new_paragraph(carry=same_section)
         prev_section = p.section
         quotes = _QuoteReader(p.text)
         para_speakers: list[Holder] = []
-        last_reporter: Holder | None = None
+        # a quotation with no attribution of its own continues the last attributed speaker, also from the
+        # paragraph before ("..., Callamard writes." then a paragraph that is all quotation)
+        last_reporter = last_reporter if same_section else None
         for s in sents:
             if (s.start, s.end) not in wanted:
                 continue
@@ -307,6 +311,8 @@ def _positions_of_sentence(
         clause = _clause_text(sv, verbs) or text
         subject, skip = subject_of(clause, vocab)
         if subject is None:
+            subject = _judged_act(cl, hcues, vocab)
+        if subject is None:
             subject, skip = subject_of(text, vocab)
         if skip:
             report.append(f"legal: not a position on the strike ({subject}) in {sv.sent.passage.passage_id}")
@@ -349,6 +355,30 @@ def _positions_of_sentence(
                       sv.sent, None, "", 0, rejecting)
         )
     return out
+
+
+_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
+
+
+def _judged_act(cl: Clauses, cues: list[Cue], vocab: LegalVocab) -> str | None:
+    """The act a cue's clause judges when it is not the strike itself: the clause's subject or object
+    naming an act with a word setting it apart ("the retaliatory missile strikes were unlawful", "called
+    a 2024 strike illegal"); None for the strike and everything else."""
+    by_head = {f.head: f for f in cl.frames}
+    for cue in cues:
+        tok = token_at(cl.doc, cue.start)
+        f = next((by_head[t.i] for t in (tok, *tok.ancestors) if t.i in by_head), None) if tok is not None else None
+        if f is None:
+            continue
+        for r in f.fillers("agent", "patient"):
+            head = cl.doc[r.actor.head]
+            if head.lower_ not in vocab.act_nouns or r.actor.start <= cl.base + cue.start < r.actor.end:
+                continue
+            words = {w.lower() for w in re.findall(r"[\w-]+", r.actor.text)}
+            first = r.actor.text.split()[0].lower()
+            if words & vocab.other_act_words or (first in ("a", "an") and _YEAR.search(r.actor.text)):
+                return r.actor.text
+    return None
 
 
 def _hedged(cl: Clauses, cue: Cue, stop: Token | None) -> bool:

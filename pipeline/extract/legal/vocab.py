@@ -52,6 +52,8 @@ class LegalVocab:
     document_nouns: set[str] = field(default_factory=set)
     non_positions: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
     any_cue: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
+    act_nouns: set[str] = field(default_factory=set)
+    other_act_words: set[str] = field(default_factory=set)
 
 
 @lru_cache(maxsize=4)
@@ -123,6 +125,8 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
         government_names=gov,
         not_holders={str(n).lower() for n in holders.get("not_holders", [])},
         subjects=subjects,
+        act_nouns={str(w).lower() for w in subj.get("act_nouns", [])},
+        other_act_words={str(w).lower() for w in subj.get("other_act_words", [])},
         default_subject=str(subj.get("default", "the strike")),
         default_subject_re=default_re,
         title_after=[(htype, re.compile(str(rx))) for htype, pats in holders.get("title_after", {}).items()
