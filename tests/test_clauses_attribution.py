@@ -117,3 +117,13 @@ def test_pronoun_speaker_resolves() -> None:
     cls = read("Amina Yusuf reached Cairo on Monday. She said the border was sealed.", persons=("Amina Yusuf",))
     i = cls[1].doc.text.index("sealed")
     assert [a.entity_id for a in cls[1].holders_of(cls[1].base + i, cls[1].base + i + 6)] == ["amina-yusuf"]
+
+
+def test_a_long_title_before_the_name_gives_the_name() -> None:
+    cl = one("The raid broke the law, UN Special Envoy on water, food and shelter Mara Olsen said.", persons=("Mara Olsen",))
+    assert holders(cl, "broke the law") == ["mara-olsen"]
+
+
+def test_a_capitals_dateline_without_dash() -> None:
+    cl = one("GENEVA (Wire Service - 7 July, 2020) The envoy said the raid broke the law.")
+    assert cl.dateline > 0 and holders(cl, "broke the law") == ["The envoy"]

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.extract.clauses.frames import Frame
 from pipeline.extract.clauses.lexicon import Lexicon
-from pipeline.extract.clauses.roles import QUANTIFIERS, RELATIVES, Actor, ActorReader
+from pipeline.extract.clauses.roles import QUANTIFIERS, RELATIVES, Actor, ActorReader, subjects_first
 
 _QUOTES = set('"“”')
 
@@ -170,7 +170,7 @@ class AttributionReader:
         if f.lemma not in self.lex.cue_verbs or tok.pos_ != "VERB" or (f.lemma in self.lex.citing and \
                 tok.dep_ == "advcl"):
             return None
-        subj = next((c for c in tok.children if c.dep_ == "nsubj" and c.idx >= self.reader.skip_before), None)
+        subj = next((c for c in subjects_first(tok) if c.dep_ == "nsubj" and c.idx >= self.reader.skip_before), None)
         agent = next((g for c in tok.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"), None)
         src_tok = subj if subj is not None else agent
         sources, document = self._sources(src_tok) if src_tok is not None else ([], None)

@@ -30,8 +30,10 @@ QUANTIFIERS = {"both", "each", "all", "either"}
 _NP_DROP = {"appos", "relcl", "acl", "conj", "cc", "punct", "advcl", "parataxis", "ccomp", "xcomp", "advmod"}
 _NP_PREPS = {"of", "for", "to", "on", "at", "from", "in"}
 _TARGET_PREPS = {"at", "against", "on", "upon", "toward", "towards", "into"}
-# "BAGHDAD (AP) —", "Geneva, July 10 (Reuters) -": a place, an optional date, an agency in brackets, a dash
-_DATELINE = re.compile(r"^\s*[A-Z][A-Za-z .'-]{1,40}(?:,[^()\n]{1,30})?\s*\([^()\n]{1,40}\)\s*[-–—]+\s*")
+# "BAGHDAD (AP) —", "Geneva, July 10 (Reuters) -": a place, an optional date, an agency in brackets, a dash;
+# or a place in capitals and a bracket with no dash ("UNITED NATIONS (Agency - 7 July, 2020) The ...")
+_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .'-]{1,40}(?:,[^()\n]{1,30})?\s*\([^()\n]{1,40}\)\s*[-–—]+\s*"
+                       r"|[A-Z][A-Z .'-]{1,40}\s*\([^()\n]{1,60}\)\s*(?=[A-Z]))")
 
 
 def dateline_end(text: str) -> int:
@@ -195,6 +197,16 @@ def _with_conjuncts(tok: Token) -> list[Token]:
     return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
 
 
+def subjects_first(tok: Token) -> list[Token]:
+    """Children of ``tok``, the subject nearest before it first when the parse gives two ("UN Special
+    Rapporteur on ..., summary or arbitrary executions Agnes Callamard said": the title and the name)."""
+    kids = list(tok.children)
+    subs = [c for c in kids if c.dep_ == "nsubj" and c.i < tok.i]
+    if len(subs) > 1:
+        return [subs[-1], *(c for c in kids if c is not subs[-1])]
+    return kids
+
+
 def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]:
     """The agent token of a predicate: its own subject, a by-agent, or one it inherits (subjects
     before ``skip_before``, a dateline's place, are passed over)."""
@@ -206,7 +218,7 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if pobj is not None:
                     return pobj, "agent" if cur is tok else "inherited"
-        for c in cur.children:
+        for c in subjects_first(cur):
             if c.dep_ in ("nsubj", "csubj") and not passive and c.idx >= skip_before:
                 if c.lower_ in QUANTIFIERS and cur.dep_ in ("advcl", "conj") and cur.head.i != cur.i:
                     break  # "both": the subject of the clause above
