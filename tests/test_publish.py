@@ -134,9 +134,9 @@ def fixture_rows() -> dict[str, list[dict[str, Any]]]:
         ],
         "organizations": [
             {"org_id": "irgc", "name": "Islamic Revolutionary Guard Corps", "aliases": ["IRGC"],
-             "kind": "military", "country": "Iran", "mention_count": 1},
+             "kind": "military", "country": "Iran", "mention_count": 1, "curated": True},
             {"org_id": "us-government", "name": "United States government", "aliases": ["US"],
-             "kind": "government", "country": "United States", "mention_count": 3},
+             "kind": "government", "country": "United States", "mention_count": 3, "curated": True},
         ],
         "person_mentions": [
             {"mention_id": "m1", "person_id": "qasem-soleimani", "surface": "Qasem Soleimani",
@@ -580,7 +580,8 @@ def test_change_log_against_previous_release(tmp_path: Path) -> None:
     rows["event_mentions"] = [m for m in rows["event_mentions"] if m["event_id"] != "e-zarif"]
     rows["event_actors"] = [a for a in rows["event_actors"] if a["event_id"] != "e-zarif"]
     rows["events"] = [e for e in rows["events"] if e["event_id"] != "e-zarif"]  # deleted
-    rows["organizations"].append({"org_id": "un", "name": "United Nations", "aliases": ["UN"], "mention_count": 1})
+    rows["organizations"].append({"org_id": "un", "name": "United Nations", "aliases": ["UN"], "mention_count": 1,
+                               "curated": False})
     write_fixture_parquet(tmp_path / "pq", rows)
     summary = build_release(tmp_path / "pq", tmp_path / "r2", "v2", ATTRIBUTION, first.site_dir.resolve())
     assert summary["version"] == "v2"
