@@ -57,6 +57,16 @@ def _line_index(text: str) -> dict[str, int]:
     return index
 
 
+def _inside_sources(raw_dir: Path, file: str, sid: str, manifest: Path, line: int | None) -> Path:
+    """The entry's file, resolved (symlinks followed): it must lie inside RAW_DIR/sources, so that
+    neither ``../``, an absolute path nor a link out of the folder makes the build read elsewhere."""
+    root = (raw_dir / "sources").resolve()
+    target = (raw_dir / file).resolve()
+    if not target.is_relative_to(root):
+        raise ManifestError(f"file {file!r} of {sid} resolves to {target}, outside {root}", manifest, line)
+    return target
+
+
 def load_manifest(raw_dir: Path) -> list[ManifestEntry]:
     """Read and check ``manifest.yaml`` in ``raw_dir``."""
     path = raw_dir / "manifest.yaml"
@@ -93,7 +103,7 @@ def load_manifest(raw_dir: Path) -> list[ManifestEntry]:
             raise ManifestError(
                 f"unknown format {fmt!r} for {sid} (known: {', '.join(FORMATS)})", path, line
             )
-        file_path = raw_dir / str(item["file"])
+        file_path = _inside_sources(raw_dir, str(item["file"]), sid, path, line)
         if not file_path.is_file():
             raise ManifestError(f"file {item['file']!r} of {sid} does not exist", path, line)
         entries.append(

@@ -93,7 +93,15 @@ def run_build(paths: Paths, publish: bool = True, cluster: "CeleryTarget | None"
 
     ``cluster``: run every step through dagster-celery workers listening to that broker (the
     parse runs, one per contiguous range of sources, go out together); otherwise in-process.
+    One build at a time per OUT_DIR (``pipeline.lock``): a second one stops at once.
     """
+    from pipeline.lock import out_dir_lock
+
+    with out_dir_lock(paths.out_dir):
+        return _run_build(paths, publish, cluster)
+
+
+def _run_build(paths: Paths, publish: bool, cluster: "CeleryTarget | None") -> dict[str, Any]:
     from pipeline.defs.definitions import defs
     from pipeline.defs.io import PartitionedPickleIOManager
     from pipeline.defs.resources import BuildPaths
