@@ -174,3 +174,16 @@ def test_joins_splits_and_media_cues(no_orgs_curated: Path) -> None:
     assert "UMOG" in orgs["Union Maritime Observatory in Geneva"]["aliases"]
     # a work's title with a subtitle is no organization
     assert not any(n.startswith("Eternal Siege") for n in orgs)
+
+
+def test_abbreviation_of_a_possessive_form_joins_the_plain_name(no_orgs_curated: Path) -> None:
+    r = run(
+        [
+            "Iraq's Coastal Defence Command (CDC) moved two ships. The CDC said later that the Coastal "
+            "Defence Command had lost none, and the CDC repeated it.",
+        ],
+        no_orgs_curated,
+    )
+    rows = [o for o in by_name(r).values() if "CDC" in (o["name"], *o["aliases"])]
+    assert len(rows) == 1 and rows[0]["name"] == "Coastal Defence Command"
+    assert rows[0]["mention_count"] == 5 and rows[0]["country"] == "Iraq"  # "(CDC)" is a mention too

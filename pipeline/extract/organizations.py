@@ -510,6 +510,12 @@ def org_rows(sources: Sequence[SourceMentions], curated: Curated) -> tuple[list[
         joined = min(full, key=lambda f: (-sum(names_of_key[f].values()) if f in names_of_key else 0, f)) if full else key
         target[key] = "=" + curated_keys[joined] if joined in curated_keys else (
             "=" + curated_keys[key] if key in curated_keys else joined)
+    for key in target:  # follow chains ("IRGC" -> "Iran's IRGC" -> "IRGC" in full) to their end
+        seen = {key}
+        while not target[key].startswith("=") and target[key] in target and target[target[key]] != target[key] \
+                and target[key] not in seen:
+            seen.add(target[key])
+            target[key] = target[target[key]]
     ids: dict[str, str] = {}
     names: dict[str, str] = {}
     used = set(curated.orgs)
@@ -517,8 +523,8 @@ def org_rows(sources: Sequence[SourceMentions], curated: Curated) -> tuple[list[
         if key.startswith("="):
             continue
         written = Counter({n: c for k, ns in names_of_key.items() if target[k] == key for n, c in ns.items()})
-        # the most frequent form; a full name before its abbreviation
-        name = max(written, key=lambda n: (not _is_acronym(n), written[n], len(n.split())))
+        # the most frequent form; a full name before its abbreviation, a name before its owner's possessive
+        name = max(written, key=lambda n: (not _is_acronym(n), not _POSSESSIVE.search(n), written[n], len(n.split())))
         oid = _slug(name)
         if oid in used:
             oid = f"{oid}-{short_hash(key, length=6)}"
@@ -549,7 +555,8 @@ def org_rows(sources: Sequence[SourceMentions], curated: Curated) -> tuple[list[
         kind = cur.kind if cur else org_kind(name, vocab)
         if cur is None and oid in media and kind in ("other", "company"):
             kind = "media"  # "in an interview with X", "a X correspondent"
-        country = cur.country if cur else _country_in(name, vocab)
+        country = cur.country if cur else next(  # "Iraq's X" written somewhere gives X's country
+            (c for c in (_country_in(f, vocab) for f in [name, *sorted(surfaces[oid])]) if c), None)
         aliases = sorted((set(cur.aliases) if cur else set()) | surfaces[oid] - {name})
         rows.append({"org_id": oid, "name": name, "aliases": aliases, "kind": kind, "country": country,
                      "mention_count": counts[oid], "curated": cur is not None})
@@ -570,8 +577,9 @@ def _units(key: str, names_of_key: dict[str, Counter[str]], curated_keys: dict[s
 
 
 def _without_country(name: str, vocab: OrgVocab) -> str | None:
-    """The key of a name without its leading country name or adjective ("Iraqi Army" -> "army")."""
-    words = _bare(name).split()
+    """The key of a name without its leading country name, adjective or possessive ("Iraqi Army",
+    "Iraq's Army" -> "army")."""
+    words = _bare(_POSSESSIVE.sub(" ", name)).split()
     for n in (2, 1):
         if len(words) > n and " ".join(words[:n]) in vocab.countries:
             return org_key(" ".join(words[n:]), vocab)
