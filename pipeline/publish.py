@@ -522,6 +522,22 @@ select * from (
 )
 order by ord, date_start is null, date_start, source_id, char_start""".strip(),
         },
+        "disputes": {
+            "title": "Disputes: where the sources disagree",
+            "description": (
+                "Every property of a row on which tellings disagree (ten killed, eight killed), one line per "
+                "claim so the values stand side by side, each with its source and quote. Dates one day apart "
+                "are one value dated in two time zones, noted in the claims, not listed here. Optional filter: "
+                "table (events, plots, legal_positions, persons)."
+            ),
+            "params": ["table"],
+            "sql": """
+select c."table", c.row_id, c.property, c.value, s.title as source, s.publisher, c.quote, c.note,
+  c.source_id, c.passage_id, c.claim_id
+from claims c join sources s on s.source_id = c.source_id
+where c.disputed and (:table = '' or c."table" = :table)
+order by c."table", c.row_id, c.property, c.value, c.source_id""".strip(),
+        },
         "release_changes": {
             "title": "Changes in this release",
             "description": "Rows added, modified, deleted or merged (by ID) since the previous release.",

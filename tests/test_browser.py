@@ -204,3 +204,48 @@ def test_download_csv(page: object, server: str, site: Paths, tmp_path: Path) ->
     if rows:
         assert rows[0]["event_id"] and rows[0]["quote"]
     shutil.copyfile(target, ARTIFACTS / "downloaded-events.csv")
+
+
+def test_row_page_shows_the_quote_marked_in_its_passage(page: object, server: str, site: Paths) -> None:  # noqa: F811
+    """Issue 14: an event's page shows its quote highlighted inside its passage, with its source; a
+    claim of a source whose text is not public shows the quote alone."""
+    pg = page
+    with sqlite3.connect(site.site_dir / DB_FILE) as conn:
+        row = conn.execute(
+            "select e.event_id, e.quote, p.text, s.title from events e join passages p using (passage_id) "
+            "join sources s on s.source_id = e.source_id where s.full_text_public and e.mention_count > 1 "
+            "order by e.disputed desc, e.event_id limit 1").fetchone()
+        closed = conn.execute(
+            "select c.claim_id, c.quote from claims c join sources s using (source_id) "
+            "where not s.full_text_public order by c.claim_id limit 1").fetchone()
+    if row is None:
+        pytest.skip("no event told twice from a public source in this build")
+    event_id, quote, passage, title = row
+    pg.goto(f"{server}/soleimani/events/{event_id}")  # type: ignore[attr-defined]
+    block = pg.locator(".evidence blockquote.evidence-passage")  # type: ignore[attr-defined]
+    assert block.locator("mark").inner_text() == quote
+    assert block.inner_text() == passage  # the whole paragraph around it
+    mark_box = block.locator("mark").bounding_box()
+    assert mark_box and mark_box["width"] > 0
+    assert title in pg.locator(".evidence-source").inner_text()  # type: ignore[attr-defined]
+    assert pg.locator(".evidence-tellings li").count() >= 1  # type: ignore[attr-defined]
+    shot(pg, "event-evidence")
+    if closed is not None:
+        pg.goto(f"{server}/soleimani/claims/{closed[0]}")  # type: ignore[attr-defined]
+        block = pg.locator(".evidence blockquote.evidence-passage")  # type: ignore[attr-defined]
+        assert block.inner_text() == closed[1] and block.locator("mark").inner_text() == closed[1]
+    assert pg.errors == []  # type: ignore[attr-defined]
+
+
+def test_disputes_page_lists_values_side_by_side(page: object, server: str, site: Paths) -> None:  # noqa: F811
+    pg = page
+    disputed = count(site, "select count(*) from claims where disputed")
+    pg.goto(server + "/soleimani/disputes")  # type: ignore[attr-defined]
+    rows = pg.locator("table.rows-and-columns tbody tr")  # type: ignore[attr-defined]
+    assert rows.count() == min(disputed, 1000)
+    if disputed:
+        text = pg.locator("table.rows-and-columns").inner_text()  # type: ignore[attr-defined]
+        with sqlite3.connect(site.site_dir / DB_FILE) as conn:
+            values = conn.execute("select distinct value from claims where disputed limit 5").fetchall()
+        assert all(v[0] in text for v in values)
+    shot(pg, "disputes")

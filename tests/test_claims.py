@@ -6,6 +6,7 @@ that gives the Baghdad airport strike a different toll (tests/fixtures/claims/).
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import subprocess
@@ -196,3 +197,28 @@ def test_plot_mentions_tell_the_strike_plot_from_both_sources(with_report: Build
         told.setdefault(m["plot_id"], set()).add(m["source_id"])
     executed = [pid for pid, p in plots.items() if p["status"] == "executed" and p["date"] == "2020-01-03"]
     assert any({WIKI, REPORT_ID} <= told[pid] for pid in executed)
+
+
+def test_the_strike_page_shows_its_quote_in_its_passage(with_report: Build) -> None:
+    """Served by Datasette (in process, the release's own plugins and templates)."""
+    import asyncio
+
+    from pipeline.serve import datasette_app
+
+    ev = _strike(with_report)
+    passage = next(p for p in _rows(with_report, "passages") if p["passage_id"] == ev["passage_id"])
+    app = datasette_app(with_report.paths.site_dir)
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(app.invoke_startup())
+        page = loop.run_until_complete(app.client.get(f"/soleimani/events/{ev['event_id']}")).text
+        disputes = loop.run_until_complete(app.client.get("/soleimani/disputes.json?_shape=objects")).json()["rows"]
+    finally:
+        loop.close()
+    a, b = ev["char_start"] - passage["char_start"], ev["char_end"] - passage["char_start"]
+    marked = html.escape(passage["text"][:a], quote=False) + "<mark>" + html.escape(ev["quote"], quote=False) + \
+        "</mark>" + html.escape(passage["text"][b:], quote=False)
+    assert marked.replace("'", "&#39;").replace('"', "&#34;") in page or marked in page
+    assert "Drone strike near Baghdad airport kills eight" in page  # another telling, from the report
+    tolls = {(r["row_id"], r["value"], r["source_id"]) for r in disputes if r["property"] == "killed"}
+    assert {(ev["event_id"], "10", WIKI), (ev["event_id"], "8", REPORT_ID)} <= tolls

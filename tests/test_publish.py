@@ -486,7 +486,7 @@ def test_metadata_describes_every_table_and_column(site: Paths) -> None:
     for name in ("persons", "organizations", "places", "plots", "sources", "events"):
         assert db["tables"][name]["label_column"] in DICT.tables[name].column_names
     assert {"timeline", "legal_positions_by_stance", "plots_with_actors", "person_dossier",
-            "release_changes"} <= set(db["queries"])
+            "release_changes", "disputes"} <= set(db["queries"])
     assert "datasette-cluster-map" in meta["plugins"]
 
 
@@ -797,3 +797,6 @@ def test_fixture_canned_query_answers(fixture_build: FixtureBuild) -> None:
     assert [r["event_id"] for r in timeline] == ["e-callamard", "e-zarif"]
     with_basis = conn.execute(q["legal_positions_with_quotes"]["sql"], {"stance": "", "legal_basis": "self-defence"})
     assert [r["position_id"] for r in with_basis] == ["lp2"]
+    disputes = conn.execute(q["disputes"]["sql"], {"table": ""}).fetchall()
+    assert [(r["row_id"], r["property"], r["value"], r["source_id"]) for r in disputes] == [
+        ("e-strike", "killed", "10", WIKI), ("e-strike", "killed", "8", NEWS)]

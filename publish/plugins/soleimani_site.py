@@ -1,4 +1,5 @@
-"""Datasette plugin for the published site: release version everywhere, downloads page, timeline chart.
+"""Datasette plugin for the published site: release version everywhere, downloads page, timeline chart,
+and the evidence on row pages (the quote highlighted in its passage, the source, the other tellings).
 
 Loaded with ``--plugins-dir`` from the release folder. Everything renders
 server-side (no CDN, no JavaScript needed): the home page chart is an inline
@@ -12,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import Response
+from markupsafe import Markup
 
 PLUGIN = "soleimani-site"
 DEFAULT_DB = "soleimani"
@@ -116,8 +119,84 @@ async def _top_person(datasette: Any) -> dict[str, Any] | None:
     return {"person_id": row["person_id"], "name": row["name"]} if row else None
 
 
+# Row pages that show their evidence: table -> (primary key, SQL of the row's other tellings).
+# A telling row has source_id, passage_id, char_start, char_end, quote and a label.
+EVIDENCE: dict[str, tuple[str, str]] = {
+    "events": ("event_id", "select mention_id as id, 'event_mentions' as tbl, date_text as label, source_id, "
+               "passage_id, char_start, char_end, quote from event_mentions where event_id = :id"),
+    "plots": ("plot_id", "select mention_id as id, 'plot_mentions' as tbl, coalesce(status, trigger) as label, "
+              "source_id, passage_id, char_start, char_end, quote from plot_mentions where plot_id = :id"),
+    "legal_positions": ("position_id", "select claim_id as id, 'claims' as tbl, property || ': ' || value as label, "
+                        "source_id, passage_id, char_start, char_end, quote from claims "
+                        "where \"table\" = 'legal_positions' and row_id = :id"),
+    "claims": ("claim_id", "select o.claim_id as id, 'claims' as tbl, o.property || ': ' || o.value as label, "
+               "o.source_id, o.passage_id, o.char_start, o.char_end, o.quote from claims c join claims o "
+               "on o.\"table\" = c.\"table\" and o.row_id = c.row_id and o.property = c.property "
+               "where c.claim_id = :id"),
+}
+
+
+def highlight(passage_text: str | None, passage_start: int, start: int, end: int, quote: str) -> Markup:
+    """The quote inside its passage, marked; the quote alone where the passage text is not public
+    (or the offsets do not fall inside it)."""
+    if passage_text is not None:
+        a, b = start - passage_start, end - passage_start
+        if 0 <= a <= b <= len(passage_text) and passage_text[a:b] == quote:
+            return Markup("{}<mark>{}</mark>{}").format(passage_text[:a], quote, passage_text[b:])
+    return Markup("<mark>{}</mark>").format(quote)
+
+
+async def _evidence(datasette: Any, database: str | None, table: str | None, request: Any) -> dict[str, Any] | None:
+    """What a row page of ``EVIDENCE`` shows: its quote in context, its source, its other tellings."""
+    if table not in EVIDENCE or database != _db_name(datasette) or request is None:
+        return None
+    pk, tellings_sql = EVIDENCE[table]
+    raw = (getattr(request, "url_vars", None) or {}).get("pks")
+    if not raw:
+        return None
+    row_id = tilde_decode(raw)
+    db = datasette.get_database(database)
+    sql = (f'select r.source_id, r.passage_id, r.char_start, r.char_end, r.quote, p.text as passage_text, '
+           f'p.char_start as passage_start, s.title, s.url, s.publisher, s.full_text_public '
+           f'from "{table}" r join passages p on p.passage_id = r.passage_id join sources s on s.source_id = r.source_id '
+           f'where r."{pk}" = :id')
+    try:
+        row = (await db.execute(sql, {"id": row_id})).first()
+        others = (await db.execute(tellings_sql, {"id": row_id})).rows
+        contexts = {}
+        ids = sorted({o["passage_id"] for o in others})
+        if ids:
+            marks = ",".join(f":p{i}" for i in range(len(ids)))
+            found = await db.execute(
+                f"select p.passage_id, p.text, p.char_start, s.title, s.url from passages p "
+                f"join sources s on s.source_id = p.source_id where p.passage_id in ({marks})",
+                {f"p{i}": v for i, v in enumerate(ids)})
+            contexts = {r["passage_id"]: r for r in found.rows}
+    except Exception:  # another schema: no evidence block
+        return None
+    if row is None:
+        return None
+    tellings = []
+    for o in others:
+        if (o["passage_id"], o["char_start"], o["char_end"]) == (row["passage_id"], row["char_start"], row["char_end"]) \
+                and o["tbl"] != "claims":
+            continue  # the row's own telling is shown above
+        ctx = contexts.get(o["passage_id"])
+        tellings.append({
+            "id": o["id"], "table": o["tbl"], "label": o["label"], "source_id": o["source_id"],
+            "title": ctx["title"] if ctx else o["source_id"], "url": ctx["url"] if ctx else None,
+            "html": highlight(ctx["text"] if ctx else None, ctx["char_start"] if ctx else 0, o["char_start"],
+                              o["char_end"], o["quote"]),
+        })
+    return {
+        "html": highlight(row["passage_text"], row["passage_start"], row["char_start"], row["char_end"], row["quote"]),
+        "source_id": row["source_id"], "title": row["title"], "url": row["url"], "publisher": row["publisher"],
+        "full_text_public": bool(row["full_text_public"]), "passage_id": row["passage_id"], "tellings": tellings,
+    }
+
+
 @hookimpl
-def extra_template_vars(template: str, datasette: Any) -> Any:
+def extra_template_vars(template: str, database: str | None, table: str | None, request: Any, datasette: Any) -> Any:
     async def inner() -> dict[str, Any]:
         out: dict[str, Any] = {
             "release_version": datasette.metadata("version"),
@@ -126,6 +205,8 @@ def extra_template_vars(template: str, datasette: Any) -> Any:
         if template == "index.html":
             out["timeline_chart"] = await _timeline_chart(datasette)
             out["top_person"] = await _top_person(datasette)
+        if template == "row.html":
+            out["evidence"] = await _evidence(datasette, database, table, request)
         return out
 
     return inner
