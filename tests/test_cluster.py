@@ -30,7 +30,7 @@ VOLATILE = {"releases": {"built_at"}}
 
 pytestmark = [
     pytest.mark.cluster,
-    pytest.mark.timeout(BUILD_TIMEOUT + 180)  # + the in-process `built` when it comes first,
+    pytest.mark.timeout(BUILD_TIMEOUT + 180),  # + the in-process `built` when it comes first
 ]
 
 
