@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.claims import row_claims
+from pipeline.claims import description_claims, row_claims
 from pipeline.corpus import PassageRow, SourceDoc, load_source
 from pipeline.extract import EntityIndex, ExtractResult, Row, SourceMap
 from pipeline.manifest import ManifestEntry, load_manifest
@@ -198,7 +198,11 @@ def extract_entity_tables(corpus: Corpus, paths: Paths) -> ExtractResult:
         corpus.detections.get(d.source_id) or detect_mentions(d, by_source.get(d.source_id, []), curated)
         for d in corpus.docs
     ]
-    return assemble(detections, corpus.docs, curated)
+    result = assemble(detections, corpus.docs, curated)
+    spans = {p.passage_id: (p.char_start, p.char_end) for p in corpus.passages}
+    result.tables["claims"] = description_claims(result.tables.get("persons", []),
+                                                 result.tables.get("person_mentions", []), corpus.texts, spans)
+    return result
 
 
 def _source_map(corpus: Corpus, index: EntityIndex, paths: Paths) -> tuple[SourceMap, dict[str, dict[str, int]]]:

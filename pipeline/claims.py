@@ -191,3 +191,42 @@ def row_claims(table: str, rows: Iterable[Row], id_column: str, props: Sequence[
                     **{k: r[k] for k in ("source_id", "passage_id", "char_start", "char_end", "quote")},
                 })
     return out
+
+
+# How far from a person's mention a description is looked for ("Qasem Soleimani, an Iranian
+# major general, ...": an apposition follows or precedes the name closely).
+DESCRIPTION_REACH = 200
+
+
+def description_claims(persons: Iterable[Row], mentions: Iterable[Row], texts: dict[str, str],
+                       passages: dict[str, tuple[int, int]]) -> list[Row]:
+    """A person's description where a telling gives it: the description's words next to a mention of
+    the person, in the mention's passage (the first such telling per source). A description from
+    curated data that no telling gives has no claim (its source is the curated file)."""
+    by_person: dict[str, list[Row]] = {}
+    for m in mentions:
+        by_person.setdefault(m["person_id"], []).append(m)
+    out: list[Row] = []
+    for p in persons:
+        desc = p.get("description")
+        if not desc:
+            continue
+        needle = desc.lower()
+        told: set[str] = set()
+        for m in sorted(by_person.get(p["person_id"], []), key=lambda r: (r["source_id"], r["char_start"])):
+            if m["source_id"] in told or m["passage_id"] not in passages:
+                continue
+            lo, hi = passages[m["passage_id"]]
+            a, b = max(lo, m["char_start"] - DESCRIPTION_REACH), min(hi, m["char_end"] + DESCRIPTION_REACH)
+            text = texts[m["source_id"]]
+            at = text.lower().find(needle, a, b)  # one bounded window per mention: linear
+            if at < 0 or text[at : at + len(desc)].lower() != needle:  # (a case change that alters length)
+                continue
+            told.add(m["source_id"])
+            out.append({
+                "claim_id": claim_id("persons", m["mention_id"], "description", desc), "table": "persons",
+                "row_id": p["person_id"], "mention_id": m["mention_id"], "property": "description", "value": desc,
+                "disputed": False, "note": None, "source_id": m["source_id"], "passage_id": m["passage_id"],
+                "char_start": at, "char_end": at + len(desc), "quote": text[at : at + len(desc)],
+            })
+    return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.claims import TIME_ZONE_NOTE, dates_agree, mark_disputes, number_range
+from pipeline.claims import TIME_ZONE_NOTE, dates_agree, description_claims, mark_disputes, number_range
 from pipeline.extract.entities import EntityIndex, EntityMention
 from pipeline.extract.events import _injured, extract_events, load_rules
 from pipeline.paths import REPO_ROOT, Paths
@@ -125,6 +125,20 @@ def test_range_best_is_the_most_told_value_then_the_earliest() -> None:
     assert (r.low, r.best, r.high) == (8, 10, 10)
 
 
+def test_a_description_is_claimed_where_a_telling_gives_it() -> None:
+    text = "Jane Roe, the Iranian Foreign Minister, spoke.\nJohn Doe spoke later."
+    mentions = [{"mention_id": "m1", "person_id": "jane-roe", "source_id": "s", "passage_id": "p0", "char_start": 0,
+                 "char_end": 8},
+                {"mention_id": "m2", "person_id": "john-doe", "source_id": "s", "passage_id": "p1", "char_start": 47,
+                 "char_end": 55}]
+    persons = [{"person_id": "jane-roe", "description": "Iranian foreign minister"},
+               {"person_id": "john-doe", "description": "President of a curated country"}]
+    out = description_claims(persons, mentions, {"s": text}, {"p0": (0, 46), "p1": (47, len(text))})
+    assert [(c["row_id"], c["value"], c["quote"]) for c in out] == [
+        ("jane-roe", "Iranian foreign minister", "Iranian Foreign Minister")]
+    assert text[out[0]["char_start"] : out[0]["char_end"]] == out[0]["quote"]
+
+
 # --------------------------------------------------------------------------- the bar: a real build
 
 
@@ -174,7 +188,7 @@ def test_the_reports_strike_is_the_wikipedia_strike(with_report: Build) -> None:
 
 def test_claims_equal_the_source_text_and_tolls_disagree(with_report: Build) -> None:
     claims = _rows(with_report, "claims")
-    assert {c["table"] for c in claims} >= {"events", "plots", "legal_positions"}
+    assert {c["table"] for c in claims} >= {"events", "plots", "legal_positions", "persons"}
     public = {s["source_id"]: s["full_text_public"] for s in _rows(with_report, "sources")}
     for c in claims:
         if public[c["source_id"]]:
