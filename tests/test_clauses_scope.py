@@ -32,3 +32,15 @@ def test_a_first_conjuncts_own_words_are_foreign_an_opening_is_shared() -> None:
     doc = require_model()(text)
     tok = next(t for t in doc if t.text == "kill")
     assert not inside(text.index("2021"), foreign_spans(tok, 0))
+
+
+def test_wire_datelines_of_several_forms_are_read() -> None:
+    from pipeline.extract.clauses.roles import dateline_end
+
+    for line, words in [("Basra, XP/NNA, Mar 05 – The council met.", "Basra, XP/NNA, Mar 05 – "),
+                        ("NEW DELHI (Daily Wire / Wirepress - 09th May, 2021) The council met.",
+                         "NEW DELHI (Daily Wire / Wirepress - 09th May, 2021) "),
+                        ("OSLO, May 9 (Wirepress) - The council met.", "OSLO, May 9 (Wirepress) - ")]:
+        assert line[: dateline_end(line)] == words
+    for line in ("Hezbollah (the Party of God) said it fired.", "Tehran, Iran, Sunday – a long day."):
+        assert dateline_end(line) == 0

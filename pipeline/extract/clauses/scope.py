@@ -10,6 +10,8 @@ ask it; it knows nothing about either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.tokens import Token
 
 # relations by which a clause or phrase describes the noun it hangs on ("X, who served ...")
@@ -26,7 +28,8 @@ def path_to_root(tok: Token) -> list[Token]:
     return path
 
 
-def foreign_spans(tok: Token, base: int, coordinated: bool = True) -> list[tuple[int, int]]:
+def foreign_spans(tok: Token, base: int, coordinated: bool = True,
+                  describes: Callable[[Token], bool] | None = None) -> list[tuple[int, int]]:
     """Absolute character spans of ``tok``'s sentence that tell of something else than ``tok``'s
     occurrence (``base``: the sentence's absolute offset).
 
@@ -39,7 +42,9 @@ def foreign_spans(tok: Token, base: int, coordinated: bool = True) -> list[tuple
     description of the noun that is the instrument of a path verb ("retaliated with an attack, a
     barrage on the base") tells the same occurrence. ``coordinated=False`` keeps the clauses
     coordinated with the path's (for occurrences told over two verbs: "the missiles were
-    launched ... and targeted the base").
+    launched ... and targeted the base"). ``describes``: the nouns whose descriptions tell of
+    something else (default every noun; events pass persons, organizations and occurrences, so that
+    "a facility hosting U.S. forces at the airport" still says where).
     """
     path = path_to_root(tok)
     on_path = {t.i for t in path}
@@ -53,7 +58,7 @@ def foreign_spans(tok: Token, base: int, coordinated: bool = True) -> list[tuple
 
     for t in tok.doc:
         if t.dep_ in _DESCRIBING and t.head.i not in on_path and t.head.pos_ in _NOUNISH \
-                and not _instrument_of_path(t.head, on_path):
+                and not _instrument_of_path(t.head, on_path) and (describes is None or describes(t.head)):
             add(t)
     for t in path:
         for ch in t.children:
