@@ -100,10 +100,20 @@ def word_token(cl: Clauses, start: int, end: int) -> Token | None:
     return syntactic_head(cl.doc, start - cl.base, end - cl.base)
 
 
-def elsewhere(cl: Clauses, tok: Token | None) -> list[tuple[int, int]]:
-    """Absolute spans of the sentence telling of something else than ``tok``'s occurrence (a
-    coordinated clause may go on telling it: "were launched ... and targeted the base")."""
-    return foreign_spans(tok, cl.base, coordinated=False) if tok is not None else []
+def elsewhere(cl: Clauses, tok: Token | None, nominals: frozenset[str]) -> list[tuple[int, int]]:
+    """Absolute spans of the sentence telling of something else than ``tok``'s occurrence: what
+    describes a person, an organization or another occurrence ("X, who headed G", "the strike that
+    killed a general"); a coordinated clause may go on telling it ("were launched ... and targeted
+    the base"), a clause on a place or thing says where ("a facility hosting U.S. forces at the
+    airport", "an attack on an installation that killed a contractor")."""
+    if tok is None:
+        return []
+
+    def describes(t: Token) -> bool:
+        return (t.pos_ in ("PROPN", "PRON") or t.ent_type_ in ("PERSON", "ORG", "NORP")
+                or t.lemma_.lower() in nominals or t.lower_ in nominals)
+
+    return foreign_spans(tok, cl.base, coordinated=False, describes=describes)
 
 
 def governing_noun(tok: Token, named: set[int]) -> Token | None:
@@ -155,22 +165,40 @@ def occurrence_frames(cl: Clauses, tok: Token) -> list[Frame]:
 
 def occurrence_actors(
     cl: Clauses, tok: Token, etype: str, source_id: str, state_of: Callable[[str], str | None] | None,
-    words: RoleWords,
+    words: RoleWords, mentions: Sequence[EntityMention] = (),
 ) -> list[tuple[EntityMention, str]]:
     """The named actors of the occurrence ``tok`` names and their roles (see module docstring)."""
     found: dict[str, tuple[EntityMention, str]] = {}
-    for f in occurrence_frames(cl, tok):
+    frames = occurrence_frames(cl, tok)
+    core = {f.head for f in frames if f.head == tok.i or cl.doc[f.head].i in {a.i for a in tok.ancestors}}
+    for f in frames:
         for r in f.roles:
             actor = r.actor.named
             if actor.head == tok.i:
                 continue  # the event noun itself ("the strike killed X")
-            ent = _entity(actor, source_id, state_of)
-            if ent is None:
-                continue
             role = _role(r.role, f, etype, words)
-            if role is not None:
+            # a clause hanging on the occurrence tells who made or ordered it or who died in it, not
+            # whom else its verb is about ("issued a warrant and asked Interpol for help")
+            if role is None or (f.head not in core and role not in ("sponsor", "victim", "perpetrator", "actor")):
+                continue
+            ent = _entity(actor, source_id, state_of)
+            if ent is not None:
                 found.setdefault(ent.entity_id, (ent, role))
+    if etype == "legal_action" and tok.pos_ in ("NOUN", "PROPN"):
+        # "a warrant for X", "charges against X": whom the legal act is against
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("for", "against"):
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    ent = _token_entity(cl, pobj, mentions)
+                    if ent is not None:
+                        found.setdefault(ent.entity_id, (ent, "target"))
     return sorted(found.values(), key=lambda x: x[0].char_start)
+
+
+def _token_entity(cl: Clauses, tok: Token, mentions: Sequence[EntityMention]) -> EntityMention | None:
+    """The person or organization of the index named at a token."""
+    at = cl.base + tok.idx
+    return next((m for m in mentions if m.char_start <= at < m.char_end), None)
 
 
 def _role(role: str, f: Frame, etype: str, words: RoleWords) -> str | None:

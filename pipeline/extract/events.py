@@ -806,7 +806,7 @@ def find_event_mentions(
                     stop = re.search(r"\bthat\b|[\"“:]", text[trig.end : ce])
                     limit = trig.end + min(40, stop.start() if stop else 40)
                     clause_places = [h for h in clause_places if h.char_end <= trig.start or h.char_start < limit]
-                other = elsewhere(cl, tok)
+                other = elsewhere(cl, tok, frames.nominals)
                 clause_places = [h for h in clause_places if not inside(h.char_start, other)]
                 place = main_place(clause_places, anchor, gaz, sites_too=etype in ("strike", "attack", "protest"))
                 # the toll of the clause, not of what tells of something else; the next sentence's
@@ -824,7 +824,8 @@ def find_event_mentions(
                         and (dm.resolved_by == "clause" or not dm.char_start <= x.char_start < dm.char_end)
                         and not (attributed and x.surface in attributed)]
                 actors = [] if tok is None else [
-                    (x, role) for x, role in occurrence_actors(cl, tok, etype, p.source_id, state_of, frames.words)
+                    (x, role) for x, role in occurrence_actors(cl, tok, etype, p.source_id, state_of, frames.words,
+                                                       ents)
                     if cs <= x.char_start < ce and not _inside(x.char_start, quotes)
                     and (dm.resolved_by == "clause" or not dm.char_start <= x.char_start < dm.char_end)
                     and not (attributed and x.surface in attributed)]
