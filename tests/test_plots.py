@@ -76,7 +76,8 @@ def roles(actors: list[dict], plot_id: str) -> set[tuple[str, str]]:
         ("Prosecutors charged Manssor Arbabsiar with conspiring to murder Adel al-Jubeir.", "charged"),
         ("Adel al-Jubeir was unsuccessfully targeted by drones in Yemen.", "failed"),
         ("Former presidents both considered and rejected targeting Adel al-Jubeir.", "considered"),
-        ("Adel al-Jubeir was killed in a drone strike near the airport on Friday.", "executed"),
+        ("Adel al-Jubeir was killed in a drone strike ordered by Manssor Arbabsiar near the airport on Friday.",
+         "executed"),
         ("It was reported that the regime was plotting to assassinate Adel al-Jubeir.", "alleged"),
         ("Agents came close to assassinating Adel al-Jubeir in Paris, but the plot ultimately failed.", "failed"),
         ("Police arrested two men suspected of plotting to kill Adel al-Jubeir.", "foiled"),
@@ -322,7 +323,7 @@ def test_a_pronoun_object_is_not_the_subject_of_its_own_clause() -> None:
 def test_the_same_strike_and_copula_targets() -> None:
     plots, actors = run(
         [
-            "The drone strike that killed Qasem Soleimani was unlawful, the report said.",
+            "The U.S. drone strike that killed Qasem Soleimani was unlawful, the report said.",
             "The killing of Abu Mahdi al-Muhandis in the same strike was also unlawful.",
         ],
         persons=("Qasem Soleimani", "Abu Mahdi al-Muhandis"),

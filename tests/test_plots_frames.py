@@ -57,3 +57,18 @@ def test_a_first_clause_keeps_its_own_date_a_shared_opening_date_is_the_plots() 
     assert len(plots) == 1 and plots[0]["date"] is None
     plots, _ = run(["In 2021, Dana Wolk plotted and tried to kill Omar Qadri."], persons=("Omar Qadri", "Dana Wolk"))
     assert len(plots) == 1 and plots[0]["date"] == "2021"
+
+
+def test_a_killing_told_only_as_past_fact_is_no_plot() -> None:
+    plots, _ = run(["Omar Qadri was killed in a drone strike near the border on Monday."], persons=("Omar Qadri",))
+    assert plots == []
+    plots, _ = run(["Crowds marked the anniversary of the assassination of Omar Qadri."], persons=("Omar Qadri",))
+    assert plots == []
+
+
+def test_a_killing_told_with_its_ordering_or_its_agent_is_a_plot() -> None:
+    for text in ("Paul Ennis ordered the assassination of Omar Qadri in 2019.",
+                 "Those who ordered and carried out the assassination of Omar Qadri will be punished.",
+                 "The Harbor Brigade was behind the killing of Omar Qadri."):
+        plots, _ = run([text], persons=("Omar Qadri", "Paul Ennis"), orgs=("Harbor Brigade",))
+        assert [(p["status"], "Omar Qadri" in p["name"]) for p in plots] == [("executed", True)], text

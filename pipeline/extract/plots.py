@@ -66,7 +66,7 @@ from pipeline.extract.legal import (
 )
 from pipeline.extract.nlp import SourceParses
 from pipeline.extract.places import Gazetteer, find_places, load_gazetteer, main_place
-from pipeline.extract.plot_frames import described
+from pipeline.extract.plot_frames import described, told_as_plot
 from pipeline.ids import short_hash
 
 # ---------------------------------------------------------------------------------------
@@ -109,6 +109,7 @@ class PlotVocab:
     sponsor_descriptions: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
     target_verbs: set[str] = field(default_factory=set)  # "X survived a plot": the subject is the target
     charge_nouns: set[str] = field(default_factory=set)  # "wanted on charges of plotting": an accusation
+    agent_nouns: set[str] = field(default_factory=set)  # "the U.S. strike": the state named on the act did it
 
     def rank(self, status: str | None) -> int:
         return self.order.index(status) if status in self.order else -1
@@ -170,6 +171,7 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
             sponsor_descriptions=compile_any(c.get("sponsor_descriptions", []), path),
             target_verbs=_words(c, "target_verbs"),
             charge_nouns=_words(c, "charge_nouns"),
+            agent_nouns=_words(c, "agent_nouns"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"malformed plot cues ({exc})", path) from exc
@@ -270,6 +272,8 @@ class MentionReader:
         for m in index.of_source(source_id) if source_id is not None else index.all():
             forms[(m.source_id, m.entity_id)][m.surface] += 1
         self._kill_rx = vocab.act_patterns[0]
+        # the org_id of a state named by words ("Iran", "the U.S."), where the index knows states
+        self.state_of: Callable[[str], str | None] = getattr(index, "state_of", None) or (lambda _words: None)
         self._surface: dict[tuple[str, str], str] = {}
         for k, cnt in forms.items():
             multi = [(n, f) for f, n in cnt.items() if len(f.split()) > 1]
@@ -317,6 +321,13 @@ class MentionReader:
                     break
         if m is not None:
             return self._entity_actor(sv.sent.source_id, m)
+        state = next((c for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")
+                      and c.ent_type_ in ("GPE", "NORP") and self.v.any_trigger.fullmatch(tok.text) is None
+                      and tok.lemma_.lower() in self.v.agent_nouns), None)
+        if state is not None:
+            # "the U.S. drone strike that killed X", "an Israeli strike": the state named on the act carried it out
+            org = self.state_of(state.text)
+            return Actor(org, "org" if org else None, state.text, True, False)
         text = span_text(doc, i, j)
         if not text:
             return None
@@ -515,7 +526,14 @@ class MentionReader:
         if kind in ("kill", "strike_kill") and not is_verb and not pm.adds_target and self._presupposed(trig):
             pm.presupposed = True
             pm.statuses = ["executed"]
-            pm.perpetrators = [a for a in pm.perpetrators if a.specific]
+            pm.perpetrators = [a for a in pm.perpetrators if a.specific] + self._behind(sv, trig)
+            if not pm.perpetrators:
+                # "the legality of the killing of X by a U.S. drone strike": the act named on a noun above
+                nouns = [trig, *[a for a in trig.ancestors]]
+                cut = next((k for k, a in enumerate(nouns) if a.pos_ in ("VERB", "AUX")), len(nouns))
+                acts = [g for a in nouns[:cut] for c in a.children if c.dep_ == "prep" and c.lower_ in ("by", "in", "with")
+                        for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in self.v.agent_nouns]
+                pm.perpetrators = [a for a in self.expand(sv, acts) if a.specific]
             pm.victims = self.victims_in(sv)
             return pm
         self._governing_roles(sv, path, pm)
@@ -536,6 +554,18 @@ class MentionReader:
         tkeys = {a.key for a in pm.targets}
         pm.perpetrators = [a for a in pm.perpetrators if a.key not in tkeys]
         return pm
+
+    def _behind(self, sv: SentenceView, trig: Token) -> list[Actor]:
+        """"X was behind the killing of Y", "X is responsible for the killing": X did it."""
+        if trig.dep_ != "pobj":
+            return []
+        up = trig.head.head if trig.head.lemma_.lower() in self.v.approach_words else trig.head
+        if up.lemma_.lower() not in self.v.approach_words and trig.head.lemma_.lower() not in self.v.approach_words:
+            return []
+        verb = up if up.pos_ in ("AUX", "VERB") else up.head
+        if verb.lemma_.lower() != "be":
+            return []
+        return [a for a in self.expand(sv, [c for c in verb.children if c.dep_ == "nsubj"]) if a.specific or a.entity_id]
 
     def _outcome(self, sv: SentenceView, trig: Token, pm: PlotMention) -> PlotMention | None:
         """"X pleaded guilty", "a court convicted X", "X was sentenced": the stage it marks and X."""
@@ -642,6 +672,9 @@ class MentionReader:
                 tgt += [g for g in c.children if g.dep_ == "pobj"]
             elif c.dep_ == "prep" and c.lower_ == "by":
                 perp += [g for g in c.children if g.dep_ == "pobj"]
+            elif c.dep_ == "prep" and c.lower_ in ("in", "with"):
+                # "the killing of X in a U.S. drone strike": the state named on the act (``actor``)
+                perp += [g for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in self.v.agent_nouns]
             elif c.dep_ == "poss":
                 (tgt if kind in ("kill", "strike_kill") else perp).append(c)
             elif c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ == "VERB":
@@ -1585,6 +1618,9 @@ def _governed_by_plan(path: list[Token], v: PlotVocab) -> bool:
         lemma = t.lemma_.lower()
         if lemma in v.sponsor_verbs or v.governing.get(lemma) not in (None, "alleged"):
             return True
+        # "those who ordered and carried out the assassination": the ordering verb the act's verb is joined to
+        if t.dep_ == "conj" and t.head.lemma_.lower() in v.sponsor_verbs:
+            return True
         if t.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
             return False
     return False
@@ -1689,6 +1725,27 @@ def mentions_of_source(
     return out, headings
 
 
+def _plots_only(clusters: list[Cluster], vocab: PlotVocab, report: list[str]) -> list[Cluster]:
+    """The clusters that tell a plot (``plot_frames.told_as_plot``): a killing told only as past
+    fact is left to the events table."""
+    out = []
+    for c in clusters:
+        f = c._facts()
+        # a named agent, from the index or named so by the model ("the U.S. drone strike that killed X")
+        agents = {a.key for a in [*c.actors("perpetrators"), *c.actors("sponsors")] if a.entity_id or a.specific
+                  } - {a.key for a in c.actors("targets")}
+        if told_as_plot(f.statuses, [pm.kind for pm in c.mentions],
+                        bool(agents) or any(pm.told_planned for pm in c.mentions), c.heading is not None):
+            out.append(c)
+        else:
+            rep = c.mentions[0]
+            report.append(f"plots: a killing told only as past fact is no plot: {rep.trigger!r} in "
+                          f"{rep.sent.passage.passage_id}")
+    return out
+
+
+
+
 def extract_plots(
     docs: list[SourceDoc],
     passages: list[PassageRow],
@@ -1722,6 +1779,7 @@ def extract_plots(
         report.extend(lines)
         parsed_here += parsed
     clusters = merge_clusters(clusters, vocab)
+    clusters = _plots_only(clusters, vocab, report)
     order = {d.source_id: i for i, d in enumerate(docs)}
     plots, actors, tellings, plot_claims = cluster_rows(clusters, {d.source_id: d for d in docs}, vocab, entities,
                                                         load_gazetteer(curated_dir), order, report)
