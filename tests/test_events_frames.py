@@ -3,7 +3,10 @@ actors bound to the occurrence the parse attaches them to; short texts written f
 
 from __future__ import annotations
 
-from test_events import events_of, make_doc, mention
+from test_events import CUR, events_of, make_doc, mention
+
+from pipeline.extract.entities import EntityIndex
+from pipeline.extract.events import extract_events
 
 
 def _actors(res, event_id: str) -> set[tuple[str, str]]:
@@ -69,3 +72,14 @@ def test_the_occurrence_named_in_the_dates_own_clause_types_it() -> None:
                                  "on 7 January 2020.")], published="2020-01-10")
     (ev,) = res.tables["events"]
     assert (ev["date"], ev["event_type"]) == ("2020-01-07", "protest")
+
+
+def test_a_state_acts_where_it_is_the_agent_or_named_on_the_act() -> None:
+    doc, ps = make_doc([("Body", "Israel killed 12 people in an airstrike on a village in southern Lebanon on Tuesday."),
+                        ("Body", "Omar Qadri was killed in an Iranian drone strike on Friday.")], published="2024-01-06")
+    states = {"israel": "government-of-israel", "iran": "government-of-iran", "iranian": "government-of-iran"}
+    res = extract_events([doc], ps, EntityIndex([], states=states), CUR)
+    by_date = {e["date"]: e for e in res.tables["events"]}
+    tuesday, friday = by_date["2024-01-02"], by_date["2024-01-05"]
+    assert tuesday["killed"] == 12 and ("government-of-israel", "perpetrator") in _actors(res, tuesday["event_id"])
+    assert ("government-of-iran", "perpetrator") in _actors(res, friday["event_id"])

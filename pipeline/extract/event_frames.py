@@ -184,6 +184,14 @@ def occurrence_actors(
             ent = _entity(actor, source_id, state_of)
             if ent is not None:
                 found.setdefault(ent.entity_id, (ent, role))
+    if etype in _VIOLENT and tok.pos_ == "NOUN" and state_of is not None:
+        # "an Israeli strike", "the U.S. drone strike": the state named on the act carried it out
+        for mod in tok.children:
+            org = state_of(mod.text) if mod.dep_ in ("amod", "compound") and mod.ent_type_ in ("GPE", "NORP") else None
+            if org:
+                start = cl.base + mod.idx
+                found.setdefault(org, (EntityMention(source_id, start, start + len(mod.text), org, "org", mod.text),
+                                       "perpetrator"))
     if etype == "legal_action" and tok.pos_ in ("NOUN", "PROPN"):
         # "a warrant for X", "charges against X": whom the legal act is against
         for prep in tok.children:

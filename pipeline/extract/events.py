@@ -697,7 +697,7 @@ def find_event_mentions(
     gives the sentences' parses (default: parsed here)."""
     rules = load_rules(curated_dir)
     frames = EventFrames(doc, entities, curated_dir, _nominals(rules), parser)
-    state_of = getattr(entities, "state_of", None)  # states as actors, where the index knows them
+    state_of = entities.state_of  # states act where the parse makes them agents
     gaz = load_gazetteer(curated_dir)
     text = doc.text
     ctx = DateContext.for_source(doc, passages, curated_dir)

@@ -273,7 +273,7 @@ class MentionReader:
             forms[(m.source_id, m.entity_id)][m.surface] += 1
         self._kill_rx = vocab.act_patterns[0]
         # the org_id of a state named by words ("Iran", "the U.S."), where the index knows states
-        self.state_of: Callable[[str], str | None] = getattr(index, "state_of", None) or (lambda _words: None)
+        self.state_of = index.state_of
         self._surface: dict[tuple[str, str], str] = {}
         for k, cnt in forms.items():
             multi = [(n, f) for f, n in cnt.items() if len(f.split()) > 1]
