@@ -129,6 +129,7 @@ def corpus_from_bundles(bundles: list[SourceBundle]) -> Corpus:
     for b in bundles:
         corpus.docs.append(b.doc)
         corpus.passages.extend(b.passages)
+        corpus.report.extend(f"[parse] {w}" for w in getattr(b.doc, "warnings", ()))
         if b.detections is not None:
             corpus.detections[b.doc.source_id] = b.detections
         if b.parses is not None:
@@ -202,7 +203,7 @@ def extract_entity_tables(corpus: Corpus, paths: Paths) -> ExtractResult:
     spans = {p.passage_id: (p.char_start, p.char_end) for p in corpus.passages}
     result.tables["claims"] = description_claims(result.tables.get("persons", []),
                                                  result.tables.get("person_mentions", []), corpus.texts, spans)
-    return result
+    return fitted(result, corpus)
 
 
 def _source_map(corpus: Corpus, index: EntityIndex, paths: Paths) -> tuple[SourceMap, dict[str, dict[str, int]]]:
@@ -222,6 +223,17 @@ def _with_stats(result: ExtractResult, stats: dict[str, dict[str, int]]) -> Extr
     return result
 
 
+def fitted(result: ExtractResult, corpus: Corpus) -> ExtractResult:
+    """``result`` with every quote publishable (``pipeline.validate.fit_quotes``), what was trimmed or
+    dropped in its report: every table and claim downstream sees the same rows."""
+    from pipeline.validate import fit_quotes
+
+    spans = {p.passage_id: (p.source_id, p.char_start, p.char_end) for p in corpus.passages}
+    public = {d.source_id: d.full_text_public for d in corpus.docs}
+    result.report.extend(fit_quotes(result.tables, corpus.texts, spans, public))
+    return result
+
+
 def extract_event_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
     try:
         from pipeline.extract.events import extract_events
@@ -229,7 +241,7 @@ def extract_event_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ex
         return ExtractResult({t: [] for t in EVENT_TABLES}, ["events extractor not available"])
     run, stats = _source_map(corpus, index, paths)
     result = extract_events(corpus.docs, corpus.passages, index, paths.curated_dir, run, corpus.parses)
-    return _with_stats(result, stats)
+    return fitted(_with_stats(result, stats), corpus)
 
 
 def extract_plot_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
@@ -239,7 +251,7 @@ def extract_plot_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ext
         return ExtractResult({t: [] for t in PLOT_TABLES}, ["plots extractor not available"])
     run, stats = _source_map(corpus, index, paths)
     result = extract_plots(corpus.docs, corpus.passages, index, paths.curated_dir, corpus.parses, run)
-    return _with_stats(result, stats)
+    return fitted(_with_stats(result, stats), corpus)
 
 
 def extract_legal_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
@@ -251,7 +263,7 @@ def extract_legal_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ex
     result = extract_legal_positions(corpus.docs, corpus.passages, index, paths.curated_dir, corpus.parses, run)
     result.tables["claims"] = row_claims("legal_positions", result.tables.get("legal_positions", []), "position_id",
                                          LEGAL_CLAIMS)
-    return _with_stats(result, stats)
+    return fitted(_with_stats(result, stats), corpus)
 
 
 def claims_rows(results: list[ExtractResult], kept: dict[str, set[str]]) -> list[Row]:

@@ -31,6 +31,7 @@ class SourceDoc:
     full_text_public: bool
     sha256: str
     entry: ManifestEntry | None = None
+    warnings: tuple[str, ...] = ()  # what the parser read but did not understand (build report)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ def load_source(entry: ManifestEntry, raw_dir: Path, curated_dir: Path) -> tuple
         full_text_public=entry.full_text_public,
         sha256=sha,
         entry=entry,
+        warnings=tuple(parsed.warnings),
     )
     ids = passage_ids(entry.source_id, [(p.section, p.text) for p in parsed.passages])
     passages = [

@@ -62,8 +62,10 @@ def _abbreviations(curated_dir: Path) -> frozenset[str]:
     return frozenset(entries)
 
 
-def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_dir: Path | None = None) -> list[tuple[int, int]]:
-    """[start, end) offsets (into ``text``) of the sentences of ``text[start:end]``."""
+def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_dir: Path | None = None,
+                   *, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """[start, end) offsets (into ``text``) of the sentences of ``text[start:end]``, none longer than
+    ``limit`` (a larger ``limit`` only for tools that look for the sentence ends themselves)."""
     end = len(text) if end is None else end
     abbrevs = _abbreviations(curated_dir or DEFAULT_CURATED)
     spans: list[tuple[int, int]] = []
@@ -75,7 +77,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_di
             if token in abbrevs or _INITIAL_RE.fullmatch(token) or _INITIALISM_RE.fullmatch(token):
                 continue
         cut = m.end()
-        spans.extend(safe_pieces(text, sent_start, cut))
+        spans.extend(safe_pieces(text, sent_start, cut, limit))
         sent_start = cut
         while sent_start < end and text[sent_start].isspace():
             sent_start += 1
@@ -83,7 +85,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_di
         tail_end = end
         while tail_end > sent_start and text[tail_end - 1].isspace():
             tail_end -= 1
-        spans.extend(safe_pieces(text, sent_start, tail_end))
+        spans.extend(safe_pieces(text, sent_start, tail_end, limit))
     return spans
 
 

@@ -7,6 +7,10 @@ Each check returns a list of one-line problems (empty when the table passes).
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 
 from pipeline.text import sentence_spans
@@ -48,6 +52,58 @@ def check_provenance(
         if not public.get(sid, False) and len(sentence_spans(quote)) > 1:
             problems.append(f"{where}: quote from non-public source {sid} is longer than one sentence")
     return problems
+
+
+def fit_quotes(
+    tables: dict[str, list[dict[str, Any]]],
+    texts: Mapping[str, str],
+    passage_spans: Mapping[str, tuple[str, int, int]],
+    public: Mapping[str, bool],
+) -> list[str]:
+    """Make every row's quote publishable before validation, in place; return report lines.
+
+    A non-public source's quote must be one sentence (``check_provenance``, with the one sentence
+    definition of ``pipeline.text.sentence_spans``). A row whose quote is longer -- an extractor's
+    span (a name the statistical model read across a full stop, a clause) crossing the splitter's
+    sentence end -- is trimmed to the sentence of its passage holding its start, or dropped when
+    even that is not one sentence: one odd row is reported, never a reason to publish nothing."""
+    report: list[str] = []
+    sentences: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+    dictionary = load_dictionary()
+    for table, rows in tables.items():
+        if table not in dictionary.tables or not has_provenance(table):
+            continue
+        pk = dictionary.tables[table].primary_key[0]
+        kept = []
+        for row in rows:
+            sid, quote = str(row.get("source_id")), row.get("quote")
+            if public.get(sid, True) or not isinstance(quote, str) or len(sentence_spans(quote)) <= 1:
+                kept.append(row)
+                continue
+            span = passage_spans.get(row["passage_id"])
+            text = texts.get(sid)
+            fitted = None
+            if span is not None and text is not None:
+                if row["passage_id"] not in sentences:
+                    spans = sentence_spans(text, span[1], span[2])
+                    sentences[row["passage_id"]] = ([e for _, e in spans], spans)
+                ends, spans = sentences[row["passage_id"]]
+                i = bisect.bisect_right(ends, row["char_start"])  # the sentence holding the start
+                if i < len(spans):
+                    start, end = max(row["char_start"], spans[i][0]), min(row["char_end"], spans[i][1])
+                    if start < end and len(sentence_spans(text[start:end])) == 1:
+                        fitted = (start, end)
+            where = f"{table} {pk}={row.get(pk)!r}: quote from non-public source {sid} is longer than one sentence"
+            if fitted is None:
+                report.append(f"{where}; row dropped")
+                continue
+            report.append(f"{where}; trimmed to its sentence [{fitted[0]}:{fitted[1]}] "
+                          f"(was [{row['char_start']}:{row['char_end']}])")
+            assert text is not None
+            row.update(char_start=fitted[0], char_end=fitted[1], quote=text[fitted[0] : fitted[1]])
+            kept.append(row)
+        rows[:] = kept
+    return report
 
 
 def check_foreign_keys(tables: dict[str, pd.DataFrame]) -> list[str]:

@@ -5,6 +5,11 @@ Layout understood: the headline on the first line; a byline
 unpunctuated lines as sub-headings. Page chrome (patterns in
 ``raw/curated/news_chrome.yaml``), photo captions and their repeats, and the
 residue of a stripped dateline are not article text and are dropped.
+
+Strict interpretation: a file whose first two lines are not a headline and a byline is still
+read (as headline and paragraphs), with a warning naming the file and line for the build
+report; a file with no paragraph after its headline cannot be read as an article and fails
+with a one-line ``ParseError``.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.errors import CuratedDataError
+from pipeline.errors import CuratedDataError, ParseError
 from pipeline.parsers.base import ParsedSource, Passage, iter_lines, trimmed_span
 
 DEFAULT_CURATED = Path(__file__).resolve().parents[2] / "raw" / "curated"
@@ -28,6 +33,8 @@ BYLINE_RE = re.compile(
     re.IGNORECASE,
 )
 SENTENCE_END_RE = re.compile(r"[.!?:;,][\"”’')\]]*$|[\"”]$")
+# A headline is one short line; a longer one, or one ending as a sentence does, is body text.
+HEADLINE_MAX_CHARS = 300
 
 
 @lru_cache(maxsize=8)
@@ -59,13 +66,19 @@ def parse_news(text: str, *, path: Path | str = "<text>", curated_dir: Path | No
     result = ParsedSource(passages=[])
     section = "Body"
     body_started = False
-    for i, (_number, start, end) in enumerate(lines):
+    for i, (number, start, end) in enumerate(lines):
         line = stripped[i]
         s, e = trimmed_span(text, start, end)
         if result.title is None:
+            if len(line) > HEADLINE_MAX_CHARS or re.search(r"[.!?]$", line):
+                result.warnings.append(f"{path}:{number}: first line is not a headline "
+                                       f"(read as one anyway): {line[:60]!r}")
             result.title = line
             result.passages.append(Passage("Headline", s, e, text[s:e], "headline"))
             continue
+        if i == 1 and not BYLINE_RE.match(line):
+            result.warnings.append(f"{path}:{number}: expected a byline 'Author | Month D, YYYY | H:MMam TZ' "
+                                   f"after the headline, found {line[:60]!r}")
         if not body_started:
             m = BYLINE_RE.match(line)
             if m:
@@ -96,4 +109,7 @@ def parse_news(text: str, *, path: Path | str = "<text>", curated_dir: Path | No
         result.passages.append(Passage(section, s, e, text[s:e], "paragraph"))
     if result.published_date is None:
         result.warnings.append(f"{path}: no byline with a date found")
+    if not any(p.kind == "paragraph" for p in result.passages):
+        first = lines[0][0] if lines else None
+        raise ParseError("no article text: nothing but a headline, byline and page chrome", path, first)
     return result
