@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.corpus import PassageRow
 from pipeline.extract import nlp
-from pipeline.extract.legal import Parser, Sentence
+from pipeline.extract.sentences import Parser, Sentence
 
 TEXT = "Qasem Soleimani was killed near Baghdad International Airport. Mark Esper said it was lawful."
 

@@ -479,8 +479,8 @@ def test_seeds_recall_precision_status(seed_plots: tuple[list[SourceDoc], list[d
 def _telling(source_id: str, start: int, targets: list[str], perps: Sequence[str] = (),
              statuses: Sequence[str] = ("planned",), alleged: bool = False, own_year: int | None = None,
              words: set[str] | None = None) -> Any:
-    from pipeline.extract.legal import Sentence
     from pipeline.extract.plots import Actor, PlotMention
+    from pipeline.extract.sentences import Sentence
 
     passage = PassageRow(f"{source_id}:p0", source_id, "Body", 0, 0, 1000, "x" * 1000)
     sent = Sentence(source_id, passage, start, start + 10, "x" * 10, 0)

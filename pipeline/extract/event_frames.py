@@ -32,7 +32,7 @@ from pipeline.extract.clauses.roles import Actor
 from pipeline.extract.clauses.scope import foreign_spans
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityIndex, EntityMention
-from pipeline.extract.legal import Parser, Sentence, syntactic_head
+from pipeline.extract.sentences import Parser, Sentence, syntactic_head
 
 _VIOLENT = {"strike", "attack", "plot", "cyber_operation"}
 _PATIENT_TYPES = {"strike", "attack", "plot", "cyber_operation", "legal_action", "political_action"}

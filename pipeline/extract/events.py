@@ -51,7 +51,6 @@ from pipeline.extract.event_frames import (
     outside_date_clause,
     word_token,
 )
-from pipeline.extract.legal import Parser
 from pipeline.extract.nlp import SourceParses
 from pipeline.extract.places import (
     Gazetteer,
@@ -62,6 +61,7 @@ from pipeline.extract.places import (
     main_place,
     place_rows,
 )
+from pipeline.extract.sentences import Parser
 from pipeline.ids import short_hash
 from pipeline.text import SpanSet, sentence_spans
 

@@ -47,7 +47,10 @@ from pipeline.extract import ExtractResult, Row, SourceMap, serial_map
 from pipeline.extract.clauses.scope import foreign_spans, inside
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityIndex, EntityMention
-from pipeline.extract.legal import (
+from pipeline.extract.nlp import SourceParses
+from pipeline.extract.places import Gazetteer, find_places, load_gazetteer, main_place
+from pipeline.extract.plot_frames import described, told_as_plot
+from pipeline.extract.sentences import (
     Parser,
     Sentence,
     SentenceView,
@@ -64,9 +67,6 @@ from pipeline.extract.legal import (
     span_text,
     syntactic_head,
 )
-from pipeline.extract.nlp import SourceParses
-from pipeline.extract.places import Gazetteer, find_places, load_gazetteer, main_place
-from pipeline.extract.plot_frames import described, told_as_plot
 from pipeline.ids import short_hash
 
 # ---------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ module makes the rows. Per-source work (``positions_of_source``) is separate fro
 step, which for legal positions is only concatenation: the same holder stating the same position in
 two sources gives two rows, each checkable against its own quote.
 
-The sentence helpers plots also reads (``Parser``, ``Sentence``, ...) live in
-``pipeline.extract.sentences`` and are re-exported here for callers not yet moved.
+The sentence helpers legal positions share with plots and events (``Parser``, ``Sentence``, ...)
+live in ``pipeline.extract.sentences``.
 """
 
 from __future__ import annotations
@@ -31,24 +31,7 @@ from pipeline.extract.legal.cues import find_bases, find_cues
 from pipeline.extract.legal.read import _Position, parse_candidates, positions_of_source
 from pipeline.extract.legal.vocab import LegalVocab, load_legal_vocab
 from pipeline.extract.nlp import SourceParses
-from pipeline.extract.sentences import (
-    Parser,
-    Sentence,
-    SentenceView,
-    align_mentions,
-    ancestors_path,
-    compile_any,
-    date_columns,
-    first_date,
-    load_yaml,
-    np_bounds,
-    passage_sentences,
-    sentence_dates,
-    skipped_passage,
-    span_text,
-    syntactic_head,
-    token_at,
-)
+from pipeline.extract.sentences import Parser, date_columns
 from pipeline.ids import short_hash
 
 
@@ -111,8 +94,6 @@ def extract_legal_positions(
 
 
 __all__ = [
-    "LegalVocab", "Parser", "Sentence", "SentenceView", "align_mentions", "ancestors_path", "compile_any",
-    "date_columns", "extract_legal_positions", "find_bases", "find_cues", "first_date", "load_legal_vocab",
-    "load_yaml", "np_bounds", "parse_candidates", "passage_sentences", "position_rows", "positions_of_source",
-    "sentence_dates", "skipped_passage", "span_text", "syntactic_head", "token_at",
+    "LegalVocab", "extract_legal_positions", "find_bases", "find_cues", "load_legal_vocab", "parse_candidates",
+    "position_rows", "positions_of_source",
 ]
