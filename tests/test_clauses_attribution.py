@@ -127,3 +127,13 @@ def test_a_long_title_before_the_name_gives_the_name() -> None:
 def test_a_capitals_dateline_without_dash() -> None:
     cl = one("GENEVA (Wire Service - 7 July, 2020) The envoy said the raid broke the law.")
     assert cl.dateline > 0 and holders(cl, "broke the law") == ["The envoy"]
+
+
+def test_nesting_links_never_form_a_cycle() -> None:
+    # two attributions over the same content each hold the other's cue: the chain must still end
+    from pipeline.extract.clauses.attribution import acyclic
+
+    assert acyclic([1, 0]) == [None, 0]
+    assert acyclic([None, 0, 1]) == [None, 0, 1]  # an ordinary nesting is kept
+    assert acyclic([2, 0, 1, 2]) == [None, 0, 1, 2]  # a longer cycle, and a chain into it
+    assert acyclic([0]) == [None]

@@ -22,6 +22,7 @@ Quote marks are read for ``direct`` only; an odd number of them changes nothing 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -301,6 +302,8 @@ class AttributionReader:
                         best is None or b.content_end - b.content_start < atts[best].content_end - atts[best].content_start):
                     best = k
             a.parent = best
+        for a, parent in zip(atts, acyclic(a.parent for a in atts), strict=True):
+            a.parent = parent
         for a in atts:
             if a.parent is None:
                 continue
@@ -320,6 +323,22 @@ class AttributionReader:
                 # "..., the agency reported": an outlet names nobody else; it is still only the relay
                 a.relay = True
         return atts
+
+
+def acyclic(parents: Iterable[int | None]) -> list[int | None]:
+    """The parent links with every cycle cut. Two attributions whose contents are the same span each
+    hold the other's cue (seen on run-on text), and a reader walking up the chain would never stop:
+    a cycle is cut at its first member in text order, so that member becomes a top attribution."""
+    out = list(parents)
+    for i in range(len(out)):
+        seen = {i}
+        k = out[i]
+        while k is not None and k not in seen:
+            seen.add(k)
+            k = out[k]
+        if k == i:
+            out[i] = None
+    return out
 
 
 def innermost(atts: list[Attribution], start: int, end: int) -> Attribution | None:
