@@ -8,6 +8,7 @@ from the RAW_DIR the build read, only to place the anchors; nothing is tuned to 
 Usage:
     python bench/eval_relations.py --expected /path/to/expected-dir --raw RAW_DIR --out OUT_DIR [-v]
     python bench/eval_relations.py --seeds tests/expected --out OUT_DIR [-v]
+    python bench/eval_relations.py --seeds tests/expected --independent --out OUT_DIR [-v]
 
 An expected file (own format, see ``tests/test_eval_relations.py`` for a tiny example)::
 
@@ -71,40 +72,62 @@ def load_expected_dir(path: Path) -> list[Row]:
     return [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(path.glob("*.yaml"))]
 
 
-def load_seeds(path: Path) -> list[Row]:
-    """The seeds' hand-checked lists, recast as articles in this scorer's format."""
+def load_seeds(path: Path, suffix: str = "") -> list[Row]:
+    """The seeds' hand-checked lists, recast as articles in this scorer's format.
+
+    ``suffix`` picks another reading of the seeds in the same format (``"_independent"``:
+    ``events_seeds_independent.yaml`` and so on), whose items may also carry ``date_alt``,
+    ``type_alt``, ``killed`` (events), ``perpetrator_or_sponsor`` / ``not_perpetrator`` (plots)
+    and a list ``subject`` (legal). Persons come from ``persons_seeds{suffix}.yaml`` where it
+    exists, else from ``persons_seeds.yaml``.
+    """
+    def read(name: str) -> Any:
+        p = path / f"{name}{suffix}.yaml"
+        return yaml.safe_load((p if p.exists() else path / f"{name}.yaml").read_text(encoding="utf-8"))
+
     arts: dict[str, Row] = defaultdict(lambda: {"events": [], "plots": [], "legal": [], "persons": []})
-    ev = yaml.safe_load((path / "events_seeds.yaml").read_text(encoding="utf-8"))
+    ev = read("events_seeds")
     for sid, items in ev["sources"].items():
         groups: dict[str, list[Row]] = {}
         for i, it in enumerate(items):
             groups.setdefault(it.get("group") or f"#{i}", []).append(it)
         for key, grp in groups.items():
             first = grp[0]
-            arts[sid]["events"].append({
-                "key": key, "date": first["date"], "date_alt": [g["date"] for g in grp[1:]],
-                "type": first["type"], "type_alt": [g["type"] for g in grp[1:]],
+            item: Row = {
+                "key": key, "date": first["date"],
+                "date_alt": [d for g in grp for d in ([g["date"]] if g is not first else []) + list(g.get("date_alt") or [])],
+                "type": first["type"],
+                "type_alt": [t for g in grp for t in ([g["type"]] if g is not first else []) + list(g.get("type_alt") or [])],
                 "anchors": [g["snippet"] for g in grp], "optional": all(g.get("optional") for g in grp),
-            })
-    pl = yaml.safe_load((path / "plots_seeds.yaml").read_text(encoding="utf-8"))
+            }
+            killed = [g["killed"] for g in grp if "killed" in g]
+            if killed:
+                item["killed"], item["killed_alt"] = killed[0], killed[1:]
+            arts[sid]["events"].append(item)
+    pl = read("plots_seeds")
     all_sids = list(ev["sources"])
     for it in pl["plots"]:
         for sid in it.get("sources", all_sids):
-            arts[sid]["plots"].append({
+            plot: Row = {
                 "key": it["key"], "status": it["status"], "status_alt": it.get("status_alt", []),
                 "target": it.get("targets", []), "anchors": it["anchors"], "optional": it.get("optional", False),
                 "any_source": True,
-            })
-    lg = yaml.safe_load((path / "legal_positions_seeds.yaml").read_text(encoding="utf-8"))
+            }
+            for k in ("perpetrator_or_sponsor", "not_perpetrator"):
+                if it.get(k):
+                    plot[k] = it[k]
+            arts[sid]["plots"].append(plot)
+    lg = read("legal_positions_seeds")
     for it in lg["positions"]:
         item = {"key": it["key"], "holder": it["holders"], "stance": it["stance"],
                 "stance_alt": it.get("stance_alt", []), "anchors": it["anchors"], "optional": it.get("optional", False),
                 "any_source": True}
-        if it.get("subject"):
-            item["subject"] = [it["subject"].split()[-1]]
+        subj = it.get("subject")
+        if subj:
+            item["subject"] = list(subj) if isinstance(subj, list) else [subj.split()[-1]]
         for sid in all_sids:
             arts[sid]["legal"].append(dict(item))
-    ps = yaml.safe_load((path / "persons_seeds.yaml").read_text(encoding="utf-8"))
+    ps = read("persons_seeds")
     for e in ps["persons"]:
         arts[ps["sources"][e["sources"][0]]]["persons"].append(e["variants"])
     return [{"source_id": sid, **a} for sid, a in arts.items()]
@@ -456,7 +479,7 @@ def report(result: Row, tables: dict[str, list[Row]], verbose: bool = False) -> 
                 it, tag = rec["item"], ("opt " if rec["item"].get("optional") else "")
                 if rec["row"] is None:
                     if not it.get("optional"):
-                        lines.append(f"  {kind} MISS {it['key']}")
+                        lines.append(f"  {kind} MISS {it['key']}: {it['anchors'][0][:90]!r}")
                     continue
                 state = "OK  " if rec["right"] else "WRONG " + ",".join(k for k, v in rec["attrs"].items() if not v)
                 extra = ""
@@ -474,7 +497,7 @@ def report(result: Row, tables: dict[str, list[Row]], verbose: bool = False) -> 
     for rec in pd["records"]:
         it = rec["item"]
         if rec["row"] is None:
-            lines.append(f"  plot {'opt ' if it.get('optional') else ''}MISS {it['key']}")
+            lines.append(f"  plot {'opt ' if it.get('optional') else ''}MISS {it['key']}: {it['anchors'][0][:90]!r}")
             continue
         state = "OK  " if rec["right"] else "WRONG " + ",".join(k for k, v in rec["attrs"].items() if not v)
         acts = _actors_brief(tables, "plot_id", "plot_actors", rec["row"]["plot_id"])
@@ -492,11 +515,14 @@ def main(argv: list[str] | None = None) -> int:
     src.add_argument("--expected", type=Path, help="directory of one expected YAML per article")
     src.add_argument("--seeds", type=Path, help="tests/expected (the seeds' hand-checked lists)")
     ap.add_argument("--out", type=Path, required=True, help="OUT_DIR of a build (reads OUT_DIR/warehouse/parquet)")
+    ap.add_argument("--independent", action="store_true",
+                    help="with --seeds: score against the independent reading (*_seeds_independent.yaml)")
     ap.add_argument("--raw", type=Path, default=Path(__file__).resolve().parents[1] / "raw",
                     help="RAW_DIR the build read (source texts, to place the anchors); default: the repo's raw/")
     ap.add_argument("-v", "--verbose", action="store_true", help="list every item, wrong attribute and false positive")
     args = ap.parse_args(argv)
-    articles = load_expected_dir(args.expected) if args.expected else load_seeds(args.seeds)
+    articles = (load_expected_dir(args.expected) if args.expected
+                else load_seeds(args.seeds, "_independent" if args.independent else ""))
     tables = load_warehouse(args.out)
     print(report(evaluate(articles, tables, load_texts(args.raw)), tables, args.verbose))
     return 0
