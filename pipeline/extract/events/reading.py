@@ -1,0 +1,220 @@
+"""Events: reading one source into event mentions (``find_event_mentions``).
+
+What belongs here: the walk over a source's passages, sentences and dates -- which dates are
+usable, the clause of each, and gathering its type (``triggers``), place and actors (the clause
+layer), toll, attribution and summary (``tolls``) into an ``EventMention``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.extract.clauses.roles import dateline_end
+from pipeline.extract.clauses.scope import inside
+from pipeline.extract.dates import DateContext, DateMention, find_dates
+from pipeline.extract.entities import EntityIndex
+from pipeline.extract.event_frames import (
+    EventFrames,
+    elsewhere,
+    governing_noun,
+    occurrence_actors,
+    outside_date_clause,
+    word_token,
+)
+from pipeline.extract.events.mention import EventMention, _inside, _quote_spans
+from pipeline.extract.events.rules import Rules, load_rules
+from pipeline.extract.events.tolls import (
+    _attribution,
+    _injured,
+    _killed,
+    _masked_text,
+    _stems,
+    _summary,
+    _toll,
+)
+from pipeline.extract.events.triggers import _OPENING, _choose_trigger, _clauses, _triggers, _TrigHit
+from pipeline.extract.places import PlaceHit, find_places, load_gazetteer, main_place
+from pipeline.extract.sentences import Parser
+from pipeline.text import SpanSet, sentence_spans
+
+
+def find_event_mentions(
+    doc: SourceDoc,
+    passages: Sequence[PassageRow],
+    entities: EntityIndex,
+    curated_dir: Path,
+    report: list[str] | None = None,
+    parser: Parser | None = None,
+) -> tuple[list[EventMention], list[PlaceHit]]:
+    """Event mentions and place mentions of one source (passages in document order); ``parser``
+    gives the sentences' parses (default: parsed here)."""
+    rules = load_rules(curated_dir)
+    frames = EventFrames(doc, entities, curated_dir, _nominals(rules), parser)
+    state_of = entities.state_of  # states act where the parse makes them agents
+    gaz = load_gazetteer(curated_dir)
+    text = doc.text
+    ctx = DateContext.for_source(doc, passages, curated_dir)
+    topic_date = ctx.topic.date if ctx.topic is not None else None
+    out: list[EventMention] = []
+    all_places: list[PlaceHit] = []
+    # Dates are read in document order first; "two days after a US drone strike ..." may name an
+    # occurrence the text dates only further on, so unresolved offsets get a second look at the end.
+    read: list[tuple[PassageRow, list[tuple[int, int]], list[DateMention], list[PlaceHit]]] = []
+    for p in passages:
+        ctx.begin_passage(p.section)
+        sentences = sentence_spans(text, p.char_start, p.char_end, curated_dir)
+        dates = find_dates(text, p.char_start, p.char_end, ctx, sentences=sentences)
+        ents_all = entities.in_span(p.source_id, p.char_start, p.char_end)
+        passage_places = find_places(text, p.char_start, p.char_end, gaz, ents_all)
+        all_places.extend(passage_places)
+        read.append((p, sentences, dates, passage_places))
+    frames.prefetch([(p, s, e) for p, sentences, dates, _ in read if not _skipped(p, rules)
+                     for s, e in sentences if any(s <= d.char_start < e for d in dates)])
+    for p, sentences, dates, passage_places in read:
+        top = p.section.split(" > ")[0]
+        if p.kind in rules.skip_kinds or top in rules.skip_sections or p.section.split(" > ")[-1] in rules.skip_sections:
+            continue
+        quote_list = _quote_spans(text, p.char_start, p.char_end)
+        # "BAGHDAD (AP) — ...", "Geneva, July 10 (Reuters) -": the agency, city and date are the
+        # report's, not an event's (the clause layer's reading of a dateline)
+        dl = dateline_end(text[p.char_start : p.char_end])
+        dateline = (p.char_start, p.char_start + dl) if dl else None
+        if dateline:
+            quote_list = [*quote_list, dateline]
+        quotes = SpanSet(quote_list)
+        usable: list[DateMention] = []
+        for dm in dates:
+            if _inside(dm.char_start, quotes):
+                continue
+            if not dm.resolved and dm.kind == "relative":
+                dm = ctx.resolve_later(dm) or dm
+            if not dm.resolved and dm.kind not in ("explicit", "implicit_year"):
+                if report is not None:
+                    report.append(f"events: unresolved relative date {dm.date_text!r} skipped "
+                                  f"({p.passage_id} @{dm.char_start - p.char_start})")
+                continue
+            if not dm.resolved and report is not None:
+                report.append(f"events: year of {dm.date_text!r} unresolved, event dated null "
+                              f"({p.passage_id} @{dm.char_start - p.char_start})")
+            usable.append(dm)
+        if not usable:
+            continue
+        by_sentence = _dates_by_sentence(sentences, usable)
+        places_at = [h.char_start for h in passage_places]
+        for si, (s, e) in enumerate(sentences):
+            sdates = by_sentence[si]
+            if not sdates:
+                continue
+            prev_trig: _TrigHit | None = None
+            prev_cs: int | None = None
+            masked = (SpanSet((d.char_start, d.char_end) for d in sdates), quotes)
+            for dm, (cs, ce) in zip(sdates, _clauses(text, s, e, sdates, rules), strict=True):
+                hits = _triggers(text, cs, ce, rules, masked)
+                opening = bool(_OPENING.fullmatch(text, cs, dm.char_start))
+                trig = None if dm.in_list else _choose_trigger(text, cs, ce, dm, hits, rules, opening)
+                if dm.resolved_by == "clause":
+                    # "voted Sunday, two days after a drone strike killed X": the date is the named
+                    # occurrence's (counted back from the clause's own date), so its type is read
+                    # from the words that name it.
+                    own = [h for h in _triggers(text, dm.char_start, dm.char_end, rules, (quotes,)) if not h.trig.weak]
+                    trig = own[0] if own else trig
+                if trig is None and prev_trig is not None and prev_cs is not None:
+                    # "... Saddam Hussein in 1991, 1998, and 2003": a clause with no trigger of its
+                    # own continues the one before (and its quote starts there).
+                    trig, cs = prev_trig, prev_cs
+                    ce = max(ce, dm.char_end)
+                    hits = _triggers(text, cs, ce, rules, masked)
+                prev_trig, prev_cs = trig, cs
+                etype = trig.trig.type if trig else "other"
+                # the parse: which occurrence the date's own clause tells, and what tells of something
+                # else ("a warrant for those behind the strike that killed a general in Baghdad":
+                # neither the toll nor the place is the warrant's)
+                cl = frames.clauses(p, s, e, sdates)
+                tok = word_token(cl, trig.start, trig.end) if trig is not None else None
+                if tok is not None and trig is not None and outside_date_clause(cl, dm.char_start, dm.char_end, tok):
+                    # the trigger names an occurrence of another clause: one inside the date's own, if any
+                    own_hits = [(h, t) for h in hits if not h.trig.weak and h is not trig
+                                and (t := word_token(cl, h.start, h.end)) is not None
+                                and not outside_date_clause(cl, dm.char_start, dm.char_end, t)]
+                    if own_hits:
+                        trig, tok = min(own_hits, key=lambda ht: abs(ht[0].start - dm.char_start))
+                        etype = trig.trig.type
+                if tok is not None and trig is not None:
+                    # "a resolution on drone strikes": the noun whose topic the trigger is tells the occurrence
+                    by_tok = {t.i: h for h in hits if not h.trig.weak and (t := word_token(cl, h.start, h.end)) is not None}
+                    up = governing_noun(tok, set(by_tok))
+                    if up is not None:
+                        trig, tok = by_tok[up.i], up
+                        etype = trig.trig.type
+                # Not inside quotations nor inside date words ("the day after the Baghdad airport attack").
+                clause_places = [h for h in passage_places[bisect.bisect_left(places_at, cs):
+                                                            bisect.bisect_left(places_at, ce)]
+                                 if cs <= h.char_start and h.char_end <= ce
+                                 and not _inside(h.char_start, quotes)
+                                 and not dm.char_start <= h.char_start < dm.char_end]
+                anchor = trig.start if trig else dm.char_start
+                if etype == "statement" and trig is not None:
+                    # Where a statement was made, not what it is about: before the verb or
+                    # right after it ("said at the Munich Security Conference").
+                    stop = re.search(r"\bthat\b|[\"“:]", text[trig.end : ce])
+                    limit = trig.end + min(40, stop.start() if stop else 40)
+                    clause_places = [h for h in clause_places if h.char_end <= trig.start or h.char_start < limit]
+                other = elsewhere(cl, tok, frames.nominals)
+                clause_places = [h for h in clause_places if not inside(h.char_start, other)]
+                place = main_place(clause_places, anchor, gaz, sites_too=etype in ("strike", "attack", "protest"))
+                # the toll of the clause, not of what tells of something else; the next sentence's
+                # is read for a strike or attack that states none
+                nxt, nxt_dates = sentences[si + 1 : si + 2], by_sentence[si + 1 : si + 2]
+                masked_toll = (quotes, SpanSet(other))
+                killed, killed_span = _toll(_killed, text, cs, ce, etype, nxt, nxt_dates, rules, (quotes,), masked_toll)
+                injured, injured_span = _toll(_injured, text, cs, ce, etype, nxt, nxt_dates, rules, (quotes,),
+                                              masked_toll)
+                attributed = _attribution(text, cs, ce, s, rules)
+                ents = [x for x in entities.in_span(p.source_id, cs, ce)
+                        if not _inside(x.char_start, quotes)
+                        # the words of a date name another occurrence, except when the date is
+                        # that occurrence's own ("two days after a drone strike killed X")
+                        and (dm.resolved_by == "clause" or not dm.char_start <= x.char_start < dm.char_end)
+                        and not (attributed and x.surface in attributed)]
+                actors = [] if tok is None else [
+                    (x, role) for x, role in occurrence_actors(cl, tok, etype, p.source_id, state_of, frames.words,
+                                                       ents)
+                    if cs <= x.char_start < ce and not _inside(x.char_start, quotes)
+                    and (dm.resolved_by == "clause" or not dm.char_start <= x.char_start < dm.char_end)
+                    and not (attributed and x.surface in attributed)]
+                out.append(EventMention(
+                    source_id=p.source_id, passage=p, char_start=cs, char_end=ce, date=dm, event_type=etype,
+                    trigger=trig.phrase if trig else None, group=trig.trig.group if trig else None,
+                    distinct=bool(trig and trig.trig.distinct), summary=_summary(text, cs, ce, dm, dateline),
+                    place=place, killed=killed, attributed_to=attributed, actors=actors,
+                    words=_stems(_masked_text(text, cs, ce, ents), rules.stopwords), topic_date=topic_date, quote=text[cs:ce],
+                    groups=frozenset(h.trig.group for h in hits if not h.trig.weak and h.trig.type != "statement"),
+                    place_ids=frozenset(h.place.place_id for h in clause_places if h.locative),
+                    killed_span=killed_span, injured=injured, injured_span=injured_span,
+                ))
+    return out, all_places
+
+
+def _skipped(p: PassageRow, rules: Rules) -> bool:
+    return (p.kind in rules.skip_kinds or p.section.split(" > ")[0] in rules.skip_sections
+            or p.section.split(" > ")[-1] in rules.skip_sections)
+
+
+def _nominals(rules: Rules) -> frozenset[str]:
+    """The one-word event nouns and verbs of the curated triggers: predicates of the clause layer."""
+    return frozenset(k for k in rules.triggers if " " not in k)
+
+
+def _dates_by_sentence(sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention]) -> list[list[DateMention]]:
+    """The dates starting in each sentence (sentences sorted, disjoint), in the order given."""
+    starts = [s for s, _ in sentences]
+    out: list[list[DateMention]] = [[] for _ in sentences]
+    for d in dates:
+        i = bisect.bisect_right(starts, d.char_start) - 1
+        if i >= 0 and d.char_start < sentences[i][1]:
+            out[i].append(d)
+    return out
