@@ -1,4 +1,4 @@
-"""Tests of pipeline/extract/plots.py: rules on small inline texts, then recall/precision on the seeds."""
+"""Tests of pipeline/extract/plots/: rules on small inline texts, then recall/precision on the seeds."""
 
 from __future__ import annotations
 

@@ -1,0 +1,221 @@
+"""Who a plot telling names: the actor a noun phrase or pronoun stands for, conjuncts and members,
+victims killed alongside.
+
+What belongs here: ``ActorReader``, the base of the plot readers: entity mentions, titles before
+names, a state named on an act, pronouns (the nearest person not reporting the clause, not
+bound in its own clause), and the persons remembered for later sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from spacy.tokens import Token
+
+from pipeline.extract.entities import EntityIndex, EntityMention
+from pipeline.extract.plots.mention import Actor
+from pipeline.extract.plots.vocab import PlotVocab
+from pipeline.extract.sentences import (
+    Parser,
+    Sentence,
+    SentenceView,
+    np_bounds,
+    span_text,
+)
+
+_PRONOUNS = {"he", "she", "him", "her", "his", "hers", "they", "them", "their", "me", "my", "it", "its"}
+_REL = {"who", "which", "that", "whom"}
+_REPORT_RE = re.compile(
+    r"^\W{0,3}(,? ?[\w.]+ ){0,2}?(said|says|told|stated|wrote|added|argued|asserted|claimed|insisted)\b"
+)
+_VICTIM_PREPS = {"along", "alongside", "together"}
+
+
+class ActorReader:
+    """Reads the actors of plot tellings in the sentences of one source (base of ``MentionReader``)."""
+
+    def __init__(self, vocab: PlotVocab, index: EntityIndex, parser: Parser, plot_sections: set[str],
+                 source_id: str | None = None):
+        self.v = vocab
+        self.index = index
+        self.parser = parser
+        self.plot_sections = plot_sections
+        self.recent_persons: list[Actor] = []
+        self.carried: list[Actor] = []  # the first person of the last sentence before, in the same section
+        self.first_of_last: Actor | None = None
+        self._exclude: set[str] = set()  # actors a pronoun being resolved cannot stand for
+        # display name: the most frequent form of at least two words (else the longest) in the source
+        forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        # (one source's mentions when reading one source: the whole index per source is quadratic)
+        for m in index.of_source(source_id) if source_id is not None else index.all():
+            forms[(m.source_id, m.entity_id)][m.surface] += 1
+        self._kill_rx = vocab.act_patterns[0]
+        # the org_id of a state named by words ("Iran", "the U.S."), where the index knows states
+        self.state_of = index.state_of
+        self._surface: dict[tuple[str, str], str] = {}
+        for k, cnt in forms.items():
+            multi = [(n, f) for f, n in cnt.items() if len(f.split()) > 1]
+            self._surface[k] = max(multi)[1] if multi else max(cnt, key=len)
+
+    # -- actors ------------------------------------------------------------------
+    def _entity_actor(self, source_id: str, m: EntityMention) -> Actor:
+        name = self._surface.get((source_id, m.entity_id), m.surface)
+        return Actor(m.entity_id, m.kind, name, True, m.kind == "person")
+
+    def actor(self, sv: SentenceView, tok: Token) -> Actor | None:
+        """The actor a token (head of a noun phrase) names."""
+        doc = sv.doc
+        low = tok.lower_
+        if low in _REL and tok.head.dep_ == "relcl":
+            return self.actor(sv, tok.head.head)
+        if low in _REL:
+            # "X, an Afghan national who prosecutors said had been tasked ...": up to the relative clause
+            up = tok.head
+            while up.dep_ not in ("relcl", "ROOT") and up.head.i != up.i:
+                up = up.head
+            if up.dep_ == "relcl":
+                return self.actor(sv, up.head)
+        if tok.tag_ in ("PRP", "PRP$") or low in _PRONOUNS:
+            return self.resolve_pronoun(sv, tok)
+        m = sv.mentions.get(tok.i)
+        if m is None and tok.dep_ == "appos" and tok.head.i in sv.mentions:
+            m = sv.mentions[tok.head.i]  # "Farhad Shakeri, an Afghan national who ...": the national is Shakeri
+        if m is None:
+            for c in tok.children:
+                if c.dep_ == "appos" and c.i in sv.mentions:
+                    m = sv.mentions[c.i]
+                    break
+        i, j = np_bounds(tok)
+        if m is None and j < len(doc) and doc[j].pos_ == "PROPN" and j in sv.mentions and sv.mentions[j].kind == "person":
+            m = sv.mentions[j]  # a title before a name ("the U.S. ambassador to South Africa Lana Marks")
+        if m is None:
+            # an organization modifying the head ("IRGC-QF officers"), never a person ("the Trump campaign")
+            for x in range(i, tok.i):
+                mm = sv.mentions.get(x)
+                if mm is not None and mm.kind == "org" and doc[x].dep_ != "poss" and not any(
+                    a.dep_ in ("poss", "prep") for a in doc[x].ancestors if i <= a.i < tok.i
+                ):
+                    m = mm
+                    break
+        if m is not None:
+            return self._entity_actor(sv.sent.source_id, m)
+        state = next((c for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")
+                      and c.ent_type_ in ("GPE", "NORP") and self.v.any_trigger.fullmatch(tok.text) is None
+                      and tok.lemma_.lower() in self.v.agent_nouns), None)
+        if state is not None:
+            # "the U.S. drone strike that killed X", "an Israeli strike": the state named on the act carried it out
+            org = self.state_of(state.text)
+            return Actor(org, "org" if org else None, state.text, True, False)
+        text = span_text(doc, i, j)
+        if not text:
+            return None
+        if tok.ent_type_ == "PERSON":
+            return Actor(None, None, text, True, True)
+        if tok.ent_type_ in ("ORG", "GPE", "NORP", "FAC"):
+            return Actor(None, None, text, True, False)
+        singular = tok.tag_ in ("NN", "NNP")
+        role = singular and low in self.v.role_targets
+        # "the Saudi ambassador" names someone; "an exiled separatist leader" is a person, unnamed
+        definite = not any(c.lower_ in ("a", "an") for c in tok.children)
+        return Actor(None, None, text, role and definite, role)
+
+    def resolve_pronoun(self, sv: SentenceView, pron: Token) -> Actor | None:
+        """A pronoun -> the person (or thing) it stands for, when one candidate is clear."""
+        low = pron.lower_
+        if low in ("it", "its", "they", "them", "their"):
+            for tok in reversed(list(sv.doc[: pron.i])):
+                if tok.dep_ in ("nsubj", "nsubjpass") and tok.lower_ not in _PRONOUNS | _REL:
+                    return self.actor(sv, tok)
+            return None
+        if low in ("me", "my"):
+            return None  # a quoted speaker: the plot's target comes from elsewhere
+        reporters: list[EntityMention] = []
+        # the subjects and objects of the verbs governing the pronoun do the act, they do not suffer it
+        # ("charged X with conspiring to kidnap her": her is not X)
+        bound: set[int] = set()
+        for a in pron.ancestors:  # up to the first verb with a subject of its own (the local clause)
+            if a.pos_ in ("NOUN", "PROPN"):
+                break  # "X survived a plot to kidnap her": the plot's agents kidnap, X may be her
+            if a.pos_ not in ("VERB", "AUX"):
+                continue
+            args = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+            for c in args:
+                i, j = np_bounds(c)
+                bound |= set(range(i, j))
+                bound |= {y.i for x in c.children if x.dep_ == "appos" for y in x.subtree}  # "an officer, X,"
+            if any(c.dep_ in ("nsubj", "nsubjpass") for c in args):
+                break
+        for tok in reversed(list(sv.doc[: pron.i])):
+            m = sv.mentions.get(tok.i)
+            if m is None or m.kind != "person" or (tok.i + 1 < len(sv.doc) and sv.mentions.get(tok.i + 1) == m):
+                continue
+            if (pron.lower_ in ("him", "her") and tok.i in bound) or m.entity_id in self._exclude:
+                continue
+            if self._reporter(sv, tok, m):
+                reporters.append(m)  # who reports a clause is seldom who the clause is about ...
+                continue
+            return self._entity_actor(sv.sent.source_id, m)
+        recent = [a for a in self.recent_persons if a.key not in self._exclude]
+        if recent:
+            return recent[-1]
+        # ... unless nobody else is named in the paragraph ("Bolton said Iran wanted to kill him")
+        if reporters:
+            return self._entity_actor(sv.sent.source_id, reporters[0])
+        carried = [a for a in self.carried if a.key not in self._exclude]
+        return carried[-1] if carried else None
+
+    def _reporter(self, sv: SentenceView, tok: Token, m: EntityMention) -> bool:
+        after = sv.sent.text[m.char_end - sv.sent.start : m.char_end - sv.sent.start + 40]
+        if _REPORT_RE.match(after):
+            return True
+        for a in tok.ancestors:
+            if a.lower_ == "according":
+                return True
+            if a.dep_ == "nsubj" and a.head.lemma_.lower() in self.v.reporting_verbs:
+                return True
+        return tok.dep_ == "nsubj" and tok.head.lemma_.lower() in self.v.reporting_verbs
+
+    def remember(self, sent: Sentence) -> None:
+        """Persons named in a sentence, except those reporting, for later pronouns."""
+        named: list[Actor] = []
+        for m in self.index.in_span(sent.source_id, sent.start, sent.end, "person"):
+            after = sent.text[m.char_end - sent.start : m.char_end - sent.start + 40]
+            before = sent.text[max(0, m.char_start - sent.start - 40) : m.char_start - sent.start]
+            if _REPORT_RE.match(after) or re.search(r"according to\b[^,]*$", before, re.I):
+                continue
+            a = self._entity_actor(sent.source_id, m)
+            if not any(x.key == a.key for x in named):
+                named.append(a)
+        self.recent_persons.extend(named)
+        if named:
+            self.first_of_last = named[0]  # the sentence's first person (mostly its subject)
+
+    def expand(self, sv: SentenceView, toks: Iterable[Token]) -> list[Actor]:
+        """Actors of tokens plus their conjuncts and "including X" members."""
+        out: list[Actor] = []
+        for t in toks:
+            for x in [t, *t.conjuncts]:
+                a = self.actor(sv, x)
+                appos = [c for c in x.children if c.dep_ == "appos"]
+                if x.i not in sv.mentions and appos and any(
+                        y.i in sv.mentions for c in appos for y in [c, *c.conjuncts]):
+                    # "Two other men, Carlisle Rivera and Jonathan Loadholt, were charged": the named men
+                    out.extend(self.expand(sv, appos))
+                    continue
+                if a is not None:
+                    out.append(a)
+                for c in x.children:
+                    if c.dep_ == "prep" and c.lower_ in ("including", "like"):
+                        out.extend(self.expand(sv, [g for g in c.children if g.dep_ == "pobj"]))
+        return out
+
+    def victims_in(self, sv: SentenceView) -> list[Actor]:
+        """"along with X", "alongside X": killed with the target."""
+        out: list[Actor] = []
+        for tok in sv.doc:
+            if tok.lower_ in _VICTIM_PREPS:
+                objs = [g for c in [tok, *tok.children] for g in c.children if g.dep_ == "pobj"]
+                out.extend(a for a in self.expand(sv, objs) if a.person_like)
+        return out

@@ -1,0 +1,208 @@
+"""Which role each actor of a plot telling plays: target, perpetrator, sponsor.
+
+What belongs here: ``RoleReader``: roles read from the trigger noun's own phrase ("the plot by X
+against Y"), the verbs governing it ("charged X with plotting", "tasked by X"), sponsor phrases
+("under the supervision of X"), "X was behind the killing", and what befell the perpetrators
+("X pleaded guilty").
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Token
+
+from pipeline.extract.plot_frames import described
+from pipeline.extract.plots.actors import ActorReader
+from pipeline.extract.plots.mention import Actor, PlotMention
+from pipeline.extract.sentences import (
+    SentenceView,
+    np_bounds,
+)
+
+
+class RoleReader(ActorReader):
+    """The roles of a plot telling's actors (base of ``MentionReader``)."""
+
+    def _behind(self, sv: SentenceView, trig: Token) -> list[Actor]:
+        """"X was behind the killing of Y", "X is responsible for the killing": X did it."""
+        if trig.dep_ != "pobj":
+            return []
+        up = trig.head.head if trig.head.lemma_.lower() in self.v.approach_words else trig.head
+        if up.lemma_.lower() not in self.v.approach_words and trig.head.lemma_.lower() not in self.v.approach_words:
+            return []
+        verb = up if up.pos_ in ("AUX", "VERB") else up.head
+        if verb.lemma_.lower() != "be":
+            return []
+        return [a for a in self.expand(sv, [c for c in verb.children if c.dep_ == "nsubj"]) if a.specific or a.entity_id]
+
+    def _outcome(self, sv: SentenceView, trig: Token, pm: PlotMention) -> PlotMention | None:
+        """"X pleaded guilty", "a court convicted X", "X was sentenced": the stage it marks and X."""
+        # a conviction, sentence, plea or trial is a charge; an arrest stops the plot
+        status = self.v.governing.get(trig.lemma_.lower(), "charged")
+        if status not in ("charged", "foiled"):
+            return None
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in trig.children)
+        objs = [c for c in trig.children if c.dep_ == ("nsubjpass" if passive else "dobj")
+                and c.lower_ not in ("trial", "guilty")]
+        if not objs:
+            # "X pleaded guilty", "X is due to stand trial": the subject, up through "due to"/"expected to"
+            cur = trig
+            while not objs and cur.dep_ in ("xcomp", "acomp", "conj") and cur.head.i != cur.i:
+                cur = cur.head
+                objs = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
+            objs = objs or [c for c in trig.children if c.dep_ == "nsubj"]
+        pm.perpetrators = [a for a in self.expand(sv, objs) if a.entity_id]
+        if not pm.perpetrators:
+            return None
+        pm.statuses = [status]
+        pm.outcome = True
+        return pm
+
+    def _subject_before(self, sv: SentenceView, rel_start: int) -> list[Actor]:
+        """"Soleimani was planning attacks" when the parse misses the subject: a named actor right
+        before an auxiliary right before the trigger."""
+        s = sv.sent
+        for mm in self.index.in_span(s.source_id, s.start, s.start + rel_start):
+            gap = s.text[mm.char_end - s.start : rel_start]
+            if re.fullmatch(r"\s+(was|were|is|are|had been|has been|have been)\s+", gap):
+                return [self._entity_actor(s.source_id, mm)]
+        return []
+
+    @staticmethod
+    def _copula_target(trig: Token) -> bool:
+        """"X was the intended target", "the second target was X", "X was among the targets"."""
+        if trig.lemma_.lower() not in ("target", "victim"):
+            return False
+        return (trig.dep_ in ("attr", "nsubj") and trig.head.lemma_ in ("be", "include")) or (
+            trig.dep_ == "pobj" and trig.head.lower_ in ("among", "of"))
+
+    def _noun_roles(self, sv: SentenceView, trig: Token, pm: PlotMention, kind: str) -> None:
+        tgt: list[Token] = []
+        perp: list[Token] = []
+        for c in trig.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "against", "on", "targeting", "at"):
+                tgt += [g for g in c.children if g.dep_ == "pobj"]
+            elif c.dep_ == "prep" and c.lower_ == "by":
+                perp += [g for g in c.children if g.dep_ == "pobj"]
+            elif c.dep_ == "prep" and c.lower_ in ("in", "with"):
+                # "the killing of X in a U.S. drone strike": the state named on the act (``actor``)
+                perp += [g for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in self.v.agent_nouns]
+            elif c.dep_ == "poss":
+                (tgt if kind in ("kill", "strike_kill") else perp).append(c)
+            elif c.dep_ in ("acl", "relcl", "xcomp") and c.pos_ == "VERB":
+                for g in c.children:
+                    if g.dep_ == "dobj":
+                        tgt.append(g)
+                    if g.dep_ == "prep" and g.lower_ in ("against", "on"):
+                        tgt += [x for x in g.children if x.dep_ == "pobj"]
+        if trig.lemma_.lower() in ("target", "victim"):
+            # "the target of a plot": the plot is no target, the one the copula names is
+            tgt = [t for t in tgt if not self.v.any_trigger.fullmatch(t.text)]
+        if trig.lemma_.lower() in ("target", "victim") and not tgt:
+            # "the second target was X", "X was the intended target", "X was among the intended targets"
+            head = trig.head
+            if trig.dep_ == "attr":
+                tgt += [c for c in head.children if c.dep_ == "nsubj"]
+            elif trig.dep_ == "nsubj":
+                tgt += [c for c in head.children if c.dep_ == "attr"]
+            elif trig.dep_ == "pobj" and head.lower_ == "among":
+                tgt += [c for c in head.head.children if c.dep_ == "nsubj"]
+            elif trig.dep_ == "pobj" and head.lower_ == "of" and head.head.lower_ == "one" and head.head.dep_ == "attr":
+                tgt += [c for c in head.head.head.children if c.dep_ == "nsubj"]  # "she was one of the targets"
+            if trig.dep_ == "nsubj" and head.lemma_ in ("include", "be") and not tgt:
+                tgt += [c for c in head.children if c.dep_ in ("dobj", "attr")]  # "the targets included X"
+        pm.targets = self.expand(sv, tgt)
+        pm.target_tokens = tgt
+        pm.perpetrators = self.expand(sv, perp)
+        if kind in ("plot", "attack_plan"):
+            # "a Quds Force plot", "a plot directed by the Revolutionary Guard": the organization behind it
+            ni, _ = np_bounds(trig)
+            for x in range(ni, trig.i):
+                mm = sv.mentions.get(x)
+                if mm is not None and mm.kind == "org" and sv.doc[x].dep_ != "poss" and not any(
+                        a.key == mm.entity_id for a in pm.sponsors):
+                    pm.sponsors.append(self._entity_actor(sv.sent.source_id, mm))
+            self._acl_sponsors(sv, trig, pm)
+        if kind == "hack" and not pm.targets and trig.dep_ in ("amod", "compound"):
+            pm.targets = self.expand(sv, [trig.head])
+
+    def _acl_sponsors(self, sv: SentenceView, noun: Token, pm: PlotMention) -> None:
+        """"a strike ordered by X" -> X sponsors it."""
+        for c in noun.children:
+            if c.dep_ == "acl" and c.lemma_.lower() in self.v.sponsor_verbs:
+                for a in c.children:
+                    if a.dep_ == "agent":
+                        pm.sponsors += self.expand(sv, [g for g in a.children if g.dep_ == "pobj"])
+
+    def _governing_roles(self, sv: SentenceView, path: list[Token], pm: PlotMention) -> None:
+        """Roles given by the verbs above the trigger ("charged X with plotting", "tasked X with")."""
+        v = self.v
+        accused = False  # a charge noun below ("wanted by the FBI on charges of plotting")
+        for t in path[1:]:
+            if t.pos_ not in ("VERB", "AUX"):
+                accused = accused or t.lemma_.lower() in v.charge_nouns
+                continue
+            lemma = t.lemma_.lower()
+            subj = [c for c in t.children if c.dep_ == "nsubj"]
+            obj = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
+            if any(c.dep_ == "auxpass" for c in t.children):
+                # passive: "X, who had been tasked by an IRGC official with ..." (the parse may call X nsubj)
+                obj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+                subj = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            if accused:
+                # the verb governing the accusation: its object is the accused, its subject (or
+                # by-agent) the authority, never a party to the plot
+                if not pm.perpetrators:
+                    pm.perpetrators += self.expand(sv, obj)
+                break
+            if lemma in v.target_verbs:
+                # "X survived an assassination attempt", "X escaped a plot": the subject was its target
+                if not subj and t.dep_ == "conj":  # "X has been ... and survived": the shared subject
+                    subj = [c for c in t.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+                if not pm.targets:
+                    pm.targets += [a for a in self.expand(sv, subj + obj) if a.person_like or a.entity_id]
+                break
+            if lemma in v.charge_verbs:
+                if not pm.perpetrators:
+                    pm.perpetrators += self.expand(sv, obj)
+                continue
+            if lemma in v.sponsor_verbs:
+                pm.sponsors += self.expand(sv, subj)
+                if not pm.perpetrators:
+                    pm.perpetrators += self.expand(sv, obj)
+                continue
+            if lemma in v.foiler_verbs or lemma in v.reporting_verbs:
+                break
+            if lemma in v.perpetrator_verbs and not pm.perpetrators:
+                # a copula names the perpetrator only as "X was on the verge of/close to <act>"
+                between = {x.lemma_.lower() for x in sv.doc[min(t.i, path[0].i) : max(t.i, path[0].i)]}
+                if lemma != "be" or between & v.approach_words:
+                    pm.perpetrators += self.expand(sv, subj)
+            self._acl_sponsors(sv, t, pm)
+        pm.perpetrators = [a for a in pm.perpetrators if a.specific or a.entity_id]
+        pm.sponsors = [a for a in pm.sponsors if a.specific or a.entity_id]
+
+    def _sponsor_phrases(self, sv: SentenceView, pm: PlotMention) -> None:
+        """"under the supervision of X", "ordered by X" -> X is a sponsor; "a member of X" only when
+        it describes a perpetrator (a target's or a bystander's group sponsors nothing: "X, a senior
+        commander of group Y, was killed in a strike")."""
+        s = sv.sent
+        targets = {x.key for x in [*pm.targets, *pm.victims]}
+        perps = {x.key for x in pm.perpetrators}
+        for rx, description in ((self.v.sponsor_phrases, False), (self.v.sponsor_descriptions, True)):
+            for m in rx.finditer(s.text):
+                after = self.index.in_span(s.source_id, s.start + m.end(), s.start + m.end() + 80)
+                # allow a possessor between ("a member of Iran's Islamic Revolutionary Guard Corps")
+                gap = s.text[m.end() : after[0].char_start - s.start] if after else ""
+                if not (after and re.fullmatch(r"\W*((an?|the)\s+)?(\w+['’]s\s+)?\W*", gap)):
+                    continue
+                if description:
+                    noun = next((t for t in sv.doc if m.start() <= t.idx < m.end() and t.pos_ in ("NOUN", "PROPN")), None)
+                    who = described(noun) if noun is not None else None
+                    actor = self.actor(sv, who) if who is not None else None
+                    if actor is None or actor.key not in perps:
+                        continue
+                a = self._entity_actor(s.source_id, after[0])
+                if a.key not in targets:
+                    pm.sponsors.append(a)
