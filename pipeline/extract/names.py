@@ -98,6 +98,7 @@ class NameVocab:
     alias_cues: tuple[str, ...] = ()  # "also known as", "nom de guerre" (lower case, longest first)
     alias_infobox_keys: frozenset[str] = frozenset()  # "Birth Name" (folded)
     place_prefixes: frozenset[str] = frozenset()  # "Wadi", "Jurf": words opening Arabic place names
+    opening_words: frozenset[str] = frozenset()  # "My", "Our": open campaign and work names (folded)
     place_before: tuple[str, ...] = ()  # "province of", "city of" (lower case)
     person_object_verbs: frozenset[str] = frozenset()  # "charged", "assassinated"
     given_name_honorifics: frozenset[str] = frozenset()  # "Hajj", "Sayyed" (+ a first name)
@@ -164,6 +165,7 @@ def load_vocab(curated_dir: Path) -> NameVocab:
         alias_cues=tuple(sorted({w.lower() for w in _words(voc, "alias_cues")}, key=len, reverse=True)),
         alias_infobox_keys=frozenset(fold_text(w) for w in _words(voc, "alias_infobox_keys")),
         place_prefixes=frozenset(fold_text(w) for w in _words(neg, "place_prefixes")),
+        opening_words=frozenset(fold_text(w) for w in _words(neg, "opening_words")),
         place_before=tuple(w.lower() for w in _words(neg, "place_before")),
         person_object_verbs=frozenset(w.lower() for w in _words(voc, "person_object_verbs")),
         given_name_honorifics=frozenset(_words(voc, "given_name_honorifics")),

@@ -16,7 +16,8 @@ or a verb taking a person ("charged X Y with"); names listed between two found n
 curated gazetteer (raw/curated/persons.yaml); and full names whose surname the source uses
 elsewhere only as a person's ("Eghbalian's husband"). A candidate is rejected when it is an
 organization (curated or generic), contains a word no name contains ("Hezbollah", "Base"), opens
-like a place or group name ("Wadi al-", "Asaib"), is followed by a facility head ("Air Base"),
+like a place or group name ("Wadi al-", "Asaib") or a campaign ("My ... Freedom"), follows a
+place word ("Ain Assad": a surname inside a place name), is followed by a facility head ("Air Base"),
 follows "province of", "Camp", "the aircraft carrier", is a known place, medium or work
 (not_persons.yaml), a place by NER, or sits in a fiction or pseudonym context. Title-case
 headlines only name people the body or the gazetteer names. Surnames of the source's full names
@@ -1241,6 +1242,11 @@ def reject_reason(
         return f"place/work after {toks[idx - 1].text}"
     if fold_text(words[0].bare) in vocab.place_prefixes:
         return f"place or group name ({words[0].bare} ...)"
+    if fold_text(words[0].bare) in vocab.opening_words:
+        return f"campaign or work name ({words[0].bare} ...)"
+    # a surname inside a place name ("Ain Assad", "Ayn al-Asad"): the place word opens the run
+    if idx > 0 and toks[idx - 1].is_cap and fold_text(toks[idx - 1].bare) in vocab.place_prefixes:
+        return f"part of a place name ({toks[idx - 1].text} ...)"
     if vocab.place_before:
         before = " ".join(text[max(0, start - 30) : start].lower().split())
         if before.endswith(vocab.place_before):

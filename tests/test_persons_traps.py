@@ -1,0 +1,64 @@
+"""Name-like words that are not people: campaign names and places named after a person.
+
+Phenomena, each on a few lines written for this test: a campaign or movement whose name opens
+with a possessive determiner ("My ... Freedom", "Our ... Free") is no person, even where the
+model tags it PERSON, while a person named after "My brother" still is; a place whose name carries a surname ("Ain X",
+"Ayn al-X airbase") is no mention of the person with that surname, curated or named nearby.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.extract.persons import extract_entities
+from pipeline.ids import short_hash
+
+CUR = Path(__file__).resolve().parents[1] / "raw" / "curated"
+
+
+def run(*paragraphs: str) -> Any:
+    text = "\n\n".join(paragraphs)
+    doc = SourceDoc("traps", "news", text, "traps", "2021-03-02", None, True, short_hash(text))
+    passages, pos = [], 0
+    for i, p in enumerate(paragraphs):
+        passages.append(PassageRow(f"traps:{short_hash(p, length=10)}", "traps", "Body", i, pos, pos + len(p), p))
+        pos += len(p) + 2
+    return extract_entities([doc], passages, CUR)
+
+
+def people(result: Any) -> dict[str, list[str]]:
+    name_of = {p["person_id"]: p["name"] for p in result.tables["persons"]}
+    out: dict[str, list[str]] = defaultdict(list)
+    for m in result.tables["person_mentions"]:
+        out[name_of[m["person_id"]]].append(m["surface"])
+    return dict(out)
+
+
+def test_campaign_and_movement_names_are_not_people() -> None:
+    r = run(
+        "Leila Farahmand, who started the online movement My Unveiled Voice, spoke in Toronto on Sunday.",
+        "Women across the country posted photographs for My Quiet Freedom, the campaign she runs.",
+        "Our Streets Are Free, a campaign run from abroad, drew thousands of followers.",
+        "My brother Omid Rastegar was arrested in Shiraz after the broadcast, she said.",
+    )
+    got = people(r)
+    assert set(got) == {"Leila Farahmand", "Omid Rastegar"}, got
+
+
+def test_a_place_carrying_a_surname_is_not_that_person() -> None:
+    # no person named at all: the curated Bashar al-Assad must not be reached through a place
+    r = run(
+        "Rockets landed near Ain Assad before dawn, a spokesman for the coalition said.",
+        "Soldiers at the Ayn al-Asad airbase took cover in bunkers for two hours.",
+    )
+    assert people(r) == {}, people(r)
+    # the person named in the same report keeps only his own mention
+    r = run(
+        "Rockets landed near Ain Assad before dawn, a spokesman for the coalition said.",
+        "In Damascus, President Bashar al-Assad condemned the strike on Tuesday.",
+    )
+    got = people(r)
+    assert list(got) == ["Bashar al-Assad"] and got["Bashar al-Assad"] == ["Bashar al-Assad"], got
