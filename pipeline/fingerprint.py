@@ -21,7 +21,7 @@ PACKAGE = Path(__file__).resolve().parent
 # parses is parsed by the extractor the same way, so a stale choice costs time, never correctness,
 # and editing an extractor does not rerun NER over every source.
 PER_SOURCE_CODE = (
-    "textnorm.py", "corpus.py", "text.py", "parsers", "extract/persons.py", "extract/names.py",
+    "textnorm.py", "corpus.py", "text.py", "parsers", "extract/persons", "extract/names.py", "extract/organizations.py",
     "extract/nlp.py",
 )
 

@@ -1,0 +1,446 @@
+"""Resolution across forms and sources (``resolve``): full names grouped by transliteration-
+tolerant comparison, suffix variants and kunyas joined, curated entries on top, then surname-only
+and first-name mentions assigned to the one person they can name; linked names merged last.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.extract.names import (
+    NameShape,
+    NameVocab,
+    fold_text,
+    name_shape,
+    same_person,
+    surname_match,
+)
+from pipeline.extract.persons.curated import Curated, CuratedPerson
+from pipeline.extract.persons.mention import Mention, SourceMentions
+
+
+@dataclass
+class _Person:
+    """A person being assembled from mentions."""
+
+    shapes: list[NameShape]
+    forms: Counter[str]
+    first_pos: tuple[int, int]  # (source order, char offset) of the first full mention
+    curated: CuratedPerson | None = None
+    mentions: list[Mention] = field(default_factory=list)
+    single: bool = False
+
+    @property
+    def rep(self) -> NameShape:
+        return max(self.shapes, key=lambda s: len(s.core))
+
+    @property
+    def suffix(self) -> str | None:
+        return self.rep.suffix
+
+
+@dataclass
+class Resolution:
+    persons: list[_Person]
+    report: list[str]
+
+
+def _curated_for(shape: NameShape, curated: Curated) -> list[CuratedPerson]:
+    pool = curated.persons_by_last.get(shape.core[-1], ()) if shape.core else ()
+    exact = [
+        c
+        for c in pool
+        if any(
+            s.core == shape.core
+            and s.suffix == shape.suffix
+            and (not s.initials or not shape.initials or s.initials == shape.initials)
+            for s in c.shapes
+        )
+    ]
+    if exact:
+        return exact
+    return [c for c in pool if any(same_person(shape, s) for s in c.shapes)]
+
+
+_ShapeKey = tuple[tuple[str, ...], str | None, tuple[str, ...]]
+
+
+def _shape_key(shape: NameShape) -> _ShapeKey:
+    """Names with the same key are one person ("George W. Bush" and "George H. W. Bush" are not)."""
+    return (shape.core, shape.suffix, shape.initials)
+
+
+def resolve(sources: Sequence[SourceMentions], curated: Curated) -> Resolution:
+    """Group the mentions of all sources (in docs order) into persons."""
+    report: list[str] = []
+    order = {s.source_id: i for i, s in enumerate(sources)}
+    fulls = [m for s in sources for m in s.persons if m.shape.full]
+    # 1. full names, longest first, into groups of compatible names
+    first_seen: dict[_ShapeKey, tuple[int, int]] = {}
+    shape_of: dict[_ShapeKey, NameShape] = {}
+    for m in fulls:
+        first_seen.setdefault(_shape_key(m.shape), (order[m.source_id], m.char_start))
+        shape_of.setdefault(_shape_key(m.shape), m.shape)
+    groups: list[_Person] = []
+    groups_by_last: dict[str, list[_Person]] = defaultdict(list)  # same_person needs the same surname
+    by_shape: dict[_ShapeKey, _Person] = {}
+    for key in sorted(first_seen, key=lambda k: (-len(k[0]), first_seen[k])):
+        shape = shape_of[key]
+        matches = [g for g in groups_by_last[shape.core[-1]] if same_person(shape, g.rep)]
+        if len(matches) == 1:
+            g = matches[0]
+            g.shapes.append(shape)
+            g.first_pos = min(g.first_pos, first_seen[key])
+        else:
+            if len(matches) > 1:
+                report.append(f"persons: '{' '.join(shape.written)}' fits several people; kept apart")
+            g = _Person([shape], Counter(), first_seen[key])
+            groups.append(g)
+            groups_by_last[shape.core[-1]].append(g)
+        by_shape[key] = g
+    groups = _merge_suffix_variants(groups, by_shape, fulls, curated, report)
+    groups = _merge_kunyas(groups, by_shape, fulls, curated.vocab, report)
+    # 2. curated entries on top (and groups naming the same curated person merged)
+    by_curated: dict[str, _Person] = {}
+    merged: list[_Person] = []
+    for g in sorted(groups, key=lambda g: g.first_pos):
+        hits = {c.name: c for s in g.shapes for c in _curated_for(s, curated)}
+        if len(hits) > 1:
+            report.append(f"persons: '{' '.join(g.rep.written)}' fits curated {sorted(hits)}; not curated")
+        if len(hits) == 1:
+            c = next(iter(hits.values()))
+            if c.name in by_curated:
+                keep = by_curated[c.name]
+                keep.shapes.extend(g.shapes)
+                keep.first_pos = min(keep.first_pos, g.first_pos)
+                for k, v in by_shape.items():
+                    if v is g:
+                        by_shape[k] = keep
+                continue
+            g.curated = c
+            by_curated[c.name] = g
+        merged.append(g)
+    groups = merged
+    for m in fulls:
+        g = by_shape[_shape_key(m.shape)]
+        g.mentions.append(m)
+        g.forms[m.surface] += 1
+    # 3. partial names: same source first, then other sources, then curated data
+    singles: dict[tuple[str, ...], _Person] = {}
+    by_last: dict[str, list[_Person]] = defaultdict(list)  # surname key -> people (candidate lookup)
+    for g in groups:
+        for last in dict.fromkeys(s.core[-1] for s in g.shapes):
+            by_last[last].append(g)
+    known = {id(g) for g in groups}
+    # The groups a source names in full, looked up per source (scanning every group's mentions for
+    # each source is quadratic). The loop below only adds the current source's own mentions, so
+    # a later source's entry is what a scan at its turn would find.
+    local_groups: dict[str, set[int]] = defaultdict(set)
+    for g in groups:
+        for m in g.mentions:
+            local_groups[m.source_id].add(id(g))
+    for src in sources:
+        local = local_groups.get(src.source_id, set())
+        for m in src.persons:
+            if m.shape.full:
+                continue
+            found = _resolve_short(m, local, by_last, curated, by_curated, report)
+            honorific = bool(set(m.titles) & curated.vocab.given_name_honorifics)
+            if found is None and (m.ner or honorific):
+                found = _resolve_given_name(
+                    m, [g for g in groups if id(g) in local], curated.vocab, honorific=honorific
+                )
+            if found is not None:
+                g = found
+                if id(g) not in known:  # a curated person first named here by a short form
+                    known.add(id(g))
+                    groups.append(g)
+            else:
+                titled = bool(m.titles) and m.ner
+                if not titled:
+                    report.append(
+                        f"persons: skipped single name '{m.surface}' in {m.source_id} (no full name resolves it)"
+                    )
+                    continue
+                if m.shape.core not in singles:
+                    single = _Person([m.shape], Counter(), (order[m.source_id], m.char_start), single=True)
+                    singles[m.shape.core] = single
+                    groups.append(single)
+                g = singles[m.shape.core]
+            g.mentions.append(m)
+    groups = _merge_linked(groups, report)
+    persons = [g for g in groups if g.mentions]
+    persons.sort(key=lambda g: min((order[m.source_id], m.char_start) for m in g.mentions))
+    return Resolution(persons, report)
+
+
+def _merge_suffix_variants(
+    groups: list[_Person],
+    by_shape: dict[_ShapeKey, _Person],
+    fulls: Sequence[Mention],
+    curated: Curated,
+    report: list[str],
+) -> list[_Person]:
+    """One text writes "William H. Seely III", another "William Seely": the same man, unless a
+    namesake without the suffix is known (curated "Donald Trump") or both are named apart in
+    one source ("Donald Trump" and "Donald Trump Jr.")."""
+    sources: dict[int, set[str]] = defaultdict(set)
+    for m in fulls:
+        sources[id(by_shape[_shape_key(m.shape)])].add(m.source_id)
+    suffixed = [g for g in groups if g.suffix is not None]
+    if not suffixed:
+        return groups
+    gone: set[int] = set()
+    for g in groups:
+        if g.suffix is not None:
+            continue
+        plain = NameShape(g.rep.core, g.rep.written, None)
+        hits = [
+            x
+            for x in suffixed
+            if id(x) not in gone and same_person(plain, NameShape(x.rep.core, x.rep.written, None))
+        ]
+        if len(hits) != 1 or sources[id(g)] & sources[id(hits[0])]:
+            continue
+        if any(name_shape(c.name, curated.vocab).suffix is None for c in _curated_for(plain, curated)):
+            continue  # a known namesake without the suffix
+        keep = hits[0]
+        keep.shapes.extend(g.shapes)
+        keep.first_pos = min(keep.first_pos, g.first_pos)
+        for k, v in by_shape.items():
+            if v is g:
+                by_shape[k] = keep
+        sources[id(keep)] |= sources[id(g)]
+        gone.add(id(g))
+        report.append(
+            f"persons: '{' '.join(g.rep.written)}' is '{' '.join(keep.rep.written)}' (suffix omitted)"
+        )
+    return [g for g in groups if id(g) not in gone]
+
+
+def _merge_kunyas(
+    groups: list[_Person],
+    by_shape: dict[_ShapeKey, _Person],
+    fulls: Sequence[Mention],
+    vocab: NameVocab,
+    report: list[str],
+) -> list[_Person]:
+    """A kunya alone ("Abu Ali") names the one person of its source whose full name opens with it
+    ("Abu Ali al-Askari"); with two such people it is left alone."""
+    kunya_keys = {name_shape(k, vocab).core[0] for k in vocab.kunya_words if name_shape(k, vocab).core}
+    sources: dict[int, set[str]] = defaultdict(set)
+    for m in fulls:
+        sources[id(by_shape[_shape_key(m.shape)])].add(m.source_id)
+    gone: set[int] = set()
+    for g in groups:
+        if len(g.shapes) != 1 or len(g.rep.core) != 2 or g.rep.core[0] not in kunya_keys:
+            continue
+        hits = [
+            x
+            for x in groups
+            if x is not g
+            and id(x) not in gone
+            and sources[id(x)] & sources[id(g)]
+            and any(len(sh.core) > 2 and sh.core[:2] == g.rep.core for sh in x.shapes)
+        ]
+        if len(hits) != 1:
+            continue
+        keep = hits[0]
+        keep.shapes.extend(g.shapes)
+        keep.first_pos = min(keep.first_pos, g.first_pos)
+        for k, v in by_shape.items():
+            if v is g:
+                by_shape[k] = keep
+        gone.add(id(g))
+        report.append(f"persons: kunya '{' '.join(g.rep.written)}' is '{' '.join(keep.rep.written)}'")
+    return [g for g in groups if id(g) not in gone]
+
+
+def _merge_linked(groups: list[_Person], report: list[str]) -> list[_Person]:
+    """Merge the people two linked names belong to ("Shahram Poursafi, also known as Mehdi Rezayi")."""
+    where: dict[tuple[str, int, int], _Person] = {}
+    for g in groups:
+        for m in g.mentions:
+            where[(m.source_id, m.char_start, m.char_end)] = g
+    gone: set[int] = set()
+    for g in groups:
+        for m in list(g.mentions):
+            if m.same_as is None:
+                continue
+            keep = where.get((m.source_id, *m.same_as))
+            other = where.get((m.source_id, m.char_start, m.char_end))
+            if keep is None or other is None or keep is other:
+                continue
+            if keep.curated is not None and other.curated is not None and keep.curated is not other.curated:
+                report.append(f"persons: '{m.surface}' linked to two curated people; kept apart")
+                continue
+            report.append(f"persons: '{_canonical(other)}' is another name of '{_canonical(keep)}'")
+            keep.shapes.extend(other.shapes)
+            keep.mentions.extend(other.mentions)
+            keep.forms.update(other.forms)
+            keep.first_pos = min(keep.first_pos, other.first_pos)
+            keep.curated = keep.curated or other.curated
+            for x in other.mentions:
+                where[(x.source_id, x.char_start, x.char_end)] = keep
+            other.mentions = []
+            gone.add(id(other))
+    return [g for g in groups if id(g) not in gone]
+
+
+def _resolve_given_name(
+    m: Mention, local: Sequence[_Person], vocab: NameVocab, honorific: bool = False
+) -> _Person | None:
+    """The one person whose full name, just before (same or previous paragraph), opens with this
+    given name: "Hamed Esmaeilion ... Hamed said". Well-known (curated) people are never called by
+    their first name in these texts, and "his son Ali" is somebody else. After an honorific used
+    with first names ("Hajj Qassem", "Sayyed Hassan") any person of the source may be meant."""
+    lead = m.passage.text[: m.char_start - m.passage.char_start].split()
+    if lead and lead[-1].lower().strip(",") in vocab.kin_nouns:
+        return None
+    word = m.shape.core[-1] if honorific else ""
+    folded = fold_text(m.surface)
+    hits = [
+        g
+        for g in local
+        if (honorific or g.curated is None)
+        and any(
+            fm.source_id == m.source_id
+            and fm.shape.full
+            and (
+                fm.shape.core[0] == word
+                if honorific
+                else fm.char_start < m.char_start
+                and 0 <= m.passage.ordinal - fm.passage.ordinal <= 1
+                and fold_text(fm.shape.written[0]) == folded
+            )
+            for fm in g.mentions
+        )
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _gender(titles: Iterable[str], vocab: NameVocab) -> str | None:
+    for t in titles:
+        if t in vocab.female_honorifics:
+            return "f"
+        if t in vocab.male_honorifics:
+            return "m"
+    return None
+
+
+def _resolve_short(
+    m: Mention,
+    local_ids: set[int],
+    by_last: dict[str, list[_Person]],
+    curated: Curated,
+    by_curated: dict[str, _Person],
+    report: list[str],
+) -> _Person | None:
+    """The person a partial name ("Soleimani", "al-Mahdi") names, or None (with a report line)."""
+    vocab = curated.vocab
+    everyone = by_last.get(m.shape.core[-1], [])
+    local = [g for g in everyone if id(g) in local_ids]
+    gender = _gender(m.titles, vocab)
+
+    def fits(groups: Iterable[_Person]) -> list[_Person]:
+        cands = [g for g in groups if any(surname_match(m.shape, s) for s in g.shapes)]
+        if gender:  # "Mrs. Trump" is not the "Mr. Trump" of the same text
+            cands = [
+                g
+                for g in cands
+                if _gender([t for x in g.mentions for t in x.titles], vocab) in {None, gender}
+            ]
+        if m.shape.suffix is None and any(g.suffix is None for g in cands):
+            cands = [g for g in cands if g.suffix is None]  # bare "Trump" is not "Trump Jr."
+        return cands
+
+    # "President Trump" in a text naming only "Donald Trump Jr.": the father the curated data knows
+    # by the bare name, not the son ("Kenneth McKenzie Jr." has no such namesake)
+    namesake = m.shape.suffix is None and any(
+        name_shape(c.name, vocab).suffix is None and any(s.core == m.shape.core for s in c.shapes)
+        for c in curated.persons_by_last.get(m.shape.core[-1], ())
+    )
+
+    def unsuffixed(cands: list[_Person]) -> list[_Person]:
+        if m.shape.suffix is None and cands and all(g.suffix is not None for g in cands):
+            if namesake:
+                return []
+            # a bare surname names a "Jr." only after the text has introduced him by full name
+            return [
+                g
+                for g in cands
+                if any(
+                    x.source_id == m.source_id and x.shape.full and x.char_start < m.char_start
+                    for x in g.mentions
+                )
+            ]
+        return cands
+
+    cands = unsuffixed(fits(local))
+    if len(cands) > 1:
+        # a relative introduced as such ("his daughter, Zeinab Soleimani") does not take over the
+        # family name from the person the text is about
+        main = [g for g in cands if not all(x.kin for x in g.mentions if x.shape.full)]
+        if main:
+            cands = main
+    if len(cands) == 1:
+        return cands[0]
+    if len(cands) > 1:
+        best: tuple[int, _Person] | None = None
+        for g in cands:
+            for fm in g.mentions:
+                if (
+                    fm.source_id == m.source_id
+                    and fm.shape.full
+                    and fm.char_start < m.char_start
+                    and (best is None or fm.char_start > best[0])
+                ):
+                    best = (fm.char_start, g)
+        if best is not None:
+            return best[1]
+        report.append(
+            f"persons: skipped ambiguous '{m.surface}' in {m.source_id} ({len(cands)} people share it)"
+        )
+        return None
+    cands = unsuffixed(fits(g for g in everyone if not g.single))
+    if len(cands) == 1:
+        return cands[0]
+    if len(cands) > 1:
+        report.append(
+            f"persons: skipped ambiguous '{m.surface}' in {m.source_id} (several people in other sources)"
+        )
+        return None
+    # only a form the curated entry lists itself ("Khamenei"), never any surname of a curated
+    # name: "Imam Hussein" is not Saddam Hussein
+    pool = curated.persons_by_last.get(m.shape.core[-1], ())
+    hits = [c for c in pool if any(s.core == m.shape.core and s.suffix == m.shape.suffix for s in c.shapes)]
+    if m.shape.suffix is None and any(name_shape(c.name, curated.vocab).suffix is None for c in hits):
+        hits = [c for c in hits if name_shape(c.name, curated.vocab).suffix is None]
+    if len(hits) == 1:
+        c = hits[0]
+        existing = by_curated.get(c.name)
+        if (
+            existing is not None
+            and gender
+            and _gender([t for x in existing.mentions for t in x.titles], vocab) not in {None, gender}
+        ):
+            return None
+        if existing is None:
+            existing = _Person(list(c.shapes), Counter(), (10**9, 0), curated=c)
+            by_curated[c.name] = existing
+            for key in dict.fromkeys(sh.core[-1] for sh in c.shapes):
+                by_last.setdefault(key, []).append(existing)
+        return existing
+    return None
+
+
+def _canonical(g: _Person) -> str:
+    if g.curated is not None:
+        return g.curated.name
+    if g.forms:
+        # most frequent full form; ties to the longer name, then to the form written first
+        order = list(g.forms)
+        return max(order, key=lambda f: (g.forms[f], len(f.split()), -order.index(f)))
+    return g.mentions[0].surface
