@@ -24,21 +24,50 @@ if TYPE_CHECKING:
 
 PARSE_STATE = "parsed_sources.json"
 BUILD_STATE = "last_build.json"
+# The in-process build's runs and step durations (its instance lives in memory), for `make bench`.
+STEPS_FILE = "last_build_steps.json"
 # Above this many changed sources, one run over the whole partition range is cheaper.
 MAX_SINGLE_PARTITION_RUNS = 8
 # Dagster's console logger prints every event at DEBUG; the CLI prints its own summary.
 QUIET = {"loggers": {"console": {"config": {"log_level": os.environ.get("DAGSTER_LOG_LEVEL", "CRITICAL")}}}}
 
 
-def prepare_instance(paths: Paths) -> dg.DagsterInstance:
-    """A persistent instance under OUT_DIR/.dagster_home, telemetry off."""
+def prepare_instance(paths: Paths, persistent: bool = True) -> dg.DagsterInstance:
+    """The build's Dagster instance: persistent under OUT_DIR/.dagster_home (telemetry off), or
+    in memory.
+
+    The in-process build needs nothing of an instance after its run: the parse state, the step
+    outputs (``storage/``) and the partitions to sync are files under OUT_DIR, so it runs on an
+    in-memory instance. A persistent one writes every event (~10 per step) to SQLite and opens a
+    connection per event; on the seeds that was a fifth of the build's wall time. The
+    distributed build keeps the persistent instance: its workers on other hosts read the run
+    from it."""
     home = paths.dagster_home
     home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    if not persistent:
+        return dg.DagsterInstance.ephemeral(tempdir=str(home))
     config = home / "dagster.yaml"
     if not config.exists():
         config.write_text("telemetry:\n  enabled: false\n")
-    os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
+
+
+def step_timings(instance: dg.DagsterInstance, run_id: str, label: str) -> dict[str, Any]:
+    """One run's wall time and per-step durations (s), from its event log (for the benchmark)."""
+    records = instance.all_logs(run_id)
+    start: dict[str, float] = {}
+    steps: dict[str, float] = {}
+    for record in records:
+        event = record.dagster_event
+        if event is None or record.step_key is None:
+            continue
+        if event.event_type_value == "STEP_START":
+            start[record.step_key] = record.timestamp
+        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and record.step_key in start:
+            steps[record.step_key] = round(record.timestamp - start[record.step_key], 4)
+    wall = records[-1].timestamp - records[0].timestamp if records else 0.0
+    return {"run": label, "start": records[0].timestamp if records else 0.0, "wall_s": round(wall, 3), "steps": steps}
 
 
 def changed_sources(paths: Paths) -> tuple[list[str], list[str], dict[str, str]]:
@@ -102,11 +131,22 @@ def run_build(paths: Paths, publish: bool = True, cluster: "CeleryTarget | None"
 
 
 def _run_build(paths: Paths, publish: bool, cluster: "CeleryTarget | None") -> dict[str, Any]:
+    instance = prepare_instance(paths, persistent=cluster is not None)
+    try:
+        return _run_build_on(instance, paths, publish, cluster)
+    finally:
+        if cluster is None:
+            instance.dispose()
+
+
+def _run_build_on(
+    instance: dg.DagsterInstance, paths: Paths, publish: bool, cluster: "CeleryTarget | None"
+) -> dict[str, Any]:
     from pipeline.defs.definitions import defs
     from pipeline.defs.io import PartitionedPickleIOManager
     from pipeline.defs.resources import BuildPaths
 
-    instance = prepare_instance(paths)
+    timings: list[dict[str, Any]] = []
     all_ids, changed, prints = changed_sources(paths)
     existing = set(instance.get_dynamic_partitions("sources"))
     new = [sid for sid in all_ids if sid not in existing]
@@ -139,6 +179,7 @@ def _run_build(paths: Paths, publish: bool, cluster: "CeleryTarget | None") -> d
                 run_config=QUIET,
                 raise_on_error=False,
             )
+            timings.append(step_timings(instance, result.run_id, "parse"))
             if not result.success:
                 _raise_failure(list(result.all_events))
         state_path = paths.dagster_home / PARSE_STATE
@@ -172,6 +213,8 @@ def _run_build(paths: Paths, publish: bool, cluster: "CeleryTarget | None") -> d
             run_config=QUIET,
             raise_on_error=False,
         )
+        timings.append(step_timings(instance, result.run_id, "tables"))
+        (paths.dagster_home / STEPS_FILE).write_text(json.dumps(timings, indent=1))
         if not result.success:
             _raise_failure(list(result.all_events))
         outputs = {name: result.output_for_node(name) for name in wanted}
