@@ -1,4 +1,5 @@
-"""Name-like words that are not people: campaign names and places named after a person.
+"""Name-like words that are not people (campaign names, places named after a person), and
+people the rules find where the statistical model is silent.
 
 Phenomena, each on a few lines written for this test: a campaign or movement whose name opens
 with a possessive determiner ("My ... Freedom", "Our ... Free") is no person, even where the
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.corpus import PassageRow, SourceDoc
-from pipeline.extract.persons import extract_entities
+from pipeline.extract.persons import detect_mentions, extract_entities
 from pipeline.ids import short_hash
 
 CUR = Path(__file__).resolve().parents[1] / "raw" / "curated"
@@ -62,3 +63,14 @@ def test_a_place_carrying_a_surname_is_not_that_person() -> None:
     )
     got = people(r)
     assert list(got) == ["Bashar al-Assad"] and got["Bashar al-Assad"] == ["Bashar al-Assad"], got
+
+
+def test_relation_and_sentence_opening_role_nouns_introduce_names_without_the_model() -> None:
+    text = (
+        "Her colleague Darius Venhoek said the archive was seized. Activist Marta Quillan said she"
+        " left the country. His brother Tomas Quillan stayed. Officials said nothing. Friend of the"
+        " court briefs were filed."
+    )
+    doc = SourceDoc("rules", "news", text, "rules", "2021-03-02", None, True, short_hash(text))
+    found = detect_mentions(doc, [PassageRow("rules:1", "rules", "Body", 0, 0, len(text), text)], CUR, use_ner=False)
+    assert {m.surface for m in found.persons} == {"Darius Venhoek", "Marta Quillan", "Tomas Quillan"}

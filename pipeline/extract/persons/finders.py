@@ -20,7 +20,7 @@ from pipeline.extract.organizations import OrgMention
 from pipeline.extract.persons.curated import Curated
 from pipeline.extract.persons.mention import _Cand
 from pipeline.extract.persons.select import _name_like, _non_name
-from pipeline.extract.persons.words import _CONNECTORS, _FUNCTION_CAPS
+from pipeline.extract.persons.words import _CONNECTORS, _FUNCTION_CAPS, _SENTENCE_PUNCT
 from pipeline.ids import slugify
 
 
@@ -360,7 +360,14 @@ def title_rule_candidates(toks: TokList, vocab: NameVocab) -> list[_Cand]:
     i = 0
     while i < n:
         t = toks[i]
-        is_title = t.text in vocab.titles or (t.text in vocab.title_nouns and t.text.islower())
+        lower = t.text.lower()
+        is_title = (
+            t.text in vocab.titles
+            or ((lower in vocab.title_nouns or lower in vocab.kin_nouns)
+                # lower case ("her lawyer X", "his brother X"), or capitalised where a sentence
+                # opens ("Activist X said")
+                and (t.text.islower() or (t.text[1:].islower() and (i == 0 or toks[i - 1].text in _SENTENCE_PUNCT))))
+        )
         if not is_title:
             i += 1
             continue
