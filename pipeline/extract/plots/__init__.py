@@ -176,6 +176,12 @@ def mentions_of_source(
                     pm.date = _date_of(pm, found, dates.get((s.start, s.end), []))
                     out.append(pm)
             reader.remember(s)
+    if reader.cleared:
+        # "X is not accused of taking part in the plot": X is no perpetrator of the source's plots, and what
+        # befell X ("X was arrested") tells none of them
+        for pm in out:
+            pm.perpetrators = [a for a in pm.perpetrators if a.key not in reader.cleared]
+        out = [pm for pm in out if not (pm.outcome and not pm.perpetrators)]
     report.append(f"plots: {len(out)} mentions, {len(headings)} plot sections in {doc.source_id}")
     return out, headings
 

@@ -46,6 +46,8 @@ class ActorReader:
         self.carried: list[Actor] = []  # the first person of the last sentence before, in the same section
         self.first_of_last: Actor | None = None
         self._exclude: set[str] = set()  # actors a pronoun being resolved cannot stand for
+        # people the source says took no part in its plot ("X is not accused of taking part in the plot")
+        self.cleared: set[str] = set()
         # display name: the most frequent form of at least two words (else the longest) in the source
         forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         # (one source's mentions when reading one source: the whole index per source is quadratic)
@@ -101,13 +103,9 @@ class ActorReader:
                     break
         if m is not None:
             return self._entity_actor(sv.sent.source_id, m)
-        state = next((c for c in tok.children if c.dep_ in ("compound", "amod", "nmod", "poss")
-                      and c.ent_type_ in ("GPE", "NORP") and self.v.any_trigger.fullmatch(tok.text) is None
-                      and tok.lemma_.lower() in self.v.agent_nouns), None)
+        state = self._state(tok, i, j)
         if state is not None:
-            # "the U.S. drone strike that killed X", "an Israeli strike": the state named on the act carried it out
-            org = self.state_of(state.text)
-            return Actor(org, "org" if org else None, state.text, True, False)
+            return state
         text = span_text(doc, i, j)
         if not text:
             return None
@@ -120,6 +118,30 @@ class ActorReader:
         # "the Saudi ambassador" names someone; "an exiled separatist leader" is a person, unnamed
         definite = not any(c.lower_ in ("a", "an") for c in tok.children)
         return Actor(None, None, text, role and definite, role)
+
+    def _state(self, tok: Token, i: int, j: int) -> Actor | None:
+        """The state a noun phrase the parse gives as an actor names (``EntityIndex.state_of``): the
+        state itself ("Israel", "the United States", "the Iranian government", "Tehran"), or a state
+        named on its act or its agents ("the U.S. drone strike", "Iranian operatives", "U.S. drones",
+        "Israeli and Arab agencies"). None when the phrase names no published state."""
+        doc = tok.doc
+        low = tok.lemma_.lower()
+        if tok.ent_type_ == "GPE" or tok.pos_ == "PROPN" or low in self.v.state_agents:
+            org = self.state_of(span_text(doc, i, j)) or self.state_of(span_text(doc, i, tok.i + 1))
+            if org:
+                return Actor(org, "org", span_text(doc, i, tok.i + 1), True, False, state=True)
+        if self.v.any_trigger.fullmatch(tok.text) is not None or not (
+                low in self.v.agent_nouns or low in self.v.state_agents):
+            return None
+        for c in tok.children:
+            if c.dep_ not in ("compound", "amod", "nmod", "poss"):
+                continue
+            for x in (c, *c.conjuncts):  # "Israeli and Arab agencies": the first state named
+                org = self.state_of(x.text)  # (None for any word naming no state)
+                # (an act's state modifier is its agent even when no row names the state)
+                if org or (x.ent_type_ in ("GPE", "NORP") and low in self.v.agent_nouns):
+                    return Actor(org, "org" if org else None, x.text, True, False, state=bool(org))
+        return None
 
     def resolve_pronoun(self, sv: SentenceView, pron: Token) -> Actor | None:
         """A pronoun -> the person (or thing) it stands for, when one candidate is clear."""

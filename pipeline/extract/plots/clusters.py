@@ -187,7 +187,14 @@ def read_headings(doc: SourceDoc, passages: list[PassageRow], index: EntityIndex
         targets: list[Actor] = []
         perps: list[Actor] = []
         rest = re.search(r"\b(by|on|against|of|to assassinate|to kill|targeting)\s+(.+)$", title, re.I)
-        if rest:
+        told = vocab.heading_target.search(title)
+        if told:
+            # a heading telling who the target was ("X said she was the target of the plot"): the person it names
+            who = _heading_actor(title[: told.start()], doc, passages, index, p.section, anywhere=True)
+            if who.kind == "person":
+                targets.append(who)
+        elif rest and not vocab.anaphor.fullmatch(rest.group(2).strip(" .\"'")):
+            # (not "... the target of the plot": the plot itself is nobody)
             actor = _heading_actor(rest.group(2), doc, passages, index, p.section)
             (perps if rest.group(1).lower() == "by" else targets).append(actor)
         elif kind == "hack":
@@ -198,8 +205,10 @@ def read_headings(doc: SourceDoc, passages: list[PassageRow], index: EntityIndex
     return out
 
 
-def _heading_actor(text: str, doc: SourceDoc, passages: list[PassageRow], index: EntityIndex, section: str) -> Actor:
-    """An actor named in a heading: the section's entity whose surface the heading ends with or holds."""
+def _heading_actor(text: str, doc: SourceDoc, passages: list[PassageRow], index: EntityIndex, section: str,
+                   anywhere: bool = False) -> Actor:
+    """An actor named in a heading: the section's entity whose surface the heading ends with or holds
+    (``anywhere``: any entity of the section the words name)."""
     best: EntityMention | None = None
     for p in passages:
         if p.source_id != doc.source_id or p.section != section:
@@ -207,7 +216,7 @@ def _heading_actor(text: str, doc: SourceDoc, passages: list[PassageRow], index:
         for m in index.in_span(p.source_id, p.char_start, p.char_end):
             if m.surface in text and (best is None or len(m.surface) > len(best.surface)):
                 best = m
-    if best is not None and (text.endswith(best.surface) or len(best.surface) >= len(text) * 0.5):
+    if best is not None and (anywhere or text.endswith(best.surface) or len(best.surface) >= len(text) * 0.5):
         return Actor(best.entity_id, best.kind, best.surface, True, best.kind == "person")
     return Actor(None, None, text, True, False)
 
@@ -270,6 +279,8 @@ def clusters_of_source(
                     break
         if target is None and pm.anaphoric and not t:
             target = last_in_section.get(pm.section)
+        if target is None and news and not pm.presupposed:
+            target = _told_before(pm, t, last_in_section.get(pm.section))
         if target is None:
             if not pm.targets and not pm.perpetrators:
                 bare.append(pm)  # nothing says whose plot this is (unless its sentence says it later)
@@ -286,6 +297,23 @@ def clusters_of_source(
         if "executed" in pm.statuses:
             last_executed = target
     return [c for c in clusters if c.mentions]
+
+
+def _told_before(pm: PlotMention, targets: set[str], last: Cluster | None) -> Cluster | None:
+    """In a news article, the plot told before whose target was not named yet, when a telling names it
+    ("X said she was the target of the plot") or refers to it by the same description ("a New York-based
+    journalist" ... "the journalist")."""
+    if last is None or last.outcome_only:
+        return None
+    if targets:
+        return last if pm.adds_target and not last.entity_keys("targets") else None
+    heads = _role_heads(pm.targets)
+    return last if heads and heads <= _role_heads([a for x in last.mentions for a in x.targets]) else None
+
+
+def _role_heads(actors: list[Actor]) -> set[str]:
+    """The head nouns of unnamed person targets ("the New York-based journalist" -> journalist)."""
+    return {a.name.split()[-1].lower() for a in actors if not a.entity_id and a.person_like and a.name.split()}
 
 
 def _fold_headline(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:

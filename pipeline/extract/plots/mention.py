@@ -24,6 +24,7 @@ class Actor:
     name: str
     specific: bool = True  # named (entity or proper name) or a singular role: worth naming the plot by
     person_like: bool = False  # a person (entity, proper name) or a singular role noun ("the ambassador")
+    state: bool = False  # a state, named itself or on its agents ("Iran", "Iranian operatives")
 
     @property
     def key(self) -> str:

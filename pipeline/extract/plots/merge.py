@@ -90,6 +90,12 @@ def _attach_partial(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
     return out
 
 
+def _agents(c: Cluster) -> set[str]:
+    """The named people and organizations behind a cluster's plot; a state stands behind many plots
+    of one target (Israel's of 2015 and of 2019), so sharing it tells no two of them apart."""
+    return {a.entity_id for role in ("perpetrators", "sponsors") for a in c.actors(role) if a.entity_id and not a.state}
+
+
 def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
     """Whether two clusters tell one plot.
 
@@ -108,8 +114,7 @@ def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
         ta |= a.entity_keys("victims")
     if sb == "executed":
         tb |= b.entity_keys("victims")
-    actors_a = a.entity_keys("perpetrators") | a.entity_keys("sponsors")
-    actors_b = b.entity_keys("perpetrators") | b.entity_keys("sponsors")
+    actors_a, actors_b = _agents(a), _agents(b)
     ya, yb = _year(a), _year(b)
     # "a separate scheme", "the second plot" tells apart the plots of one article, not of two
     fa, fb = a._facts(), b._facts()

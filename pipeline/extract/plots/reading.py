@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from pipeline.extract.clauses.scope import foreign_spans
-from pipeline.extract.plots.mention import PlotMention
+from pipeline.extract.plots.mention import Actor, PlotMention
 from pipeline.extract.plots.status import StatusReader, _governed_by_plan
 from pipeline.extract.plots.vocab import PlotVocab
 from pipeline.extract.sentences import (
@@ -40,7 +40,7 @@ class MentionReader(StatusReader):
             return None
         mtext = m.group(0).lower()
         path = ancestors_path(trig)
-        if self._not_a_plot(sv, trig, path, (m.start(), m.end())):
+        if self._cleared(sv, path) or self._not_a_plot(sv, trig, path, (m.start(), m.end())):
             return None
         pm = PlotMention(sent, sent.start + m.start(), sent.start + m.end(), kind, mtext, trig.i, {t.i for t in path})
         pm.words = {t.lemma_.lower() for t in doc if m.start() <= t.idx < m.end()}
@@ -66,7 +66,8 @@ class MentionReader(StatusReader):
             if strike is not None:
                 self._acl_sponsors(sv, strike, pm)
         elif is_verb:
-            tgt = [c for c in trig.children if c.dep_ == "dobj" or (passive and c.dep_ == "nsubjpass")]
+            # (what is plotted is a scheme, not a target: "Iranians 'plotted to kidnap ...'" parsed as passive)
+            tgt = [c for c in trig.children if c.dep_ == "dobj" or (passive and c.dep_ == "nsubjpass" and kind != "plot")]
             tgt += [g for c in trig.children if c.dep_ == "prep" and c.lower_ in ("against", "on")
                     for g in c.children if g.dep_ == "pobj"]
             if not tgt and trig.dep_ in ("acl", "relcl") and trig.tag_ == "VBN":
@@ -139,6 +140,14 @@ class MentionReader(StatusReader):
             self._exclude = set()
         tkeys = {a.key for a in pm.targets}
         pm.perpetrators = [a for a in pm.perpetrators if a.key not in tkeys]
+        # a state is an actor where it acts: a plot "against the U.S." names no one to publish as its target
+        pm.targets = [Actor(None, None, a.name, a.specific, a.person_like) if a.state else a for a in pm.targets]
+        if "executed" not in pm.statuses:
+            # a state stands behind a plot (its sponsor), the people it sends carry it out: "Iran plotted to
+            # kill X" and "Y was charged with plotting to kill X" tell one plot
+            skeys = {a.key for a in pm.sponsors}
+            pm.sponsors += [a for a in pm.perpetrators if a.state and a.key not in skeys]
+            pm.perpetrators = [a for a in pm.perpetrators if not a.state]
         return pm
 
     # -- a sentence --------------------------------------------------------------

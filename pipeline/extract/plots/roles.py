@@ -59,6 +59,25 @@ class RoleReader(ActorReader):
         pm.outcome = True
         return pm
 
+    def _cleared(self, sv: SentenceView, path: list[Token]) -> bool:
+        """"X is not accused of taking part in the plot", "X was never charged in the plot": a negated
+        accusation or participation above the trigger clears X of the plot (remembered for the whole
+        source, ``cleared``); the telling is no plot of its own."""
+        v = self.v
+        verbs = [t for t in path[1:] if t.pos_ in ("VERB", "AUX")][:3]
+        takes_part = [t for t in verbs if t.lemma_.lower() in v.participation_verbs]
+        for t in verbs:
+            if not any(c.dep_ == "neg" or c.lower_ == "never" for c in t.children):
+                continue
+            if not takes_part and t.lemma_.lower() not in v.charge_verbs:
+                continue
+            who = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")] or [
+                c for x in takes_part for c in x.children if c.dep_ in ("nsubj", "nsubjpass")]
+            named = [a for a in self.expand(sv, who) if a.entity_id]
+            self.cleared |= {a.key for a in named}
+            return bool(named)
+        return False
+
     def _subject_before(self, sv: SentenceView, rel_start: int) -> list[Actor]:
         """"Soleimani was planning attacks" when the parse misses the subject: a named actor right
         before an auxiliary right before the trigger."""

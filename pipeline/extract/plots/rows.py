@@ -70,7 +70,8 @@ def _plot_name(c: Cluster, status: str, vocab: PlotVocab) -> str:
     if not tname:
         perps = _names(c.actors("perpetrators") or c.actors("sponsors"))
         return f"Plot by {perps}" if perps else "Plot"
-    kill_words = {"assassinate", "assassination", "kill", "killing", "murder", "eliminate", "target", "take"}
+    # ("target" names no act: "X was the target of a plot to kidnap her" is a kidnapping)
+    kill_words = {"assassinate", "assassination", "kill", "killing", "murder", "eliminate", "take"}
     act = "kill"
     if not (kill_words & words) and not any(w.startswith("assassinat") for w in words):
         if "capture" in words:

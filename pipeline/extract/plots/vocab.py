@@ -45,6 +45,7 @@ class PlotVocab:
     hack_targets: set[str]
     sponsor_phrases: re.Pattern[str]
     heading_plot: re.Pattern[str]
+    heading_target: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
     alleging_verbs: set[str] = field(default_factory=set)
     denial_verbs: set[str] = field(default_factory=set)
     plot_acts: set[str] = field(default_factory=set)
@@ -55,6 +56,8 @@ class PlotVocab:
     target_verbs: set[str] = field(default_factory=set)  # "X survived a plot": the subject is the target
     charge_nouns: set[str] = field(default_factory=set)  # "wanted on charges of plotting": an accusation
     agent_nouns: set[str] = field(default_factory=set)  # "the U.S. strike": the state named on the act did it
+    state_agents: set[str] = field(default_factory=set)  # "Iranian operatives": the state named on its agents
+    participation_verbs: set[str] = field(default_factory=set)  # "not accused of taking part in the plot"
 
     def rank(self, status: str | None) -> int:
         return self.order.index(status) if status in self.order else -1
@@ -107,6 +110,7 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
             hack_targets=_words(c, "hack_targets"),
             sponsor_phrases=compile_any(c.get("sponsor_phrases", []), path),
             heading_plot=compile_any(c.get("heading_plot", []), path),
+            heading_target=compile_any(c.get("heading_target", []), path),
             alleging_verbs=_words(c, "alleging_verbs"),
             denial_verbs=_words(c, "denial_verbs"),
             plot_acts=_words(c, "plot_acts"),
@@ -117,6 +121,8 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
             target_verbs=_words(c, "target_verbs"),
             charge_nouns=_words(c, "charge_nouns"),
             agent_nouns=_words(c, "agent_nouns"),
+            state_agents=_words(c, "state_agents"),
+            participation_verbs=_words(c, "participation_verbs"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"malformed plot cues ({exc})", path) from exc

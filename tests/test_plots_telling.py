@@ -1,0 +1,81 @@
+"""Plots told over several sentences of one report, and states behind plots (issue 13), on short
+texts written for each phenomenon: a target named in another sentence than the plot's, a defendant
+cleared of the plot itself, a state acting through its government or agents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from test_plots import CUR, corpus, roles
+
+from pipeline.extract.entities import EntityIndex
+from pipeline.extract.plots import extract_plots
+
+# forms naming the state of an invented country, as ``organizations.state_forms`` builds them
+STATES = {form: "government-of-ruritania" for form in ("ruritania", "ruritanian", "ruritanian government")}
+
+
+def run(paras: Any, persons: tuple[str, ...] = ()) -> tuple[list[dict], list[dict]]:
+    docs, passages, mentions = corpus(paras, persons)
+    res = extract_plots(docs, passages, EntityIndex(mentions, STATES), CUR)
+    return res.tables["plots"], res.tables["plot_actors"]
+
+
+def test_a_target_named_in_a_later_sentence_is_the_plots_target() -> None:
+    plots, actors = run([
+        "Three men have been charged with conspiring to abduct a Boston-based journalist, prosecutors say.",
+        "The papers do not name her, but Lena Marsh, a writer, said she was the target of the plot.",
+        "Prosecutors said the Ruritanian government had sought to lure the journalist to a third country.",
+    ], persons=("Lena Marsh",))
+    assert len(plots) == 1
+    got = roles(actors, plots[0]["plot_id"])
+    assert ("lena-marsh", "target") in got
+    # the state that "sought to lure" her stands behind the plot
+    assert ("government-of-ruritania", "sponsor") in got and plots[0]["sponsor_org_id"] == "government-of-ruritania"
+    # the name is built from the target, and the act is the one told (no kill word was used)
+    assert plots[0]["name"] == "Plot to kidnap Lena Marsh"
+
+
+def test_a_heading_telling_who_the_target_was() -> None:
+    head = "Body > Lena Marsh says she was the target of the plot"
+    plots, actors = run([
+        (head, "Three men have been charged with conspiring to abduct a Boston-based journalist, prosecutors say."),
+        (head, "Lena Marsh, 44, writes about exiles."),
+    ], persons=("Lena Marsh",))
+    assert len(plots) == 1 and plots[0]["status"] == "charged"
+    assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target")}
+    assert "the plot" not in plots[0]["name"]
+
+
+def test_a_defendant_not_accused_of_the_plot_itself_is_no_perpetrator() -> None:
+    plots, actors = run([
+        "Three men have been charged with conspiring to kidnap Lena Marsh.",
+        "A fourth defendant, Carl Dunn, was arrested in May.",
+        "He is not accused of taking part directly in the plot, but is charged with sending money to the men.",
+        "Dunn has pleaded not guilty.",
+    ], persons=("Lena Marsh", "Carl Dunn"))
+    assert len(plots) == 1 and plots[0]["status"] == "charged"
+    assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target")}
+    # without the clearing sentence, the arrested defendant is read as one of the plot's people
+    plots, actors = run([
+        "Three men have been charged with conspiring to kidnap Lena Marsh.",
+        "A fourth defendant, Carl Dunn, was arrested in May.",
+    ], persons=("Lena Marsh", "Carl Dunn"))
+    assert ("carl-dunn", "perpetrator") in roles(actors, plots[0]["plot_id"])
+
+
+def test_a_state_named_itself_or_on_its_agents_sponsors_the_plot() -> None:
+    for text in ("Ruritania was on the verge of assassinating Omar Velt in 2015, but the plan was exposed.",
+                 "Ruritanian operatives came close to killing Omar Velt in Vienna in 2019.",
+                 "Omar Velt was unsuccessfully targeted by Ruritanian drones in 2017."):
+        plots, actors = run([text], persons=("Omar Velt",))
+        assert len(plots) == 1, text
+        got = roles(actors, plots[0]["plot_id"])
+        assert got == {("omar-velt", "target"), ("government-of-ruritania", "sponsor")}, (text, got)
+
+
+def test_a_people_noun_is_no_state() -> None:
+    # the plural of a nationality names people, not the state: no state actor, no target
+    plots, actors = run(["Ruritanians 'plotted to kidnap Omar Velt', prosecutors say."], persons=("Omar Velt",))
+    assert len(plots) == 1
+    assert roles(actors, plots[0]["plot_id"]) == {("omar-velt", "target")}
