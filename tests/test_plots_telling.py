@@ -79,3 +79,28 @@ def test_a_people_noun_is_no_state() -> None:
     plots, actors = run(["Ruritanians 'plotted to kidnap Omar Velt', prosecutors say."], persons=("Omar Velt",))
     assert len(plots) == 1
     assert roles(actors, plots[0]["plot_id"]) == {("omar-velt", "target")}
+
+
+def test_a_description_given_to_a_named_target_refers_to_him_later() -> None:
+    plots, actors = run([
+        "Omar Velt was charged with plotting to kill John Bolt, the former national security advisor.",
+        "Allegedly, Velt agreed to pay people $300,000 to assassinate the former national security advisor.",
+    ], persons=("Omar Velt", "John Bolt"))
+    assert len(plots) == 1  # one plot, not a second one against "the former national security advisor"
+    assert {("john-bolt", "target"), ("omar-velt", "perpetrator")} <= roles(actors, plots[0]["plot_id"])
+
+
+def test_the_one_known_for_ordering_a_killing_sponsored_it() -> None:
+    plots, actors = run(["Paul Ennis, who is known for ordering the killing of General Omar Velt in 2020, spoke "
+                         "on Monday."], persons=("Paul Ennis", "Omar Velt"))
+    assert len(plots) == 1 and plots[0]["status"] == "executed"
+    assert roles(actors, plots[0]["plot_id"]) == {("omar-velt", "target"), ("paul-ennis", "sponsor")}
+
+
+def test_charges_or_a_warrant_against_someone_name_the_accused() -> None:
+    for text in ("Prosecutors filed charges against Carl Dunn for plotting to kill Omar Velt.",
+                 "Ruritania issued an arrest warrant for Carl Dunn over the plot to kill Omar Velt."):
+        plots, actors = run([text], persons=("Carl Dunn", "Omar Velt"))
+        assert len(plots) == 1, text
+        # the accused is the perpetrator; the authority accusing him is no party to the plot
+        assert roles(actors, plots[0]["plot_id"]) == {("omar-velt", "target"), ("carl-dunn", "perpetrator")}, text

@@ -235,6 +235,26 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
         # a participle or conjunct with no subject of its own shares its head's ("..., saying that")
         participle = cur.dep_ == "advcl" and cur.tag_ in ("VBG", "VBN") and not own and not any(
             c.dep_ == "mark" for c in cur.children)
+        # a gerund after a preposition on a verb shares that verb's subject ("defended it by stating that ...",
+        # "after saying", "without giving"): the preposition's head is the clause it belongs to
+        gerund = cur.dep_ == "pcomp" and cur.tag_ == "VBG" and not own and cur.head.dep_ in ("prep", "agent") and \
+            cur.head.head.pos_ in ("VERB", "AUX") and cur.head.head.i != cur.head.i
+        if gerund:
+            up = cur.head.head
+            passive_up = any(c.dep_ in ("auxpass", "nsubjpass") for c in up.children)
+            if passive_up and up.dep_ in ("ccomp", "xcomp") and up.head.i != up.i:
+                # "defended what was described as X by stating ...": a passive content clause ("by" often read as
+                # its agent) is not who states; the gerund tells how the clause above was done
+                up = up.head
+            elif cur.head.dep_ == "prep":
+                # "X, who is known for ordering ...", "X was charged for ordering ...": the passive's subject did it
+                sp = next((c for c in up.children if c.dep_ == "nsubjpass"), None)
+                if sp is not None and sp.lower_ in RELATIVES and up.dep_ == "relcl":
+                    return up.head, "inherited"
+                if sp is not None:
+                    return sp, "inherited"
+            cur = up
+            continue
         if (cur.dep_ in ("xcomp", "conj") or participle) and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "ordered the troops to fire" -> the troops fire
@@ -245,6 +265,12 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
             continue
         return None, ""
     return None, ""
+
+
+def agent_token(tok: Token) -> Token | None:
+    """The token naming who does what ``tok`` (a verb) tells: its subject, by-agent, or the subject it
+    inherits ("ordered", "known for ordering", "planned to kill", "who ordered")."""
+    return _subject_token(tok)[0]
 
 
 def fill_roles(frames: list[Frame], reader: ActorReader) -> None:

@@ -16,6 +16,7 @@ No pronoun, speaker or negation logic lives here: the clause layer owns it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -43,10 +44,13 @@ class Holder:
 class HolderTyper:
     """Turns the noun phrase of a source into a ``Holder`` (or None: not someone who holds a view)."""
 
-    def __init__(self, vocab: LegalVocab, person_types: dict[str, str] | None = None) -> None:
+    def __init__(self, vocab: LegalVocab, person_types: dict[str, str] | None = None,
+                 state_of: Callable[[str], str | None] | None = None) -> None:
         self.v = vocab
         # the holder_type a person's title gives anywhere in the source ("Sen. Tim Kaine" ... "Kaine said")
         self.person_types = person_types or {}
+        # the org_id of the state words name ("Iran", "the Iranian government": ``EntityIndex.state_of``)
+        self.state_of = state_of or (lambda _text: None)
 
     def of_actor(self, sv: SentenceView, actor: Actor, quote_speaker: Holder | None = None) -> Holder | None:
         if is_first_person(actor) and actor.resolved is None:
@@ -73,8 +77,9 @@ class HolderTyper:
         typed = self._type_of_text(a.text, False)
         if typed is None and a.kind not in ("state", "org"):
             return None
-        return Holder(a.text, None, None, typed or ("government" if a.kind == "state" else "organization"), False,
-                      _key(a.text))
+        htype = typed or ("government" if a.kind == "state" else "organization")
+        state = self.state_of(a.text) if htype == "government" else None
+        return Holder(a.text, None, state, htype, False, state or _key(a.text))
 
     def _document(self, sv: SentenceView, a: Actor) -> Holder | None:
         """"The report said", "the memo says": no author named, so the document speaks for whoever
@@ -116,7 +121,8 @@ class HolderTyper:
         if low in self.v.not_holders:
             return None
         ent_label = head.ent_type_
-        is_gov_name = bool(self.v.government_names.fullmatch(text.strip().removesuffix("'s").strip()))
+        is_gov_name = bool(self.v.government_names.fullmatch(text.strip().removesuffix("'s").strip())) or (
+            mention is None and self.state_of(text) is not None)
         noun_type = self.v.holder_nouns.get(low)
         if mention is None and noun_type is None and not is_gov_name and ent_label not in ("PERSON", "ORG", "NORP"):
             return None
@@ -130,6 +136,10 @@ class HolderTyper:
             htype = self.person_types[person_id]
         org_id = mention.entity_id if mention is not None and mention.kind == "org" else None
         key = mention.entity_id if mention is not None else _key(text)
+        if mention is None and htype == "government":
+            # a state holds it ("Iran said", "the Iraqi government called it"): its government's row
+            org_id = self.state_of(text)
+            key = org_id or key
         return Holder(text, person_id, org_id, htype, person, key)
 
     def _np_mention(self, sv: SentenceView, head: Token, i: int, j: int) -> tuple[EntityMention | None, bool, int]:

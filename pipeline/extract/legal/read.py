@@ -121,7 +121,7 @@ def positions_of_source(
 ) -> list[_Position]:
     """Legal positions stated in one source (no cross-source work)."""
     vocab = load_legal_vocab(curated_dir)
-    typer = HolderTyper(vocab, person_types(doc, index, vocab))
+    typer = HolderTyper(vocab, person_types(doc, index, vocab), index.state_of)
     reader = SourceReader(doc.source_id, curated_dir)
     skip_sections = load_yaml(curated_dir / "plot_cues.yaml").get("skip_sections", [])
     out: list[_Position] = []

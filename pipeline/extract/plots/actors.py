@@ -31,6 +31,13 @@ _REPORT_RE = re.compile(
     r"^\W{0,3}(,? ?[\w.]+ ){0,2}?(said|says|told|stated|wrote|added|argued|asserted|claimed|insisted)\b"
 )
 _VICTIM_PREPS = {"along", "alongside", "together"}
+# a description in apposition after a name: ", the former national security advisor," (its words, group 1)
+_APPOSITION = re.compile(r",\s+(?:the|a|an)\s+([A-Za-z][\w .'-]{2,60}?)\s*(?=[,.;]|$)")
+
+
+def _description_key(text: str) -> str:
+    """A role description's words, lower-case, with no article ("the former advisor" -> "former advisor")."""
+    return re.sub(r"^(?:the|a|an)\s+", "", re.sub(r"\s+", " ", text.lower()).strip())
 
 
 class ActorReader:
@@ -46,6 +53,7 @@ class ActorReader:
         self.carried: list[Actor] = []  # the first person of the last sentence before, in the same section
         self.first_of_last: Actor | None = None
         self._exclude: set[str] = set()  # actors a pronoun being resolved cannot stand for
+        self.described: dict[str, Actor] = {}  # a role description given to a named person -> that person
         # people the source says took no part in its plot ("X is not accused of taking part in the plot")
         self.cleared: set[str] = set()
         # display name: the most frequent form of at least two words (else the longest) in the source
@@ -117,6 +125,8 @@ class ActorReader:
         role = singular and low in self.v.role_targets
         # "the Saudi ambassador" names someone; "an exiled separatist leader" is a person, unnamed
         definite = not any(c.lower_ in ("a", "an") for c in tok.children)
+        if role and definite and _description_key(text) in self.described:
+            return self.described[_description_key(text)]  # the person the source gave that description
         return Actor(None, None, text, role and definite, role)
 
     def _state(self, tok: Token, i: int, j: int) -> Actor | None:
@@ -205,6 +215,11 @@ class ActorReader:
         for m in self.index.in_span(sent.source_id, sent.start, sent.end, "person"):
             after = sent.text[m.char_end - sent.start : m.char_end - sent.start + 40]
             before = sent.text[max(0, m.char_start - sent.start - 40) : m.char_start - sent.start]
+            desc = _APPOSITION.match(sent.text, m.char_end - sent.start, min(len(sent.text), m.char_end - sent.start + 80))
+            if desc and desc.group(1).split()[-1].lower() in self.v.role_targets:
+                # "John Bolt, the former national security advisor, ...": a later "the former national security
+                # advisor" is him
+                self.described.setdefault(_description_key(desc.group(1)), self._entity_actor(sent.source_id, m))
             if _REPORT_RE.match(after) or re.search(r"according to\b[^,]*$", before, re.I):
                 continue
             a = self._entity_actor(sent.source_id, m)

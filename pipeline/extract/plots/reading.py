@@ -114,6 +114,7 @@ class MentionReader(StatusReader):
             pm.presupposed = True
             pm.statuses = ["executed"]
             pm.perpetrators = [a for a in pm.perpetrators if a.specific] + self._behind(sv, trig)
+            pm.sponsors = self._orderer(sv, path)
             if not pm.perpetrators:
                 # "the legality of the killing of X by a U.S. drone strike": the act named on a noun above
                 nouns = [trig, *[a for a in trig.ancestors]]

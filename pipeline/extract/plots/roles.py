@@ -12,6 +12,7 @@ import re
 
 from spacy.tokens import Token
 
+from pipeline.extract.clauses.roles import agent_token
 from pipeline.extract.plot_frames import described
 from pipeline.extract.plots.actors import ActorReader
 from pipeline.extract.plots.mention import Actor, PlotMention
@@ -58,6 +59,27 @@ class RoleReader(ActorReader):
         pm.statuses = [status]
         pm.outcome = True
         return pm
+
+    def _orderer(self, sv: SentenceView, path: list[Token]) -> list[Actor]:
+        """"X ordered the killing of Y", "X, known for ordering the killing of Y": the one who ordered a
+        past killing sponsored it (the subject the ordering verb has or inherits)."""
+        verb = next((t for t in path[1:3] if t.pos_ == "VERB"), None)
+        if verb is None or verb.lemma_.lower() not in self.v.sponsor_verbs:
+            return []
+        who = agent_token(verb)
+        return [a for a in self.expand(sv, [who]) if a.specific or a.entity_id] if who is not None else []
+
+    def _accused(self, sv: SentenceView, verb: Token) -> list[Actor]:
+        """"filed charges against X for plotting ...", "issued a warrant for X over the plot": X, the one an
+        accusation noun the verb governs names (its subject is the authority, no party to the plot)."""
+        out: list[Actor] = []
+        for noun in verb.children:
+            if noun.dep_ not in ("dobj", "nsubjpass") or noun.lemma_.lower() not in self.v.charge_nouns:
+                continue
+            named = [g for c in noun.children if c.dep_ == "prep" and c.lower_ in ("against", "for", "on")
+                     for g in c.children if g.dep_ == "pobj" and self.v.any_trigger.fullmatch(g.text) is None]
+            out += [a for a in self.expand(sv, named) if a.entity_id or (a.person_like and a.specific)]
+        return out
 
     def _cleared(self, sv: SentenceView, path: list[Token]) -> bool:
         """"X is not accused of taking part in the plot", "X was never charged in the plot": a negated
@@ -169,6 +191,11 @@ class RoleReader(ActorReader):
                 # passive: "X, who had been tasked by an IRGC official with ..." (the parse may call X nsubj)
                 obj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
                 subj = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            charged = self._accused(sv, t)
+            if charged:
+                if not pm.perpetrators:
+                    pm.perpetrators += charged
+                break
             if accused:
                 # the verb governing the accusation: its object is the accused, its subject (or
                 # by-agent) the authority, never a party to the plot

@@ -1,0 +1,44 @@
+"""Legal positions: who holds a position stated through a gerund or by a state, on short texts written
+for each phenomenon (issue 13)."""
+
+from __future__ import annotations
+
+from clause_helpers import one, role_texts
+from test_legal import CUR, corpus
+
+from pipeline.extract.legal import extract_legal_positions
+
+STATES = {form: "government-of-ruritania" for form in ("ruritania", "ruritanian", "ruritanian government")}
+
+
+def positions(*paras: str) -> list[dict]:
+    docs, passages, index = corpus(list(paras))
+    index.states.update(STATES)
+    return extract_legal_positions(docs, passages, index, CUR).tables["legal_positions"]
+
+
+def test_a_gerund_after_a_preposition_shares_the_subject_of_its_clause() -> None:
+    cl = one("Paul Ennis has defended the raid by saying that it stopped an attack.", ("Paul Ennis",))
+    assert role_texts(cl, "say", "agent") == ["Paul Ennis"]
+    # "by" read as the agent of a passive: the gerund tells how the clause above it was done
+    cl = one("Paul Ennis has defended what has been described abroad as an act of war by stating that the "
+             "army acted to preempt an imminent attack.", ("Paul Ennis",))
+    assert role_texts(cl, "state", "agent") == ["Paul Ennis"]
+    # the passive subject of the clause a gerund hangs on did what the gerund tells
+    cl = one("Paul Ennis, who is known for ordering the raid, spoke.", ("Paul Ennis",))
+    assert role_texts(cl, "order", "agent") == ["Paul Ennis"]
+
+
+def test_a_defence_by_a_stated_imminent_threat_is_the_defenders_lawful_position() -> None:
+    rows = positions("The general was killed on the orders of Donald Trump, who has defended what has been "
+                     "described abroad as an act of war by stating that the army acted to preempt an imminent "
+                     "attack.")
+    got = {(r["holder_person_id"], r["stance"]) for r in rows}
+    # the description ("an act of war") is not the defender's words
+    assert got == {("donald-trump", "lawful")}
+
+
+def test_a_state_holding_a_position_is_its_government() -> None:
+    rows = positions("Ruritania said the strike was a flagrant violation of international law.")
+    assert [(r["holder_org_id"], r["holder_type"], r["stance"]) for r in rows] == [
+        ("government-of-ruritania", "government", "unlawful")]
