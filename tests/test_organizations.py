@@ -187,3 +187,14 @@ def test_abbreviation_of_a_possessive_form_joins_the_plain_name(no_orgs_curated:
     rows = [o for o in by_name(r).values() if "CDC" in (o["name"], *o["aliases"])]
     assert len(rows) == 1 and rows[0]["name"] == "Coastal Defence Command"
     assert rows[0]["mention_count"] == 5 and rows[0]["country"] == "Iraq"  # "(CDC)" is a mention too
+
+
+def test_a_group_the_model_takes_for_a_facility_or_a_person(no_orgs_curated: Path) -> None:
+    """A name before a group's lower-case noun ("the X militia", "the X movement") is an
+    organization's, whatever label the model gave it; a person's possessive ("X's group") is not."""
+    r = run(["Gunmen from the Saraya al-Karama militia shelled a checkpoint, and members of the Jund "
+             "al-Nasr movement marched in the city. Hassan Nasrallah's group denied any role."], no_orgs_curated)
+    names = set(by_name(r))
+    assert {"Saraya al-Karama", "Jund al-Nasr"} <= names, names
+    assert not any("Nasrallah" in n for n in names), names
+    assert [p["name"] for p in r.tables["persons"]] == ["Hassan Nasrallah"]

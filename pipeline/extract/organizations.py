@@ -7,6 +7,8 @@ and building the ``organizations`` rows of all sources (``org_rows``). Curated d
 forms and generic patterns) stays in ``persons.find_orgs``; the words this module needs are data
 in raw/curated/organization_vocabulary.yaml.
 
+A name the model labels a facility or a person but that stands before a group's lower-case noun
+("the Saraya al-Salam militia", "the X movement": ``group_nouns_after``) is read as an ORG span.
 A model ORG span becomes an organization after normalisation (leading "the", possessive "'s",
 a hyphenated lower-case tail "-armed") and when it is not: a person's name (a detected person
 inside is cut off: "the United Nations Kelly Craft"), a place, a title ("General X"), a facility,
@@ -97,6 +99,7 @@ class OrgVocab:
     with_article: frozenset[str]
     media_before: re.Pattern[str] | None = None  # a media cue ending right before a name
     media_after: re.Pattern[str] | None = None  # a media cue right after a name
+    group_nouns: frozenset[str] = frozenset()  # "militia", "movement": a group's common noun
 
 
 def _kinds(data: Any) -> tuple[tuple[str, frozenset[str]], ...]:
@@ -137,6 +140,7 @@ def load_org_vocab(curated_dir: Path) -> OrgVocab:
         with_article=frozenset(str(w) for w in voc.get("countries_with_article") or []),
         media_before=_cue_re(voc.get("media_cues_before"), before=True),
         media_after=_cue_re(voc.get("media_cues_after"), before=False),
+        group_nouns=frozenset(str(w) for w in voc.get("group_nouns_after") or []),
     )
 
 
@@ -327,6 +331,10 @@ def model_orgs(
             if country:
                 states.append(StateMention(passage.source_id, s, e, text[s:e], country))
             continue
+        if label in ("FAC", "PERSON"):
+            # "the Saraya al-Salam militia", "the X movement": the model took a group for a facility
+            # or a person; the name before the group's noun is the organization's
+            e, label = _group_name(text, s, e, passage.char_end, vocab.group_nouns, label)
         if label != "ORG":
             continue
         for ps, pe in _pieces(s, e, persons):
@@ -375,6 +383,21 @@ def _one(text: str, passage: PassageRow, ps: int, pe: int, taken_orgs: Sequence[
                  or (vocab.media_after and vocab.media_after.match(text, pe, passage.char_end)))
     orgs.append(OrgMention(passage.source_id, passage, ps, pe, name, _slug(name), org_kind(name, vocab), True, alias,
                            media))
+
+
+_WORD_AFTER = re.compile(r"\s+([a-z]+)\b")
+
+
+def _group_name(text: str, s: int, e: int, limit: int, nouns: frozenset[str], label: str) -> tuple[int, str]:
+    """(end, label) of a model span [s, e): a capitalised name whose last word inside the span, or
+    first word after it, is a group's lower-case noun becomes an ORG ending before that noun."""
+    words = text[s:e].split()
+    if len(words) > 1 and words[-1] in nouns and any(w[:1].isupper() for w in words[:-1]):
+        return s + text[s:e].rstrip().rfind(" " + words[-1]), "ORG"
+    m = _WORD_AFTER.match(text, e, limit)
+    if m and m.group(1) in nouns and text[e - 2 : e] not in ("'s", "’s"):
+        return e, "ORG"
+    return e, label
 
 
 def _slug(name: str) -> str:
