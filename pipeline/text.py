@@ -3,7 +3,8 @@
 Rule based: a sentence ends at ``.``, ``!`` or ``?`` (plus closing quotes and
 brackets) followed by whitespace and an upper-case letter, a digit or an
 opening quote, unless the token before the full stop is a known abbreviation
-(``raw/curated/abbreviations.yaml``) or a single capital initial.
+(``raw/curated/abbreviations.yaml``) or a single capital initial, or an abbreviation that stands
+before a number ("Art. 2(4)", "para. 12") and a number follows.
 
 A sentence is at most ``MAX_SENTENCE_CHARS`` long: a longer run without a sentence end
 (OCR output, a table, a scraped page) is cut at its last clause mark, else its last space,
@@ -39,6 +40,8 @@ MAX_SENTENCE_CHARS = 2000
 # inside the run is an abbreviation's: "Dr. Reyes" is not cut).
 _CUT_MARKS = (re.compile(r"[;:,—][\"”’')\]]*\s"), re.compile(r"\s"))
 _INITIALISM_RE = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
+# What follows a boundary when it is a number ("Art. 2(4)"): the boundary's own whitespace, once.
+_NUMBER_NEXT_RE = re.compile(r"\s++[\"“‘(]?\d")
 
 
 def _token_before(text: str, pos: int, floor: int) -> str:
@@ -53,13 +56,15 @@ def _token_before(text: str, pos: int, floor: int) -> str:
 
 
 @lru_cache(maxsize=4)
-def _abbreviations(curated_dir: Path) -> frozenset[str]:
+def _abbreviations(curated_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
+    """The abbreviations, and those that are abbreviations only before a number ("Art. 2")."""
     data = yaml.safe_load((curated_dir / "abbreviations.yaml").read_text(encoding="utf-8"))
     entries = data["abbreviations"]
-    odd = [a for a in entries if not isinstance(a, str)]
+    numbered = data.get("before_number") or []
+    odd = [a for a in [*entries, *numbered] if not isinstance(a, str)]
     if odd:  # YAML reads a bare No as false: such entries must be quoted
         raise CuratedDataError(f"abbreviations must be strings, got {odd[0]!r} (quote it)", curated_dir / "abbreviations.yaml")
-    return frozenset(entries)
+    return frozenset(entries), frozenset(numbered)
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_dir: Path | None = None,
@@ -67,7 +72,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_di
     """[start, end) offsets (into ``text``) of the sentences of ``text[start:end]``, none longer than
     ``limit`` (a larger ``limit`` only for tools that look for the sentence ends themselves)."""
     end = len(text) if end is None else end
-    abbrevs = _abbreviations(curated_dir or DEFAULT_CURATED)
+    abbrevs, numbered = _abbreviations(curated_dir or DEFAULT_CURATED)
     spans: list[tuple[int, int]] = []
     sent_start = start
     first = _BOUNDARY_AT_RE.match(text, start, end) if 0 < start < end and text[start - 1] in ".!?" else None
@@ -75,6 +80,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None, curated_di
         if text[m.start()] == ".":
             token = _token_before(text, m.start(), sent_start)
             if token in abbrevs or _INITIAL_RE.fullmatch(token) or _INITIALISM_RE.fullmatch(token):
+                continue
+            if token in numbered and _NUMBER_NEXT_RE.match(text, m.end(), end):
                 continue
         cut = m.end()
         spans.extend(safe_pieces(text, sent_start, cut, limit))

@@ -395,9 +395,24 @@ class DateContext:
         ctx._add_anchor(mention, True, True)
         return ctx
 
-    def occurrence(self, phrase: str, need: str = "day") -> DateMention | None:
-        """The dated occurrence read so far that ``phrase`` ("the assassination") names, if any."""
-        return _resolve_reference(phrase, self, _load_words(self.curated_dir), need)
+    def occurrence(self, phrase: str, need: str = "day", before: int | None = None,
+                   head: str | None = None) -> DateMention | None:
+        """The dated occurrence read so far that ``phrase`` ("the assassination") names, if any;
+        ``before``: only occurrences told before that offset; ``head``: the phrase's event word when it
+        is not its last ("the assassination of X")."""
+        return _resolve_reference(phrase, self, _load_words(self.curated_dir), need, before, head)
+
+    def last_dated(self, before: int) -> DateMention | None:
+        """The day- or month-dated occurrence the story is at before offset ``before``: the last
+        sentence's date (its first, when it names another in passing: "..., the worst since 1988")."""
+        found: tuple[DateMention, frozenset[str]] | None = None
+        for dm, words, _t in reversed(self._history):
+            if dm.char_start >= before:
+                continue
+            if found is not None and words != found[1]:
+                break
+            found = (dm, words)
+        return found[0] if found else None
 
     @classmethod
     def for_source(
@@ -825,29 +840,37 @@ def _shift(anchor: _Anchor, unit: str, n: int) -> tuple[int, int | None, int | N
     return a.year + n, None, None
 
 
-def _resolve_reference(np: str, ctx: DateContext, words: _Words, need: str) -> DateMention | None:
+def _resolve_reference(np: str, ctx: DateContext, words: _Words, need: str, before: int | None = None,
+                       head_word: str | None = None) -> DateMention | None:
     """The earlier dated occurrence a phrase like "the Baghdad airport attack" names."""
     toks = _words_of(np)
     content = [t for t in toks if t.lower() not in words.determiners]
     if not content:
         return None
-    head = content[-1].lower()
+    head = (head_word or content[-1]).lower()
     groups = {g for g, ws in words.ref_groups.items() if head in ws}
     proper = {t.lower() for t in content if t[0].isupper()}
     plain = {t.lower() for t in content if not t[0].isupper()} - {head}
     best: tuple[float, int, DateMention] | None = None
+    best_words: frozenset[str] = frozenset()
     # "the crash", "the appointment": a bare definite noun names the latest occurrence of its kind.
     bare = len(content) == 1 and toks[0].lower() == "the"
     for i, (dm, sent_words, is_topic) in enumerate(ctx._history):
         if need == "day" and dm.date_precision != "day":
             continue
+        if before is not None and dm.char_start >= before:
+            break  # the history is in text order
         score = 2.0 * len(proper & sent_words) + 1.0 * len(plain & sent_words)
         if any(words.ref_groups[g] & sent_words for g in groups):
             score += 2.0 if bare else 1.0
         if is_topic and groups & ctx.topic_groups:
             score += 1.5
         if score >= 2.0 and (best is None or (score, i) >= (best[0], best[1])):
-            best = (score, i, dm)
+            # (``before`` given) two dates of one sentence tie: the occurrence is the one the sentence
+            # is dated by, not a date it names in passing ("On 8 January 2020 ... since the 1988 attack")
+            if before is not None and best is not None and score == best[0] and sent_words == best_words:
+                continue
+            best, best_words = (score, i, dm), sent_words
     return best[2] if best else None
 
 
@@ -1045,8 +1068,9 @@ def _resolve(
                         by="published", relative=True)
     if k == "weekday":
         prev_word = _PREV_WORD.search(text, _lead_window(sent_start, raw.start), raw.start)
-        if not g.get("prep") and prev_word and prev_word.group(1)[0].isupper():
-            return None  # "Good Friday", "Super Tuesday"
+        if not g.get("prep") and prev_word and prev_word.group(1)[0].isupper() and not _PART_OF_DAY.match(
+                text, raw.end, sent_end):
+            return None  # "Good Friday", "Super Tuesday"; but "told Reuters Monday morning" is a day
         prep = re.sub(r"\s+", " ", (g.get("prep") or "").lower())
         wd = words.weekdays[g["wd"].lower()]
         if prep in _NARRATIVE_WEEKDAY:
@@ -1091,6 +1115,7 @@ def _resolve(
 
 
 _TIME_BEFORE_DATE = re.compile(r"\s*(?:local\s+time|[A-Z]{2,5}|\([^()]{0,40}\))?\s*,?\s*")
+_PART_OF_DAY = re.compile(r"\s+(?:morning|afternoon|evening|night)\b")
 _NARRATIVE_WEEKDAY = frozenset({"that", "the following", "the next", "the previous", "the preceding"})
 _CLAUSE_OPEN = re.compile(r"(?:[,;:—(]|\b(?:and|but|while|then|as)\b)\W*(?:[A-Za-z]+\s+)?$")
 

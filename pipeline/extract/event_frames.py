@@ -49,6 +49,9 @@ _MORE = {"relcl", "acl", "advcl", "xcomp", "conj"}
 class RoleWords:
     sponsor_verbs: frozenset[str]  # "ordered by T": T directed the act
     kill_lemmas: frozenset[str]  # the patient of these died: a victim, not a target
+    # an event noun in these verbs' prepositional phrase is what is alleged, not their instrument
+    # ("whom Iran accuses of involvement in the attack": Iran did not carry it out)
+    alleging_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -57,7 +60,8 @@ def load_role_words(curated_dir: Path) -> RoleWords:
     try:
         d = yaml.safe_load(path.read_text(encoding="utf-8"))["roles"]
         return RoleWords(frozenset(str(w).lower() for w in d["sponsor_verbs"]),
-                         frozenset(str(w).lower() for w in d["kill_lemmas"]))
+                         frozenset(str(w).lower() for w in d["kill_lemmas"]),
+                         frozenset(str(w).lower() for w in d["alleging_verbs"]))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CuratedDataError(f"cannot read event roles: {exc}", path) from None
 
@@ -137,9 +141,10 @@ def outside_date_clause(cl: Clauses, date_start: int, date_end: int, tok: Token)
     return not (head.left_edge.i <= tok.i <= head.right_edge.i) and tok.i not in {a.i for a in head.ancestors}
 
 
-def occurrence_frames(cl: Clauses, tok: Token) -> list[Frame]:
+def occurrence_frames(cl: Clauses, tok: Token, alleging: frozenset[str] = frozenset()) -> list[Frame]:
     """The frames telling the occurrence ``tok`` names: its own (or the nearest governing one), the
-    verb an event noun is subject, object or instrument of, and clauses hanging on either."""
+    verb an event noun is subject, object or instrument of (not an ``alleging`` verb: "accuses X of
+    involvement in the attack"), and clauses hanging on either."""
     by_head = {f.head: f for f in cl.frames}
     own = by_head.get(tok.i)
     out: list[Frame] = []
@@ -149,7 +154,8 @@ def occurrence_frames(cl: Clauses, tok: Token) -> list[Frame]:
     if tok.pos_ in ("NOUN", "PROPN"):
         if tok.dep_ in _NOUN_TO_VERB:
             verb = tok.head
-        elif tok.dep_ == "pobj" and tok.head.lower_ in _INSTRUMENT_PREPS and tok.head.head.pos_ in ("VERB", "AUX"):
+        elif (tok.dep_ == "pobj" and tok.head.lower_ in _INSTRUMENT_PREPS and tok.head.head.pos_ in ("VERB", "AUX")
+              and tok.head.head.lemma_.lower() not in alleging):
             verb = tok.head.head
     elif own is None:
         verb = next((a for a in tok.ancestors if a.i in by_head), None)
@@ -169,7 +175,7 @@ def occurrence_actors(
 ) -> list[tuple[EntityMention, str]]:
     """The named actors of the occurrence ``tok`` names and their roles (see module docstring)."""
     found: dict[str, tuple[EntityMention, str]] = {}
-    frames = occurrence_frames(cl, tok)
+    frames = occurrence_frames(cl, tok, words.alleging_verbs)
     core = {f.head for f in frames if f.head == tok.i or cl.doc[f.head].i in {a.i for a in tok.ancestors}}
     for f in frames:
         for r in f.roles:
@@ -192,6 +198,19 @@ def occurrence_actors(
                 start = cl.base + mod.idx
                 found.setdefault(org, (EntityMention(source_id, start, start + len(mod.text), org, "org", mod.text),
                                        "perpetrator"))
+    if tok.pos_ == "NOUN":
+        # "an attack by Iran", "a strike by the Pentagon": the by-phrase of an event noun is its agent
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ == "by":
+                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                    ent = _token_entity(cl, pobj, mentions)
+                    org = state_of(pobj.text) if ent is None and state_of is not None and pobj.ent_type_ in (
+                        "GPE", "NORP") else None
+                    if org:
+                        start = cl.base + pobj.idx
+                        ent = EntityMention(source_id, start, start + len(pobj.text), org, "org", pobj.text)
+                    if ent is not None:
+                        found.setdefault(ent.entity_id, (ent, "perpetrator" if etype in _VIOLENT else "actor"))
     if etype == "legal_action" and tok.pos_ in ("NOUN", "PROPN"):
         # "a warrant for X", "charges against X": whom the legal act is against
         for prep in tok.children:

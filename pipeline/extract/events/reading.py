@@ -26,6 +26,7 @@ from pipeline.extract.event_frames import (
     word_token,
 )
 from pipeline.extract.events.mention import EventMention, _inside, _quote_spans
+from pipeline.extract.events.references import reference_dates
 from pipeline.extract.events.rules import Rules, load_rules
 from pipeline.extract.events.tolls import (
     _attribution,
@@ -68,6 +69,9 @@ def find_event_mentions(
         ctx.begin_passage(p.section)
         sentences = sentence_spans(text, p.char_start, p.char_end, curated_dir)
         dates = find_dates(text, p.char_start, p.char_end, ctx, sentences=sentences)
+        refs = reference_dates(text, sentences, dates, ctx, curated_dir)
+        if refs:
+            dates = sorted([*dates, *refs], key=lambda d: d.char_start)
         ents_all = entities.in_span(p.source_id, p.char_start, p.char_end)
         passage_places = find_places(text, p.char_start, p.char_end, gaz, ents_all)
         all_places.extend(passage_places)
@@ -129,6 +133,8 @@ def find_event_mentions(
                     ce = max(ce, dm.char_end)
                     hits = _triggers(text, cs, ce, rules, masked)
                 prev_trig, prev_cs = trig, cs
+                if trig is None and dm.kind == "reference":
+                    continue  # a sentence dated only by reference tells an occurrence only where a word names one
                 etype = trig.trig.type if trig else "other"
                 # the parse: which occurrence the date's own clause tells, and what tells of something
                 # else ("a warrant for those behind the strike that killed a general in Baghdad":
@@ -143,6 +149,10 @@ def find_event_mentions(
                     if own_hits:
                         trig, tok = min(own_hits, key=lambda ht: abs(ht[0].start - dm.char_start))
                         etype = trig.trig.type
+                if (etype == "statement" and tok is not None and trig is not None and tok.pos_ == "VERB"
+                        and trig.phrase.lower() not in rules.reporting
+                        and any(c.dep_ == "nsubj" and c.lemma_.lower() in rules.legislatures for c in tok.children)):
+                    etype = "political_action"  # "Parliament called for the expulsion": a legislature's act
                 if tok is not None and trig is not None:
                     # "a resolution on drone strikes": the noun whose topic the trigger is tells the occurrence
                     by_tok = {t.i: h for h in hits if not h.trig.weak and (t := word_token(cl, h.start, h.end)) is not None}

@@ -62,6 +62,10 @@ class Rules:
     report_re: re.Pattern[str]
     zero_killed_re: re.Pattern[str]
     injured_res: tuple[re.Pattern[str], ...] = ()
+    # Reporting verbs ("said", "told"): after the content they report ("C, sources said on Monday"),
+    # the occurrence is the content's.
+    reporting: frozenset[str] = frozenset()
+    legislatures: frozenset[str] = frozenset()  # their calls and demands are political acts
 
 
 def _norm(s: str) -> str:
@@ -165,6 +169,9 @@ def load_rules(curated_dir: Path) -> Rules:
             r"\b(?=\s+(?:that\s+)?(?!(?:on|in|at|by|during|of|since|to|with|for|from|after|before)\b)[a-z]+\s+[a-z])"
         ),
         zero_killed_re=re.compile(rf"\b(?:{_alt(zero_phrases)})\b", re.IGNORECASE),
+        legislatures=frozenset(str(x).lower() for x in gram["legislatures"]),
+        reporting=frozenset(w for w, t in triggers.items() if t.type == "statement" and " " not in w
+                            and w.endswith(("said", "ed", "says", "told")) and w not in not_reporting),
         injured_res=(
             # "wounded twelve others", "injuring 13 people"
             re.compile(rf"\b(?:{_alt(hurt_words)})\s+{hedge}(?P<n>{number})\b(?!\s*(?:%|percent))", re.IGNORECASE),

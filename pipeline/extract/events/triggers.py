@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from pipeline.extract.dates import DateMention
@@ -164,7 +164,9 @@ def _choose_trigger(
     for h in hits:
         gap = text[h.end : dm.char_start]
         if not h.trig.weak and re.fullmatch(r"\s*(?:\w+\s+)?(?:on|in|of|during)\s*", gap) and len(gap) < 20:
-            return h
+            # "..., security sources said on Monday": the occurrence reported before the saying
+            reported = _reported_before(text, cs, h, hits, rules, strength, predicate) if h.trig.type == "statement" else None
+            return reported or h
         if (not h.trig.weak or not _verbish(h.phrase)) and _OF_NP_DATE.fullmatch(gap) and len(gap) < 50 and not any(
             # "had authorized the killing of Soleimani back in June 2019": the verb's date.
             x.end <= h.start and h.start - x.end <= 12 and strength(x) and _verbish(x.phrase) for x in hits
@@ -225,6 +227,10 @@ def _choose_trigger(
                          and h.trig.type != "statement"]
                 if inner:
                     order = [inner[-1], *order]
+                else:
+                    reported = _reported_before(text, cs, said, hits, rules, strength, predicate)
+                    if reported is not None:
+                        order = [reported, *order]
     strong = [h for h in order if strength(h)]
     if not strong:
         return order[0] if order else None
@@ -249,6 +255,32 @@ def _choose_trigger(
         if subject and _FINITE_BEFORE.search(text[max(cs, chosen.start - 25) : chosen.start]):
             return subject[-1]
     return chosen
+
+
+# "..., Iraqi security sources said": the reporting clause after its content, a short source between
+# the comma and the verb.
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|this|that)\s+$", re.IGNORECASE)
+_DETERMINER_AFTER = re.compile(r"\s+(?:the|a|an|its|his|her|their)\b", re.IGNORECASE)  # a verb and its object
+_SOURCE_BEFORE = re.compile(r",\s*(?:[\w'’.-]+\s+){0,6}$")
+
+
+def _reported_before(
+    text: str, cs: int, said: _TrigHit, hits: Sequence[_TrigHit], rules: Rules,
+    strength: Callable[[_TrigHit], int], predicate: Callable[[_TrigHit], bool],
+) -> _TrigHit | None:
+    """The occurrence a reporting verb reports when its content comes first ("Two drones were shot
+    down near the airport, security sources said on Monday": the shoot-down, not the saying): the
+    content's first finite occurrence verb, before the comma that opens the reporting clause."""
+    if said.phrase.lower() not in rules.reporting:
+        return None
+    m = _SOURCE_BEFORE.search(text, max(cs, said.start - 80), said.start)
+    if m is None:
+        return None
+    content = [h for h in hits if h.end <= m.start() and strength(h) and h.trig.type != "statement"
+               and (predicate(h) or ((h.phrase.lower().endswith("ed") or _DETERMINER_AFTER.match(text, h.end))
+                                     and not _DETERMINER_BEFORE.search(text, max(cs, h.start - 8), h.start)
+                                     and not _RELATIVE.search(text, max(cs, h.start - 12), h.start)))]
+    return content[0] if content else None
 
 
 def _verbish(phrase: str) -> bool:

@@ -1,0 +1,124 @@
+"""Events: occurrences dated only by another they follow or answer.
+
+What belongs here: ``reference_dates`` -- for a sentence with no date of its own, the time it takes
+from the occurrence it names ("in retaliation for the assassination", "less than a week after the
+attack", "Iran responded to the killing with ...") or, at the head of a sentence, from the one
+told just before ("Shortly afterward, ..."). The named occurrence must be told dated earlier in
+the source; the date is its month (or year) -- no finer is known -- and ``date_text`` is the
+phrase naming it. Words: ``reference_only`` and ``reference_heads`` in ``raw/curated/date_words.yaml``.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from pipeline.errors import CuratedDataError
+from pipeline.extract.dates import DateContext, DateMention
+
+# The noun phrase naming the occurrence: a determiner or a name, then up to five words, ending at
+# punctuation or a clause word (bounded: never more than a few words are read).
+_NP = re.compile(r"\s+((?:the|a|an|his|her|its|their|this|that|[A-Z][\w'’.-]*['’]s)\s+(?:[\w'’-]+\s+){0,5}?"
+                 r"[\w'’-]+)(?=[,.;:]|\s+(?:and|but|when|as|with|by|to|that|which|who|on|at|in|was|were|is|are|had|has)\b|$)")
+_OF = re.compile(r"\s+of\s+")
+_UNTIL = re.compile(r"\b(?:until|till|before)\s+$", re.IGNORECASE)
+# How far (in years) the named occurrence may lie from the latest date the story has told.
+MAX_YEARS_BACK = 5
+
+
+@dataclass(frozen=True)
+class _RefWords:
+    lead_re: re.Pattern[str]
+    alone_re: re.Pattern[str]
+    heads: frozenset[str]  # event words an occurrence is named by
+
+
+@lru_cache(maxsize=4)
+def _words(curated_dir: Path) -> _RefWords:
+    path = curated_dir / "date_words.yaml"
+    try:
+        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        ref = d["reference_only"]
+        leads = [str(x) for x in [*ref["leads"], *ref["verbs"]]]
+        alone = [str(x) for x in ref["alone"]]
+        heads = frozenset(str(w).lower() for ws in d["reference_heads"].values() for w in ws)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
+        raise CuratedDataError(f"cannot read reference_only date words: {exc}", path) from None
+
+    def alt(ws: Sequence[str]) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(ws), key=len, reverse=True))
+
+    return _RefWords(
+        lead_re=re.compile(rf"\b(?i:{alt(leads)})(?=\s)"),
+        alone_re=re.compile(rf"\W*(?:(?:[Aa]nd|[Bb]ut|[Tt]hen)\s+)?(?P<phrase>(?i:{alt(alone)}))\b"
+                            r"(?=\s*,|\s+(?!(?:to|for|of|against|with)\b)[A-Za-z])"),
+        heads=heads,
+    )
+
+
+def _span(ref: DateMention, start: int, end: int, text: str) -> DateMention | None:
+    """A month (or year) date of the occurrence ``ref`` over text[start:end)."""
+    d = ref.date_start
+    if d is None or ref.date_precision is None:
+        return None
+    if ref.date_precision == "year":
+        return DateMention(start, end, text[start:end], f"{d.year:04d}", d.replace(month=1, day=1),
+                           d.replace(month=12, day=31), "year", relative=True, kind="reference",
+                           resolved_by="reference")
+    last = calendar.monthrange(d.year, d.month)[1]
+    return DateMention(start, end, text[start:end], f"{d.year:04d}-{d.month:02d}", d.replace(day=1),
+                       d.replace(day=last), "month", relative=True, kind="reference", resolved_by="reference")
+
+
+def _named(text: str, s: int, e: int, ctx: DateContext, words: _RefWords) -> DateMention | None:
+    story = ctx.last_dated(s)
+    for m in words.lead_re.finditer(text, s, e):
+        if _UNTIL.search(text, max(s, m.start() - 8), m.start()):
+            continue  # "might be halted until after the election": a time to come
+        np_m = _NP.match(text, m.end(), e)
+        if not np_m:
+            continue
+        np = np_m.group(1)
+        # "the assassination of Soleimani": the event word is before "of"
+        first = _OF.split(np, maxsplit=1)[0]
+        head = next((w for part in (first, np) for w in reversed(re.findall(r"[\w'’-]+", part))
+                     if w.lower() in words.heads), None)
+        if head is None:
+            continue
+        ref = ctx.occurrence(np, need="month", before=s, head=head)
+        # the occurrence a story answers is told in it, not many years before the point it has reached
+        if ref is None or ref.date_start is None or (
+                story is not None and story.date_start is not None
+                and abs(story.date_start.year - ref.date_start.year) > MAX_YEARS_BACK):
+            continue
+        return _span(ref, m.start(), np_m.end(1), text)
+    return None
+
+
+def reference_dates(text: str, sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention],
+                    ctx: DateContext, curated_dir: Path) -> list[DateMention]:
+    """The reference-only date of each sentence with no date of its own (at most one a sentence)."""
+    words = _words(curated_dir)
+    starts = sorted(d.char_start for d in dates)
+    out: list[DateMention] = []
+    j = 0
+    for s, e in sentences:
+        while j < len(starts) and starts[j] < s:
+            j += 1
+        if j < len(starts) and starts[j] < e:
+            continue  # the sentence dates itself
+        found = _named(text, s, e, ctx, words)
+        if found is None:
+            alone = words.alone_re.match(text, s, e)
+            last = ctx.last_dated(s) if alone else None
+            if alone is not None and last is not None:
+                found = _span(last, alone.start("phrase"), alone.end("phrase"), text)
+        if found is not None:
+            out.append(found)
+    return out
