@@ -31,6 +31,7 @@ import sqlite_utils
 
 from pipeline.errors import PipelineError
 from pipeline.paths import PUBLISH_ASSETS
+from pipeline.serving_indexes import create_serving_indexes, serving_indexes
 from schemas.dictionary import Column, Dictionary, Table, load_dictionary
 from schemas.models import ARROW_TYPES
 
@@ -282,6 +283,9 @@ def write_sqlite(
     db["changes"].insert_all(changes)  # type: ignore[union-attr]
     db["changes"].create_index(["table_name"])  # type: ignore[union-attr]
     db["changes"].create_index(["change"])  # type: ignore[union-attr]
+    filters = {n: [c for c, _, _ in t.foreign_keys] + [f for f in _facets(t, dictionary) if isinstance(f, str)]
+               for n, t in dictionary.tables.items()}
+    create_serving_indexes(db.conn, serving_indexes(dictionary, DEFAULT_SORT, filters))
     _create_map_views(db)
     db.execute("ANALYZE")
     db.vacuum()

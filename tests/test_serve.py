@@ -140,3 +140,19 @@ def test_killed_worker_is_replaced(server: tuple[str, subprocess.Popen[bytes]]) 
              "the supervisor to replace the killed worker")
     for _ in range(10):
         assert get(base + "/soleimani/events?_size=5")[0] == 200
+
+
+def test_release_has_the_serving_indexes(site: Paths) -> None:  # noqa: F811
+    from pipeline.publish import DEFAULT_SORT, _facets
+    from pipeline.serving_indexes import serving_indexes
+    from schemas.dictionary import load_dictionary
+
+    dictionary = load_dictionary()
+    filters = {n: [c for c, _, _ in t.foreign_keys] + [f for f in _facets(t, dictionary) if isinstance(f, str)]
+               for n, t in dictionary.tables.items()}
+    wanted = serving_indexes(dictionary, DEFAULT_SORT, filters)
+    assert ("claims", ("table", "row_id", "property")) in wanted and ("events", ("source_id", "date_start")) in wanted
+    with sqlite3.connect(f"file:{site.site_dir / DB_FILE}?mode=ro", uri=True) as conn:
+        have = {(table, tuple(r[2] for r in conn.execute(f'pragma index_info("{name}")')))
+                for name, table in conn.execute("select name, tbl_name from sqlite_master where type = 'index'")}
+        assert set(wanted) <= have, set(wanted) - have
