@@ -3,8 +3,11 @@ people the rules find where the statistical model is silent.
 
 Phenomena, each on a few lines written for this test: a campaign or movement whose name opens
 with a possessive determiner ("My ... Freedom", "Our ... Free") is no person, even where the
-model tags it PERSON, while a person named after "My brother" still is; a place whose name carries a surname ("Ain X",
-"Ayn al-X airbase") is no mention of the person with that surname, curated or named nearby.
+model tags it PERSON, while a person named after "My brother" still is; a place whose name
+carries a surname ("Ain X", "Ayn al-X airbase", "the X air base", "the X mausoleum") is no
+mention of the person with that surname, curated or named nearby, while his possessive is; a name
+right after a relation noun ("her colleague X", "his brother X") or a role noun opening a
+sentence ("Activist X said") is a person candidate without the model.
 """
 
 from __future__ import annotations
@@ -63,6 +66,14 @@ def test_a_place_carrying_a_surname_is_not_that_person() -> None:
     )
     got = people(r)
     assert list(got) == ["Bashar al-Assad"] and got["Bashar al-Assad"] == ["Bashar al-Assad"], got
+    # a facility named after a person ("the X air base", "the X mausoleum") is no mention of him;
+    # his possessive ("X's tomb") is
+    r = run(
+        "Drones circled the Assad air base while pilgrims queued at the Soleimani mausoleum.",
+        "Guards later closed Soleimani's tomb to visitors.",
+    )
+    got = people(r)
+    assert got == {"Qasem Soleimani": ["Soleimani"]}, got
 
 
 def test_relation_and_sentence_opening_role_nouns_introduce_names_without_the_model() -> None:

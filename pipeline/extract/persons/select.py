@@ -301,6 +301,9 @@ def reject_reason(
             run_k += 1
         if k < len(toks) and toks[k].text in vocab.following_lower:
             return f"place/facility ({toks[k].text})"
+        after = " ".join(text[end : end + 24].split()[:2])
+        if after in vocab.following_lower:  # a two-word head ("air base")
+            return f"place/facility ({after})"
     prev_word = toks[idx - 1].text.lower() if idx > 0 else ""
     introduced = prev_word in {"named", "called", "dubbed"} or prev_word in vocab.fiction_cues
     if introduced and _cue_before(text, toks, idx, vocab.fiction_cues, 8):
