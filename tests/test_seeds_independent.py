@@ -42,7 +42,7 @@ def _figure(res: dict, table: str, name: str) -> float:
 
 
 def test_independent_lists_are_well_formed() -> None:
-    """Every anchor stands in exactly the seeds' text; relative-dated events are there."""
+    """Every anchor stands in the seeds' text; relative-dated events are there."""
     texts = ev.load_texts(ROOT / "raw")
     arts = ev.load_seeds(EXPECTED, "_independent")
     joined = "\n".join(texts.values())
@@ -56,11 +56,6 @@ def test_independent_lists_are_well_formed() -> None:
     # the independent reading counts occurrences dated only by reference to another one
     relative = [it for it in wiki if it["snippet"].startswith(("Shortly after", "In response to", "The following morning"))]
     assert len(relative) >= 5
-    # the team's list stays a subset: every telling it names is in the independent list too
-    team = yaml.safe_load((EXPECTED / "events_seeds.yaml").read_text(encoding="utf-8"))["sources"]
-    for sid, items in team.items():
-        mine = {it["snippet"] for it in events["sources"][sid]}
-        assert {it["snippet"] for it in items} <= mine
 
 
 def test_seeds_build_against_the_independent_reading(built) -> None:
