@@ -83,3 +83,44 @@ def test_parser_reuses_stored_parses_and_parses_the_rest_the_same_way(model) -> 
     for s in (first, second):
         assert [(t.text, t.dep_, t.ent_type_) for t in parser(s)] == [
             (t.text, t.dep_, t.ent_type_) for t in fresh(s)]
+
+
+def test_model_multiplies_on_numpy_blas_one_thread_and_reads_as_the_default_backend(model) -> None:
+    import spacy
+    from threadpoolctl import threadpool_info
+
+    # the embedding and window layers, where the model spends its time multiplying (the parser's
+    # and NER's state loop call BLAS directly)
+    maxout = [node for _name, pipe in model.pipeline if getattr(pipe, "model", None) is not None
+              for node in pipe.model.walk() if node.name.startswith("maxout")]
+    assert maxout and not any(node.ops.use_blis for node in maxout)
+    assert {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"} <= {1}
+    default = spacy.load(f"{model.meta['lang']}_{model.meta['name']}")  # thinc's default backend: blis
+    assert next(node.ops.use_blis for node in default.get_pipe("ner").model.walk())
+    texts = [TEXT, "On Friday, Iraqi officials said two rockets hit the base, and the ministry denied it.",
+             "Prosecutors charged a man with plotting to kill a former national security adviser."]
+    assert nlp.ner_spans(texts, model) == nlp.ner_spans(texts, default)
+    ents: list[list[nlp.NerSpan]] = [[] for _ in texts]
+    read = [[[(t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in d] for d in docs]
+            for docs in (nlp.parse(texts, ents, model), nlp.parse(texts, ents, default))]
+    assert read[0] == read[1]
+
+
+def test_attribute_rules_from_the_table_give_the_model_rulers_pos_morphology_and_lemmas(model) -> None:
+    # phenomena the ruler's rules handle: determiners and pronouns (morphology), 'that' as a relative
+    # pronoun or a conjunction, modal verbs, an expletive 'there is' (a two-token rule), 'gonna' and
+    # 'let's' (two-token lemma rules), 'got' (a rule with two alternative patterns), whitespace tokens
+    texts = ["There is a report that she said the officials would not let us in.",
+             "They're gonna say it, let's be honest: he got what   he wanted,\n\nand we ain't done.",
+             "Something happened to everyone whose name was on the list that the ministry published."]
+    ruler = model.get_pipe("attribute_ruler")
+    with model.select_pipes(enable=["tok2vec", "tagger", "parser"]):
+        for text in texts:
+            by_model, by_table = model(text), model(text)
+            ruler(by_model)
+            nlp.table_ruler(model)(by_table)
+            assert [(t.pos_, str(t.morph), t.lemma_) for t in by_table] == [
+                (t.pos_, str(t.morph), t.lemma_) for t in by_model]
+            assert any(t.lemma_ for t in by_table) and all(t.pos_ for t in by_table)
+    table = nlp.table_ruler(model)
+    assert len(table.matcher) > 0 and len(table.one_token) > 100  # most rules looked up, the rest matched

@@ -19,7 +19,7 @@ same text. So no passage meets spaCy's ``max_length``, and time stays linear in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Protocol
@@ -51,17 +51,34 @@ def chunks(text: str, limit: int = MODEL_CHUNK_CHARS) -> list[tuple[int, int]]:
 
 @lru_cache(maxsize=1)
 def load_model() -> Any | None:
-    """The English pipeline with every component (one load per process); None if not installed."""
+    """The English pipeline with every component (one load per process); None if not installed.
+
+    Its layers multiply matrices through numpy's BLAS, one thread, not thinc's default ``blis``:
+    on this project's x86 machines OpenBLAS runs the model's matrix products ~3x faster than the
+    ``blis`` wheel, so NER and the parse take ~25% less CPU, and gave the same entities, tags,
+    parses, lemmas and morphology on every passage and sentence compared (``BENCHMARKS.md`` §2).
+    One BLAS thread: the build already runs one worker per core, and an idle OpenBLAS thread
+    spins on the other's core (measured: more CPU than ``blis``, not less)."""
     try:
         import spacy
+        from thinc.api import use_ops
     except ImportError:  # pragma: no cover - spaCy is a project dependency
         return None
+    one_blas_thread()
     for name in MODEL_NAMES:
         try:
-            return spacy.load(name)
+            with use_ops("numpy", use_blis=False):
+                return spacy.load(name)
         except OSError:
             continue
     return None
+
+
+def one_blas_thread() -> None:
+    """Limit every BLAS library loaded in this process (and the processes it forks) to one thread."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
 
 
 def require_model() -> Any:
@@ -94,24 +111,127 @@ def parse(texts: Sequence[str], ents: Sequence[Sequence[NerSpan]], nlp: Any | No
     each text, from a passage-level NER pass); spans that do not fall on token bounds are shrunk."""
     nlp = require_model() if nlp is None else nlp
     out = []
-    with nlp.select_pipes(disable=[n for n in nlp.pipe_names if n == "ner"]):
-        short = [t for t in texts if len(t) <= MODEL_CHUNK_CHARS]
-        docs = iter(nlp.pipe(short, batch_size=64))
-        for text, spans in zip(texts, ents, strict=True):
-            doc = next(docs) if len(text) <= MODEL_CHUNK_CHARS else _parse_long(nlp, text)
-            _set_ents(doc, spans)
-            out.append(doc)
+    short = [t for t in texts if len(t) <= MODEL_CHUNK_CHARS]
+    docs = iter(list(_analyse(nlp, short)))  # run to its end: the model's pipes are restored
+    for text, spans in zip(texts, ents, strict=True):
+        doc = next(docs) if len(text) <= MODEL_CHUNK_CHARS else _parse_long(nlp, text)
+        _set_ents(doc, spans)
+        out.append(doc)
     return out
+
+
+def _analyse(nlp: Any, texts: Iterable[str]) -> Iterator[Any]:
+    """Every component but NER, in the model's order, on ``texts`` (batched): the statistical ones
+    through ``nlp.pipe``, then the attribute rules from a table (``TableAttributeRuler``, same
+    result as the model's ruler) and the lemmatizer."""
+    statistical = [n for n in nlp.pipe_names if n not in _RULE_PIPES and n != "ner"]
+    rules = [n for n in nlp.pipe_names if n in _RULE_PIPES]
+    assert nlp.pipe_names.index(statistical[-1]) < nlp.pipe_names.index(rules[0]), "rules run last"
+    ruler, lemmatizer = table_ruler(nlp), nlp.get_pipe("lemmatizer")
+    with nlp.select_pipes(enable=statistical):
+        for doc in nlp.pipe(texts, batch_size=64):
+            yield lemmatizer(ruler(doc))
+
+
+# The rule-based components after the statistical ones, applied by ``_analyse`` itself.
+_RULE_PIPES = ("attribute_ruler", "lemmatizer")
 
 
 def _parse_long(nlp: Any, text: str) -> Any:
     """One Doc of ``text`` parsed in pieces (``chunks``): the same text, each piece's own parse."""
     from spacy.tokens import Doc
 
-    docs = list(nlp.pipe([text[s:e] for s, e in chunks(text)]))
+    docs = list(_analyse(nlp, [text[s:e] for s, e in chunks(text)]))
     doc = Doc.from_docs(docs, ensure_whitespace=False)
     assert doc.text == text, "pieces joined into another text"
     return doc
+
+
+# Token attributes a one-token attribute rule may test, and how to read them off a Token.
+_RULE_KEYS = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_", "ORTH": "orth_", "IS_SPACE": "is_space"}
+_Test = tuple[str, str, Any]  # (token attribute, "==" | "IN" | "NOT_IN", value)
+
+
+def _one_token_tests(pattern: Sequence[Mapping[str, Any]]) -> list[_Test] | None:
+    """The tests of a one-token Matcher pattern, or None if it is longer or uses other operators."""
+    if len(pattern) != 1:
+        return None
+    tests: list[_Test] = []
+    for key, value in pattern[0].items():
+        if key not in _RULE_KEYS:
+            return None
+        if isinstance(value, (str, bool)):
+            tests.append((_RULE_KEYS[key], "==", value))
+        elif isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("IN", "NOT_IN"):
+            op, values = next(iter(value.items()))
+            tests.append((_RULE_KEYS[key], op, frozenset(values)))
+        else:
+            return None
+    return tests
+
+
+def _passes(values: Mapping[str, Any], tests: Sequence[_Test]) -> bool:
+    for attr, op, want in tests:
+        got = values[attr]
+        if not (got == want if op == "==" else (got in want) == (op == "IN")):
+            return False
+    return True
+
+
+class TableAttributeRuler:
+    """The model's ``attribute_ruler``, applied from a table.
+
+    Why: spaCy's ruler runs a Matcher of ~180 patterns over every token, a quarter of the parse
+    pass's time. All but a few patterns test one token's tag, lower-case form, dependency or
+    whitespace, so which of them match is a function of those values, worked out once per distinct
+    set of values. The few longer patterns still go through a Matcher. Matches are applied as the
+    ruler applies them (by rule index, then position, later rules winning) with spaCy's own
+    setter, so every token gets the ruler's POS, morphology and lemma (``tests/test_nlp.py``
+    compares the two)."""
+
+    def __init__(self, ruler: Any) -> None:
+        from spacy.matcher import Matcher
+
+        self.vocab = ruler.vocab
+        self.attrs = ruler.attrs
+        self.indices = ruler.indices
+        self.one_token: list[tuple[int, list[list[_Test]]]] = []
+        self.matcher = Matcher(ruler.vocab)
+        for rule in range(len(ruler.attrs)):
+            patterns = ruler.matcher.get(str(rule))[1]
+            alternatives = [_one_token_tests(p) for p in patterns]
+            if ruler.indices[rule] in (0, -1) and all(a is not None for a in alternatives):
+                self.one_token.append((rule, [a for a in alternatives if a is not None]))
+            else:
+                self.matcher.add(str(rule), patterns)
+        self._rules_of: dict[tuple[Any, ...], tuple[int, ...]] = {}
+
+    def _rules(self, tok: Any) -> tuple[int, ...]:
+        key = tuple(getattr(tok, a) for a in _RULE_KEYS.values())
+        found = self._rules_of.get(key)
+        if found is None:
+            values = dict(zip(_RULE_KEYS.values(), key, strict=True))
+            found = tuple(rule for rule, alternatives in self.one_token
+                          if any(_passes(values, tests) for tests in alternatives))
+            self._rules_of[key] = found
+        return found
+
+    def __call__(self, doc: Any) -> Any:
+        from spacy.tokens._retokenize import set_token_attrs
+
+        matches = [(rule, tok.i, tok.i + 1) for tok in doc for rule in self._rules(tok)]
+        if len(self.matcher):
+            matches += [(int(self.vocab.strings[m]), s, e) for m, s, e in self.matcher(doc, allow_missing=True)]
+        matches.sort()
+        for rule, start, end in matches:
+            index = self.indices[rule]
+            set_token_attrs(doc[start + index if index >= 0 else end + index], self.attrs[rule])
+        return doc
+
+
+@lru_cache(maxsize=2)
+def table_ruler(nlp: Any) -> TableAttributeRuler:
+    return TableAttributeRuler(nlp.get_pipe("attribute_ruler"))
 
 
 def _set_ents(doc: Any, spans: Iterable[NerSpan]) -> None:
