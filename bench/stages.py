@@ -113,9 +113,9 @@ class Clock:
                 clock._depth -= 1
                 clock.spacy[clock.current or "-"] += time.perf_counter() - t0
 
-        def timed_pipe(nlp: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
-            it = pipe(nlp, *args, **kwargs)
+        def timed_iter(it: Iterator[Any]) -> Iterator[Any]:
             while True:
+                outer = clock._depth
                 clock._depth += 1
                 t0 = time.perf_counter()
                 try:
@@ -124,8 +124,23 @@ class Clock:
                     return
                 finally:
                     clock._depth -= 1
-                    clock.spacy[clock.current or "-"] += time.perf_counter() - t0
+                    if not outer:
+                        clock.spacy[clock.current or "-"] += time.perf_counter() - t0
                 yield doc
+
+        def timed_pipe(nlp: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            return timed_iter(pipe(nlp, *args, **kwargs))
+
+        # the parse pass runs the model's rule components (attribute rules, lemmatizer) itself
+        # after ``Language.pipe``: they are the model's work too
+        from pipeline.extract import nlp as nlp_mod
+
+        analyse = nlp_mod._analyse
+
+        def timed_analyse(nlp: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            return timed_iter(analyse(nlp, *args, **kwargs))
+
+        nlp_mod._analyse = timed_analyse  # type: ignore[assignment]
 
         def timed_load(*args: Any, **kwargs: Any) -> Any:
             t0 = time.perf_counter()

@@ -106,19 +106,19 @@ def test_model_multiplies_on_numpy_blas_one_thread_and_reads_as_the_default_back
     assert read[0] == read[1]
 
 
-def test_attribute_rules_from_the_table_give_the_model_rulers_pos_morphology_and_lemmas(model) -> None:
+def test_rule_components_from_tables_give_the_models_pos_morphology_and_lemmas(model) -> None:
     # phenomena the ruler's rules handle: determiners and pronouns (morphology), 'that' as a relative
     # pronoun or a conjunction, modal verbs, an expletive 'there is' (a two-token rule), 'gonna' and
     # 'let's' (two-token lemma rules), 'got' (a rule with two alternative patterns), whitespace tokens
     texts = ["There is a report that she said the officials would not let us in.",
              "They're gonna say it, let's be honest: he got what   he wanted,\n\nand we ain't done.",
              "Something happened to everyone whose name was on the list that the ministry published."]
-    ruler = model.get_pipe("attribute_ruler")
+    ruler, lemmatizer = model.get_pipe("attribute_ruler"), model.get_pipe("lemmatizer")
     with model.select_pipes(enable=["tok2vec", "tagger", "parser"]):
-        for text in texts:
+        for text in texts * 2:  # the second time, the table lemmatizer answers from its table
             by_model, by_table = model(text), model(text)
-            ruler(by_model)
-            nlp.table_ruler(model)(by_table)
+            lemmatizer(ruler(by_model))
+            nlp.table_lemmatizer(model)(nlp.table_ruler(model)(by_table))
             assert [(t.pos_, str(t.morph), t.lemma_) for t in by_table] == [
                 (t.pos_, str(t.morph), t.lemma_) for t in by_model]
             assert any(t.lemma_ for t in by_table) and all(t.pos_ for t in by_table)

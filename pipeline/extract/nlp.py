@@ -127,7 +127,7 @@ def _analyse(nlp: Any, texts: Iterable[str]) -> Iterator[Any]:
     statistical = [n for n in nlp.pipe_names if n not in _RULE_PIPES and n != "ner"]
     rules = [n for n in nlp.pipe_names if n in _RULE_PIPES]
     assert nlp.pipe_names.index(statistical[-1]) < nlp.pipe_names.index(rules[0]), "rules run last"
-    ruler, lemmatizer = table_ruler(nlp), nlp.get_pipe("lemmatizer")
+    ruler, lemmatizer = table_ruler(nlp), table_lemmatizer(nlp)
     with nlp.select_pipes(enable=statistical):
         for doc in nlp.pipe(texts, batch_size=64):
             yield lemmatizer(ruler(doc))
@@ -232,6 +232,38 @@ class TableAttributeRuler:
 @lru_cache(maxsize=2)
 def table_ruler(nlp: Any) -> TableAttributeRuler:
     return TableAttributeRuler(nlp.get_pipe("attribute_ruler"))
+
+
+class TableLemmatizer:
+    """The model's rule lemmatizer with every lemma remembered by word form, POS and morphology.
+
+    Why: spaCy's lemmatizer remembers only the lemmas its rules derive, and works out again, for
+    every token, that a singular noun or a base verb form is its own lemma. What it returns is a
+    function of the token's text, POS and morphology alone (``Lemmatizer.rule_lemmatize``), so
+    remembering it by those changes no lemma. A token whose lemma an attribute rule set is left as
+    is, as the lemmatizer leaves it."""
+
+    def __init__(self, lemmatizer: Any) -> None:
+        self.lemmatizer = lemmatizer
+        self._lemma_of: dict[tuple[int, int, int], str] = {}
+
+    def __call__(self, doc: Any) -> Any:
+        lem = self.lemmatizer
+        if lem.mode != "rule" or not lem._validated:
+            return lem(doc)  # spaCy validates its tables on a first call, or lemmatizes another way
+        for tok in doc:
+            if lem.overwrite or tok.lemma == 0:
+                key = (tok.orth, tok.pos, tok.morph.key)
+                lemma = self._lemma_of.get(key)
+                if lemma is None:
+                    lemma = self._lemma_of[key] = lem.lemmatize(tok)[0]
+                tok.lemma_ = lemma
+        return doc
+
+
+@lru_cache(maxsize=2)
+def table_lemmatizer(nlp: Any) -> TableLemmatizer:
+    return TableLemmatizer(nlp.get_pipe("lemmatizer"))
 
 
 def _set_ents(doc: Any, spans: Iterable[NerSpan]) -> None:
