@@ -239,6 +239,11 @@ def write_sqlite(
     if path.exists():
         path.unlink()
     db = sqlite_utils.Database(path)
+    # A new file in a release folder that is swapped in only once complete (``pipeline.release``):
+    # a crash mid-write loses nothing, so no journal on disk and no fsync per statement (each
+    # create, index and insert batch is a transaction of its own).
+    db.execute("PRAGMA journal_mode = MEMORY")
+    db.execute("PRAGMA synchronous = OFF")
     counts: dict[str, int] = {}
     for name in _topological(dictionary):
         spec = dictionary.tables[name]

@@ -22,9 +22,11 @@ def test_code_location_loads_with_every_table_and_a_blocking_check() -> None:
     assert {"parsed_source", "corpus", "warehouse", "release"} <= keys
     check_keys = {c.asset_key.to_user_string() for c in graph.asset_check_keys}
     assert tables <= check_keys
-    for checks_def in defs.asset_checks or []:
-        for spec in checks_def.check_specs:  # type: ignore[union-attr]
-            assert spec.blocking
+    # The checks are declared on the table assets' steps (check_specs); every one blocks.
+    specs = [spec for a in defs.assets or [] for spec in a.check_specs]  # type: ignore[union-attr]
+    specs += [spec for c in defs.asset_checks or [] for spec in c.check_specs]  # type: ignore[union-attr]
+    assert {s.asset_key.to_user_string() for s in specs} >= tables
+    assert all(spec.blocking for spec in specs)
 
 
 def test_sensor_adds_partitions_then_requests_only_changed_source(tmp_path: Path) -> None:

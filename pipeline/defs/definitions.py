@@ -10,7 +10,7 @@ from pipeline.defs.publish import release, warehouse
 from pipeline.defs.resources import BuildPaths
 from pipeline.defs.sensors import raw_files_sensor
 from pipeline.defs.sources import parsed_source
-from pipeline.defs.tables import extraction_assets, table_assets, table_checks
+from pipeline.defs.tables import extraction_assets, table_assets
 
 
 def executor_from_env() -> dg.ExecutorDefinition:
@@ -28,7 +28,6 @@ def executor_from_env() -> dg.ExecutorDefinition:
 
 defs = dg.Definitions(
     assets=[parsed_source, *extraction_assets, *table_assets, warehouse, release],
-    asset_checks=table_checks,
     sensors=[raw_files_sensor],
     resources={"build_paths": BuildPaths(), "io_manager": PartitionedPickleIOManager()},
     executor=executor_from_env(),

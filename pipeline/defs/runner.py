@@ -7,8 +7,10 @@ dagster-celery workers (``pipeline.defs.cluster``) when given a broker.
 A failed blocking check or step becomes one ``PipelineError`` line.
 """
 
+import contextlib
 import json
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,21 +55,60 @@ def prepare_instance(paths: Paths, persistent: bool = True) -> dg.DagsterInstanc
     return dg.DagsterInstance.get()
 
 
+STEP_EVENTS = {dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE}
+RUN_EVENTS = {dg.DagsterEventType.RUN_START, dg.DagsterEventType.RUN_SUCCESS, dg.DagsterEventType.RUN_FAILURE}
+
+
 def step_timings(instance: dg.DagsterInstance, run_id: str, label: str) -> dict[str, Any]:
     """One run's wall time and per-step durations (s), from its event log (for the benchmark)."""
-    records = instance.all_logs(run_id)
     start: dict[str, float] = {}
     steps: dict[str, float] = {}
-    for record in records:
-        event = record.dagster_event
-        if event is None or record.step_key is None:
-            continue
-        if event.event_type_value == "STEP_START":
-            start[record.step_key] = record.timestamp
-        elif event.event_type_value in ("STEP_SUCCESS", "STEP_FAILURE") and record.step_key in start:
-            steps[record.step_key] = round(record.timestamp - start[record.step_key], 4)
-    wall = records[-1].timestamp - records[0].timestamp if records else 0.0
-    return {"run": label, "start": records[0].timestamp if records else 0.0, "wall_s": round(wall, 3), "steps": steps}
+    run: list[float] = []
+    for record in instance.get_records_for_run(run_id, of_type=STEP_EVENTS | RUN_EVENTS).records:
+        entry = record.event_log_entry
+        key = entry.step_key
+        if entry.dagster_event_type in RUN_EVENTS:
+            run.append(entry.timestamp)
+        elif entry.dagster_event_type == dg.DagsterEventType.STEP_START and key:
+            start[key] = entry.timestamp
+        elif key in start:
+            steps[key] = round(entry.timestamp - start[key], 4)
+    return {"run": label, "start": min(run, default=0.0), "wall_s": round(max(run, default=0.0) - min(run, default=0.0), 3),
+            "steps": steps}
+
+
+# What the cross-source steps import and load in this process (the extractors, the statistical
+# model for the sentences the per-source step did not parse, the release writer).
+WARM_MODULES = (
+    "pipeline.extract.persons", "pipeline.extract.events", "pipeline.extract.plots", "pipeline.extract.legal",
+    "pipeline.extract.places", "pipeline.publish",
+)
+
+
+def _warm_up() -> None:
+    import importlib
+
+    from pipeline.extract import nlp
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    nlp.load_model()
+
+
+def start_warm_up() -> threading.Thread:
+    """Import and load, in a thread, what the cross-source steps will need, while the parse run's
+    workers (other processes) read the sources: this process only waits for them meanwhile, and
+    on two cores the forkserver's model load leaves one idle. Joined before the next run, so the
+    model is never loaded twice. A failure here is left to the step that imports the same module,
+    which raises it in its own words."""
+
+    def work() -> None:
+        with contextlib.suppress(Exception):  # raised again by the step that imports the module
+            _warm_up()
+
+    thread = threading.Thread(target=work, name="warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def changed_sources(paths: Paths) -> tuple[list[str], list[str], dict[str, str]]:
@@ -147,6 +188,7 @@ def _run_build_on(
     from pipeline.defs.resources import BuildPaths
 
     timings: list[dict[str, Any]] = []
+    warm_up: threading.Thread | None = None
     all_ids, changed, prints = changed_sources(paths)
     existing = set(instance.get_dynamic_partitions("sources"))
     new = [sid for sid in all_ids if sid not in existing]
@@ -169,6 +211,8 @@ def _run_build_on(
             batches = [{"dagster/partition": sid} for sid in changed]
         if cluster is not None:
             _parse_on_cluster(paths, cluster, batches)
+        else:
+            warm_up = start_warm_up()
         for tags in batches if cluster is None else []:
             result = dg.materialize(
                 assets,
@@ -192,6 +236,8 @@ def _run_build_on(
         release = json.loads((paths.site_dir / "release.json").read_text())
         return {"sources": len(all_ids), "reparsed": [], "counts": last.get("counts", {}),
                 "release": {"version": release["version"], "changed": False, "summary": "no changes"}}
+    if warm_up is not None:
+        warm_up.join()
     wanted = ("warehouse", "release") if publish else ("warehouse",)
     if cluster is not None:
         from pipeline.defs import cluster as celery_build

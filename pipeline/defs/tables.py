@@ -2,7 +2,11 @@
 
 Each extractor is wired as one asset returning an ``ExtractResult``; a
 multi-asset splits it into one asset per published table, and every table has
-a blocking check (schema + provenance) so a bad table stops the publish.
+a blocking check (schema + provenance) so a bad table stops the publish. The
+checks are declared on the split (``check_specs``) and evaluated in its step,
+right after each table is made: a failed one fails the step, so nothing
+downstream runs, as with a check step of its own, without a Dagster step (and a
+reload of the table and the corpus) per table.
 """
 
 from typing import Any
@@ -203,6 +207,7 @@ def _split(upstream: str, tables: tuple[str, ...]) -> dg.AssetsDefinition:
             for t in tables
         },
         ins=ins,
+        check_specs=[_check_spec(t) for t in tables],
     )
     def _assets(
         context: dg.AssetExecutionContext, build_paths: BuildPaths, result: ExtractResult, corpus: Corpus,
@@ -215,6 +220,7 @@ def _split(upstream: str, tables: tuple[str, ...]) -> dg.AssetsDefinition:
         for t in tables:
             frame = frame_from_rows(t, rows[t])
             yield dg.Output(frame, output_name=t, metadata={"rows": len(frame)})
+            yield check_table(t, frame, corpus)
 
     return _assets
 
@@ -247,34 +253,37 @@ def build_report(build_paths: BuildPaths, corpus: Corpus, **results: ExtractResu
     return lines
 
 
-def _check(table: str) -> dg.AssetChecksDefinition:
-    @dg.asset_check(
+def _check_spec(table: str) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        f"{table}_schema",
         asset=table,
-        name=f"{table}_schema",
         blocking=True,
-        additional_ins={"corpus": dg.AssetIn("corpus")},
         description=f"pandera model of {table} and provenance (quote equals source text).",
     )
-    def _schema_check(frame: pd.DataFrame, corpus: Corpus) -> dg.AssetCheckResult:
-        from pipeline.errors import ValidationFailed
 
-        try:
-            validate_table(table, frame)
-        except ValidationFailed as exc:
-            return dg.AssetCheckResult(passed=False, metadata={"error": exc.one_line()})
-        spans = {p.passage_id: (p.source_id, p.char_start, p.char_end) for p in corpus.passages}
-        public = {d.source_id: d.full_text_public for d in corpus.docs}
-        problems = check_provenance(table, frame, corpus.texts, spans, public)
-        return dg.AssetCheckResult(
-            passed=not problems,
-            metadata={
-                "rows": len(frame),
-                "problems": len(problems),
-                "first": problems[0] if problems else "",
-            },
-        )
 
-    return _schema_check
+def check_table(table: str, frame: pd.DataFrame, corpus: Corpus) -> dg.AssetCheckResult:
+    """The blocking check of one table: its pandera model, then provenance (quote == text)."""
+    from pipeline.errors import ValidationFailed
+
+    name = f"{table}_schema"
+    try:
+        validate_table(table, frame)
+    except ValidationFailed as exc:
+        return dg.AssetCheckResult(asset_key=table, check_name=name, passed=False, metadata={"error": exc.one_line()})
+    spans = {p.passage_id: (p.source_id, p.char_start, p.char_end) for p in corpus.passages}
+    public = {d.source_id: d.full_text_public for d in corpus.docs}
+    problems = check_provenance(table, frame, corpus.texts, spans, public)
+    return dg.AssetCheckResult(
+        asset_key=table,
+        check_name=name,
+        passed=not problems,
+        metadata={
+            "rows": len(frame),
+            "problems": len(problems),
+            "first": problems[0] if problems else "",
+        },
+    )
 
 
 GROUPS: dict[str, tuple[str, ...]] = {
@@ -289,8 +298,8 @@ GROUPS: dict[str, tuple[str, ...]] = {
 }
 ALL_TABLES: tuple[str, ...] = tuple(t for ts in GROUPS.values() for t in ts)
 
+# Every table's blocking check is declared on its split (``check_specs``), not a step of its own.
 table_assets = [_split(up, ts) for up, ts in GROUPS.items()]
-table_checks = [_check(t) for t in ALL_TABLES]
 extraction_assets: list[dg.AssetsDefinition] = [
     corpus_assets,
     source_rows,
