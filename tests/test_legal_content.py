@@ -8,7 +8,7 @@ from test_legal import CUR, corpus
 
 from pipeline.extract.legal import extract_legal_positions
 
-STATES = {form: "government-of-ruritania" for form in ("ruritania", "ruritanian", "ruritanian government")}
+STATES = {form: "government-of-iran" for form in ("iran", "iranian", "iranian government")}
 
 
 def positions(*paras: str) -> list[dict]:
@@ -39,6 +39,8 @@ def test_a_defence_by_a_stated_imminent_threat_is_the_defenders_lawful_position(
 
 
 def test_a_state_holding_a_position_is_its_government() -> None:
-    rows = positions("Ruritania said the strike was a flagrant violation of international law.")
+    rows = positions("Iran said the strike was a flagrant violation of international law.")
     assert [(r["holder_org_id"], r["holder_type"], r["stance"]) for r in rows] == [
-        ("government-of-ruritania", "government", "unlawful")]
+        ("government-of-iran", "government", "unlawful")]
+    rows = positions("The Iranian government called the strike a flagrant violation of international law.")
+    assert [(r["holder_org_id"], r["holder_type"]) for r in rows] == [("government-of-iran", "government")]

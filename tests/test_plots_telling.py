@@ -104,3 +104,25 @@ def test_charges_or_a_warrant_against_someone_name_the_accused() -> None:
         assert len(plots) == 1, text
         # the accused is the perpetrator; the authority accusing him is no party to the plot
         assert roles(actors, plots[0]["plot_id"]) == {("omar-velt", "target"), ("carl-dunn", "perpetrator")}, text
+
+
+def test_a_past_attempt_referred_to_is_its_own_plot() -> None:
+    plots, _ = run(["On July 16, 2024, in the aftermath of the attempted assassination of Paul Ennis, the "
+                         "police revealed details about a Ruritanian plot to assassinate Paul Ennis."],
+                        persons=("Paul Ennis",))
+    got = sorted((p["name"], p["status"], p["sponsor_org_id"]) for p in plots)
+    assert got == [("Assassination attempt on Paul Ennis", "attempted", None),
+                   ("Plot to assassinate Paul Ennis", "foiled", "government-of-ruritania")]
+
+
+def test_raids_targeting_a_leader_are_an_attempt_by_the_state_named_on_them() -> None:
+    plots, actors = run(["Such cases include Ruritanian air raids targeting Omar Velt in 1986."], persons=("Omar Velt",))
+    assert [(p["status"], p["date"]) for p in plots] == [("attempted", "1986")]
+    assert roles(actors, plots[0]["plot_id"]) == {("omar-velt", "target"), ("government-of-ruritania", "sponsor")}
+
+
+def test_an_operation_called_off_was_considered_and_is_no_plot_against_a_person() -> None:
+    plots, _ = run(["Paul Ennis wanted to kill Omar Velt because the decision to call off an airstrike against "
+                    "Ruritania in 2019 had been criticized."], persons=("Omar Velt", "Paul Ennis"))
+    got = sorted((p["name"], p["status"]) for p in plots)
+    assert got == [("Considered killing of Omar Velt", "considered"), ("Plot to attack Ruritania", "considered")]

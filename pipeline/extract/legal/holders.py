@@ -121,8 +121,7 @@ class HolderTyper:
         if low in self.v.not_holders:
             return None
         ent_label = head.ent_type_
-        is_gov_name = bool(self.v.government_names.fullmatch(text.strip().removesuffix("'s").strip())) or (
-            mention is None and self.state_of(text) is not None)
+        is_gov_name = bool(self.v.government_names.fullmatch(text.strip().removesuffix("'s").strip()))
         noun_type = self.v.holder_nouns.get(low)
         if mention is None and noun_type is None and not is_gov_name and ent_label not in ("PERSON", "ORG", "NORP"):
             return None

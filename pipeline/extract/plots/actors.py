@@ -147,7 +147,8 @@ class ActorReader:
             if c.dep_ not in ("compound", "amod", "nmod", "poss"):
                 continue
             for x in (c, *c.conjuncts):  # "Israeli and Arab agencies": the first state named
-                org = self.state_of(x.text)  # (None for any word naming no state)
+                # (None for any word naming no state; a compound name with its own words: "United States")
+                org = self.state_of(x.text) or self.state_of(span_text(doc, x.left_edge.i, x.i + 1))
                 # (an act's state modifier is its agent even when no row names the state)
                 if org or (x.ent_type_ in ("GPE", "NORP") and low in self.v.agent_nouns):
                     return Actor(org, "org" if org else None, x.text, True, False, state=bool(org))

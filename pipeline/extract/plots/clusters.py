@@ -266,8 +266,12 @@ def clusters_of_source(
                 target = sc
         if target is None and pm.adds_target and para_clusters[pm.sent.passage.passage_id]:
             target = para_clusters[pm.sent.passage.passage_id][-1]  # "Mike Pompeo was also a target"
+        # an operation against a state ("an airstrike against Iran") is no telling of a plot against a person
+        against_state = not t and any(a.state for a in pm.targets)
         if target is None:
             for c in reversed(para_clusters[pm.sent.passage.passage_id]):
+                if against_state and c.entity_keys("targets"):
+                    continue
                 same_kind = all(x.presupposed == pm.presupposed for x in c.mentions)
                 crossed = t & c.entity_keys("perpetrators") or p & c.entity_keys("targets")
                 # a news paragraph names a plot's people over several sentences ("Shakeri recruited the

@@ -96,6 +96,11 @@ def _agents(c: Cluster) -> set[str]:
     return {a.entity_id for role in ("perpetrators", "sponsors") for a in c.actors(role) if a.entity_id and not a.state}
 
 
+def _referred(c: Cluster) -> bool:
+    """Whether a cluster is only told as a past act referred to ("after the killing of X")."""
+    return all(pm.presupposed for pm in c.mentions)
+
+
 def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
     """Whether two clusters tell one plot.
 
@@ -125,8 +130,11 @@ def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
             return False  # "a third case ... directed by the Revolutionary Guard": a shared sponsor is not enough
         if actors_a & actors_b:
             return True
+        # a past attempt referred to ("in the aftermath of the attempted assassination of X") is not the plot
+        # the same report tells in its own words
+        referred = _referred(a) != _referred(b)
         if (a.news and b.news and a._facts().sources == b._facts().sources and "executed" not in (sa, sb)
-                and not distinct
+                and not distinct and not referred
                 and _compatible(a.entity_keys("perpetrators"), b.entity_keys("perpetrators"))
                 and _compatible(a.acts(vocab), b.acts(vocab))
                 and (oya is None or oyb is None or abs(oya - oyb) <= 1)):
@@ -140,7 +148,7 @@ def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
         if sb == "executed" and all(pm.definite for pm in a.mentions) and not actors_a - actors_b:
             return True
         if (a._facts().sources != b._facts().sources and _compatible(a.entity_keys("perpetrators"), b.entity_keys("perpetrators"))
-                and _compatible(a.acts(vocab), b.acts(vocab))):
+                and _compatible(a.acts(vocab), b.acts(vocab)) and not referred):
             ya, yb = oya or ya, oyb or yb  # the plot's own year ("a 2021 plot") before the year of its telling
             return ya is not None and yb is not None and abs(ya - yb) <= 1 and (sa == "executed") == (sb == "executed")
         return False

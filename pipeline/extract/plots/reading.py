@@ -34,8 +34,8 @@ class MentionReader(StatusReader):
         trig = syntactic_head(doc, m.start(), m.end())
         if kind == "attack_plan":
             # the plan is of attacks: roles hang on "attack(s)"
-            trig = next((t for t in doc if m.start() <= t.idx < m.end() and t.lemma_.lower() in ("attack", "bomb")),
-                        trig)
+            trig = next((t for t in doc if m.start() <= t.idx < m.end() and (
+                t.lemma_.lower() in ("attack", "bomb") or t.lemma_.lower() in v.agent_nouns)), trig)
         if trig is None:
             return None
         mtext = m.group(0).lower()
@@ -80,6 +80,9 @@ class MentionReader(StatusReader):
                         pm.perpetrators += self.expand(sv, [g for g in c.children if g.dep_ == "pobj"])
             else:
                 pm.perpetrators += self.expand(sv, [c for c in trig.children if c.dep_ == "nsubj"])
+            if trig.dep_ == "acl" and trig.tag_ == "VBG" and trig.head.lemma_.lower() in v.agent_nouns:
+                # "U.S. air raids targeting X": the state named on the raids carried them out
+                pm.perpetrators += [a for a in self.expand(sv, [trig.head]) if a.state]
         else:
             self._noun_roles(sv, trig, pm, kind)
         if kind in ("kill", "strike_kill"):
@@ -110,6 +113,15 @@ class MentionReader(StatusReader):
             pm.perpetrators = [a for a in pm.perpetrators if a.specific]
             return pm
         pm.adds_target = kind == "kill" and not is_verb and self._copula_target(trig) and bool(pm.targets)
+        if kind == "plot" and not is_verb and "attempt" in " ".join(pm.words) and pm.targets and self._presupposed(trig):
+            # "in the aftermath of the attempted assassination of X": a past attempt referred to, not the plot
+            # the clause tells (its own stage is the attempt's, or what its modifiers say: "a failed attempt")
+            pm.presupposed = True
+            own = [v.governing[c.lemma_.lower()] for c in trig.children if c.dep_ in ("amod", "compound")
+                   and v.governing.get(c.lemma_.lower()) not in (None, "alleged")]
+            pm.statuses = own or [v.intrinsic.get("attempt", "attempted")]
+            pm.perpetrators = [a for a in pm.perpetrators if a.specific] + self._behind(sv, trig)
+            return pm
         if kind in ("kill", "strike_kill") and not is_verb and not pm.adds_target and self._presupposed(trig):
             pm.presupposed = True
             pm.statuses = ["executed"]
@@ -142,7 +154,8 @@ class MentionReader(StatusReader):
         tkeys = {a.key for a in pm.targets}
         pm.perpetrators = [a for a in pm.perpetrators if a.key not in tkeys]
         # a state is an actor where it acts: a plot "against the U.S." names no one to publish as its target
-        pm.targets = [Actor(None, None, a.name, a.specific, a.person_like) if a.state else a for a in pm.targets]
+        pm.targets = [Actor(None, None, a.name, a.specific, a.person_like, state=True) if a.state else a
+                      for a in pm.targets]
         if "executed" not in pm.statuses:
             # a state stands behind a plot (its sponsor), the people it sends carry it out: "Iran plotted to
             # kill X" and "Y was charged with plotting to kill X" tell one plot

@@ -165,6 +165,11 @@ class RoleReader(ActorReader):
                         a.key == mm.entity_id for a in pm.sponsors):
                     pm.sponsors.append(self._entity_actor(sv.sent.source_id, mm))
             self._acl_sponsors(sv, trig, pm)
+            for c in trig.children:
+                # "an Iranian plot", "Iran's plot": the state named on the plot stands behind it
+                org = self.state_of(c.text) if c.dep_ in ("amod", "compound", "nmod", "poss") else None
+                if org and not any(a.key == org for a in pm.sponsors):
+                    pm.sponsors.append(Actor(org, "org", c.text, True, False, state=True))
         if kind == "hack" and not pm.targets and trig.dep_ in ("amod", "compound"):
             pm.targets = self.expand(sv, [trig.head])
 
@@ -183,6 +188,10 @@ class RoleReader(ActorReader):
         for t in path[1:]:
             if t.pos_ not in ("VERB", "AUX"):
                 accused = accused or t.lemma_.lower() in v.charge_nouns
+                if v.governing.get(t.lemma_.lower()) not in (None, "alleged") and not pm.sponsors:
+                    # "his decision to call off the strike", "Trump's option to kill X": whose decision it is
+                    # (a possessive pronoun is left alone: "his decision" rarely names the nearest person)
+                    pm.sponsors += self.expand(sv, [c for c in t.children if c.dep_ == "poss" and c.tag_ != "PRP$"])
                 continue
             lemma = t.lemma_.lower()
             subj = [c for c in t.children if c.dep_ == "nsubj"]

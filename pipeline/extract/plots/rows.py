@@ -137,7 +137,8 @@ def cluster_rows(
     names = []
     for c, _rep, name, _info in built:
         if counts[name] > 1:
-            perps = c.actors("perpetrators") or c.actors("sponsors")
+            # (a state's word is no name to tell two plots apart by: "by Israeli"; the year does it)
+            perps = [a for a in c.actors("perpetrators") or c.actors("sponsors") if not a.state]
             if perps:
                 name = f"{name} by {perps[0].name}"
         names.append(name)

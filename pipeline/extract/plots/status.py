@@ -112,8 +112,13 @@ class StatusReader(RoleReader):
             # what the trigger says by itself when nothing around it says more
             lemma = trig.lemma_.lower()
             intrinsic = None
-            if "attempt" in pm.words or "attempted" in pm.trigger:
+            told = next((s for s, rx in v.trigger_status if rx.search(pm.trigger)), None)
+            if told is not None:
+                intrinsic = told  # "called off an airstrike": an operation called off was considered
+            elif "attempt" in pm.words or "attempted" in pm.trigger:
                 intrinsic = v.intrinsic.get("attempt")
+            elif kind == "kill" and trig.dep_ == "acl" and trig.tag_ == "VBG" and trig.head.lemma_.lower() in v.agent_nouns:
+                intrinsic = v.intrinsic.get("targeted_passive")  # "air raids targeting X": an attack on X was made
             elif kind in ("plot", "attack_plan"):
                 intrinsic = v.intrinsic.get(kind)
             elif kind == "strike_kill":

@@ -46,6 +46,7 @@ class PlotVocab:
     sponsor_phrases: re.Pattern[str]
     heading_plot: re.Pattern[str]
     heading_target: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
+    trigger_status: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)  # status a trigger tells itself
     alleging_verbs: set[str] = field(default_factory=set)
     denial_verbs: set[str] = field(default_factory=set)
     plot_acts: set[str] = field(default_factory=set)
@@ -111,6 +112,7 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
             sponsor_phrases=compile_any(c.get("sponsor_phrases", []), path),
             heading_plot=compile_any(c.get("heading_plot", []), path),
             heading_target=compile_any(c.get("heading_target", []), path),
+            trigger_status=[(s, compile_any(p, path)) for s, p in c.get("trigger_status", {}).items()],
             alleging_verbs=_words(c, "alleging_verbs"),
             denial_verbs=_words(c, "denial_verbs"),
             plot_acts=_words(c, "plot_acts"),
@@ -126,9 +128,8 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"malformed plot cues ({exc})", path) from exc
-    unknown = (set(vocab.governing.values()) | {s for s, _ in vocab.status_words} | set(vocab.intrinsic.values())) - set(
-        vocab.order
-    )
+    unknown = (set(vocab.governing.values()) | {s for s, _ in vocab.status_words} | set(vocab.intrinsic.values())
+               | {s for s, _ in vocab.trigger_status}) - set(vocab.order)
     if unknown:
         raise CuratedDataError(f"statuses not in status_order: {sorted(unknown)}", path)
     return vocab
