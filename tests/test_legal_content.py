@@ -44,3 +44,20 @@ def test_a_state_holding_a_position_is_its_government() -> None:
         ("government-of-iran", "government", "unlawful")]
     rows = positions("The Iranian government called the strike a flagrant violation of international law.")
     assert [(r["holder_org_id"], r["holder_type"]) for r in rows] == [("government-of-iran", "government")]
+
+
+def test_a_warrant_for_murder_holds_the_killing_unlawful() -> None:
+    rows = positions("Last week, Iran issued a warrant for the arrest of Donald Trump and 30 others for the murder "
+                     "of the general.")
+    assert [(r["holder_org_id"], r["stance"]) for r in rows] == [("government-of-iran", "unlawful")]
+
+
+def test_an_act_said_to_go_against_an_agreement_is_unlawful_for_who_says_so() -> None:
+    # the purpose infinitive ("to expel") and the participle on it share the subject of "voted"
+    cl = one("The assembly voted on Sunday to expel the troops, saying the raid goes against the treaty.")
+    assert role_texts(cl, "say", "agent") == ["The assembly"]
+    rows = positions("Iraq's parliament voted on Sunday to expel foreign troops, saying the killing of the general "
+                     "goes against the security agreement between the two countries.")
+    assert [(r["holder_type"], r["stance"]) for r in rows] == [("legislature", "unlawful")]
+    rows = positions("The minister said the killing was contrary to international law.")
+    assert [r["stance"] for r in rows] == ["unlawful"]

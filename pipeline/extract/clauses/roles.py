@@ -235,6 +235,9 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
         # a participle or conjunct with no subject of its own shares its head's ("..., saying that")
         participle = cur.dep_ == "advcl" and cur.tag_ in ("VBG", "VBN") and not own and not any(
             c.dep_ == "mark" for c in cur.children)
+        # a purpose infinitive with no subject of its own ("voted on Sunday to expel the troops, saying ...")
+        participle = participle or (cur.dep_ == "advcl" and cur.tag_ == "VB" and not own and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in cur.children))
         # a gerund after a preposition on a verb shares that verb's subject ("defended it by stating that ...",
         # "after saying", "without giving"): the preposition's head is the clause it belongs to
         gerund = cur.dep_ == "pcomp" and cur.tag_ == "VBG" and not own and cur.head.dep_ in ("prep", "agent") and \
