@@ -239,9 +239,16 @@ def extract_event_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ex
         from pipeline.extract.events import extract_events
     except ImportError:
         return ExtractResult({t: [] for t in EVENT_TABLES}, ["events extractor not available"])
+    from pipeline.fingerprint import curated_digest
+    from pipeline.sourcemap import MergeMemo
+
     run, stats = _source_map(corpus, index, paths)
-    result = extract_events(corpus.docs, corpus.passages, index, paths.curated_dir, run, corpus.parses)
-    return fitted(_with_stats(result, stats), corpus)
+    memo = MergeMemo(paths.cache_dir, curated_digest(paths.curated_dir))
+    result = extract_events(corpus.docs, corpus.passages, index, paths.curated_dir, run, corpus.parses, memo)
+    result = _with_stats(result, stats)
+    result.report += [f"{stage}: {n['computed']} computed, {n['cached']} unchanged from cache"
+                      for stage, n in memo.finish().items()]
+    return fitted(result, corpus)
 
 
 def extract_plot_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:

@@ -1,7 +1,8 @@
 """The per-source part of the cross-source extractors: memoised by its inputs, run on all cores.
 
 What belongs here: ``memo_map``, the ``SourceMap`` the build hands to the events, plots and
-legal-position extractors. A per-source function may read only its own source (text,
+legal-position extractors, and ``MergeMemo``, the ``Memo`` that keeps pieces of their merges
+(the tellings of one day, for events) across builds under the digest of what they read. A per-source function may read only its own source (text,
 passages, manifest entry), the curated data, the extractor code and that source's entries
 in the EntityIndex; its result is stored under a digest of exactly those inputs, so a
 rebuild after one source changed re-reads that source only (plus any source whose resolved
@@ -126,3 +127,44 @@ def memo_map(
         return results
 
     return run
+
+
+class MergeMemo:
+    """A ``pipeline.extract.Memo`` stored under ``cache_dir/<stage>/``: a result is kept under the
+    digest of its stage, the extractor code, the curated data and the inputs the extractor names
+    (which must be all its computation reads). ``finish`` removes the entries this build did not
+    ask for (so a folder holds one build's entries) and returns hits and misses per stage."""
+
+    def __init__(self, cache_dir: Path, curated: str) -> None:
+        self.cache_dir = cache_dir
+        self.curated = curated
+        self.used: dict[str, set[str]] = {}
+        self.stats: dict[str, dict[str, int]] = {}
+
+    def __call__(self, stage: str, inputs: bytes, compute: Callable[[], T]) -> T:
+        h = hashlib.sha256(f"{stage}\0{extract_code_digest()}\0{self.curated}\0".encode())
+        h.update(inputs)
+        key = h.hexdigest()[:32]
+        folder = self.cache_dir / stage
+        self.used.setdefault(stage, set()).add(key)
+        counts = self.stats.setdefault(stage, {"cached": 0, "computed": 0})
+        with contextlib.suppress(FileNotFoundError, pickle.UnpicklingError, EOFError):
+            found: T = pickle.loads((folder / key).read_bytes())
+            counts["cached"] += 1
+            return found
+        result = compute()
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{key}.{os.getpid()}"
+        tmp.write_bytes(pickle.dumps(result, pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, folder / key)
+        counts["computed"] += 1
+        return result
+
+    def finish(self) -> dict[str, dict[str, int]]:
+        for stage, keys in self.used.items():
+            folder = self.cache_dir / stage
+            if folder.is_dir():
+                for stale in folder.iterdir():
+                    if stale.name not in keys:
+                        stale.unlink(missing_ok=True)
+        return self.stats

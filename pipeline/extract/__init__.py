@@ -31,6 +31,21 @@ class SourceMap(Protocol):
     def __call__(self, stage: str, fn: Callable[[SourceDoc, list[PassageRow]], T]) -> list[T]: ...
 
 
+class Memo(Protocol):
+    """Memoises one piece of a cross-source merge: ``memo(stage, inputs, compute)`` returns
+    ``compute()``, or what it returned before for the same ``stage`` and ``inputs`` (bytes naming
+    exactly what ``compute`` reads, besides the extractor code and curated data). ``compute`` must
+    be a function of those inputs alone; its result must pickle. The plain one (``no_memo``)
+    always computes; ``pipeline.sourcemap.merge_memo`` keeps results under OUT_DIR across builds.
+    """
+
+    def __call__(self, stage: str, inputs: bytes, compute: Callable[[], T]) -> T: ...
+
+
+def no_memo(stage: str, inputs: bytes, compute: Callable[[], T]) -> T:
+    return compute()
+
+
 def serial_map(docs: Sequence[SourceDoc], passages: Sequence[PassageRow]) -> SourceMap:
     """The plain ``SourceMap``: every source, one after another, in this process."""
     by_source: dict[str, list[PassageRow]] = {}
@@ -52,4 +67,4 @@ class ExtractResult:
     index: EntityIndex | None = None  # set by the entity extractor
 
 
-__all__ = ["EntityIndex", "EntityMention", "ExtractResult", "Row", "SourceMap", "serial_map"]
+__all__ = ["EntityIndex", "EntityMention", "ExtractResult", "Memo", "Row", "SourceMap", "no_memo", "serial_map"]

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from pipeline.corpus import PassageRow, SourceDoc
-from pipeline.extract import ExtractResult, SourceMap, serial_map
+from pipeline.extract import ExtractResult, Memo, SourceMap, no_memo, serial_map
 from pipeline.extract.dates import prepare as prepare_dates
 from pipeline.extract.entities import EntityIndex
 from pipeline.extract.events.mention import EventMention
@@ -83,10 +83,12 @@ def extract_events(
     curated_dir: Path,
     source_map: SourceMap | None = None,
     preparsed: Mapping[str, SourceParses] | None = None,
+    memo: Memo = no_memo,
 ) -> ExtractResult:
     """The events, event_mentions, event_actors and places tables of the corpus.
     ``source_map`` runs the per-source reading (default: in order, in this process); ``preparsed``:
-    sentence parses made by the per-source step, by source_id (others are parsed here)."""
+    sentence parses made by the per-source step, by source_id (others are parsed here); ``memo``
+    keeps the merge of each day's tellings (``merge_event_mentions``)."""
     # Curated words and patterns are compiled once (and cached) before the clock starts.
     parser = Parser(preparsed)
     gaz = load_gazetteer(curated_dir)
@@ -111,7 +113,7 @@ def extract_events(
             m.order = (rank, m.char_start)
         mentions.extend(ms)
         place_hits.extend(hits)
-    events = merge_event_mentions(mentions, gaz)
+    events = merge_event_mentions(mentions, gaz, memo)
     tables = build_tables(events, place_hits, texts, gaz)
     unknown = sorted({h.place.name for h in place_hits if not h.place.curated})
     for name in unknown:

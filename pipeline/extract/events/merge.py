@@ -4,20 +4,28 @@ What belongs here: when two tellings are one occurrence (``pair_score``, ``same_
 dates agree (a coarser date may join a finer one), types are compatible, nothing conflicts (place
 country, time, number killed) and enough is shared (participants in the same role, the place or
 a place containing it, the trigger group, distinctive words); then, on one day, tellings of one
-kind that nothing tells apart (``_merge_same_kind``).
+kind that nothing tells apart (``_merge_same_kind``). The tellings dated to a day are merged
+one day at a time on what the merge reads of them (``_Telling``), so that a day none of whose
+tellings changed is not merged again (``merge_event_mentions``'s ``memo``).
 """
 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
+import functools
 import itertools
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
+from pipeline.extract import Memo, no_memo
 from pipeline.extract.dates import DateMention
+from pipeline.extract.entities import EntityMention
 from pipeline.extract.events.mention import EventMention, _Roles
-from pipeline.extract.places import Gazetteer
+from pipeline.extract.places import Gazetteer, PlaceHit
 
 # Types whose tellings may merge although labelled differently (a strike told as an attack).
 _COMPATIBLE = {frozenset({"strike", "attack"})}
@@ -32,11 +40,82 @@ class _Event:
         return self.mentions[0]
 
 
+class _Told(Protocol):
+    """What the merge may read of a telling: ``EventMention`` and ``_Telling`` both have it."""
+
+    event_type: str
+    group: str | None
+    groups: frozenset[str]
+    distinct: bool
+    date: DateMention
+    killed: int | None
+    place: PlaceHit | None
+    place_ids: frozenset[str]
+    actors: list[tuple[EntityMention, str]]
+    attributed_to: str | None
+    words: frozenset[str]
+    topic_date: str | None
+    _roles_memo: tuple[list[tuple[EntityMention, str]], int, _Roles] | None
+
+
+@dataclass
+class _Telling:
+    """A telling as the day merge sees it: the fields ``_Told`` names, with no source, offsets or
+    text (dates, places and participants keep their values, not their spans). The day merge runs on
+    these, so what it decides is a function of them alone and may be memoised under their digest
+    (``key``); an edit elsewhere in a source moves its tellings, not these."""
+
+    event_type: str
+    group: str | None
+    groups: frozenset[str]
+    distinct: bool
+    date: DateMention
+    killed: int | None
+    place: PlaceHit | None
+    place_ids: frozenset[str]
+    actors: list[tuple[EntityMention, str]]
+    attributed_to: str | None
+    words: frozenset[str]
+    topic_date: str | None
+    _roles_memo: tuple[list[tuple[EntityMention, str]], int, _Roles] | None = field(
+        default=None, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, m: EventMention) -> _Telling:
+        d, p = m.date, m.place
+        return cls(
+            m.event_type, m.group, m.groups, m.distinct,
+            DateMention(0, 0, "", d.date, d.date_start, d.date_end, d.date_precision, d.time_local),
+            m.killed,
+            None if p is None else PlaceHit(0, 0, "", p.place, p.locative, p.vicinity),
+            m.place_ids,
+            [(EntityMention("", 0, 0, e.entity_id, e.kind, ""), role) for e, role in m.actors],
+            m.attributed_to, m.words, m.topic_date,
+        )
+
+    def key(self) -> bytes:
+        """Every field but the memo, in a stable form (sets sorted)."""
+        return json.dumps([_plain(getattr(self, f.name)) for f in dataclasses.fields(self)
+                           if not f.name.startswith("_")], separators=(",", ":")).encode()
+
+
+def _plain(v: Any) -> Any:
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        return [_plain(getattr(v, f.name)) for f in dataclasses.fields(v)]
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, (set, frozenset)):
+        return sorted(_plain(x) for x in v)
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v
+
+
 def _role_class(role: str) -> str:
     return "agent" if role in ("actor", "perpetrator", "sponsor") else "patient" if role in ("target", "victim") else "other"
 
 
-def _types_compatible(a: EventMention, b: EventMention) -> bool:
+def _types_compatible(a: _Told, b: _Told) -> bool:
     if a.event_type == b.event_type or frozenset({a.event_type, b.event_type}) in _COMPATIBLE:
         return True
     # "56 people were killed in a stampede during Soleimani's burial" (other) also tells the burial.
@@ -57,7 +136,7 @@ def _minutes_apart(a: str, b: str) -> int:
     return abs((ha * 60 + ma) - (hb * 60 + mb))
 
 
-def _participants(m: EventMention) -> _Roles:
+def _participants(m: _Told) -> _Roles:
     """A telling's participants by role class, computed once (``pair_score`` asks for them often)."""
     memo = m._roles_memo
     if memo is not None and memo[0] is m.actors and memo[1] == len(m.actors):
@@ -68,7 +147,7 @@ def _participants(m: EventMention) -> _Roles:
     return found
 
 
-def pair_score(a: EventMention, b: EventMention, gaz: Gazetteer, tolls_may_differ: bool = False) -> float | None:
+def pair_score(a: _Told, b: _Told, gaz: Gazetteer, tolls_may_differ: bool = False) -> float | None:
     """Evidence that two tellings are one occurrence; None when something conflicts.
     ``tolls_may_differ``: the tellings are known to be one occurrence (``same_occurrence``), so
     different numbers killed are a dispute between sources, not two occurrences."""
@@ -137,34 +216,41 @@ STATEMENT_THRESHOLD = 4.0
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
-def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer) -> list[_Event]:
+DAY_MERGE_STAGE = "events-day-merge"
+
+
+def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer, memo: Memo = no_memo) -> list[_Event]:
     """Group tellings into events: finest dates first, each joining the best-scoring event.
 
-    A telling dated to the day looks only at the events of that day; one dated to a month or a
-    year at the events of the same date and the finer-dated events inside its span, found from
-    an index of events by the day their date starts (not by scanning every event so far).
+    A telling dated to the day looks only at the events of that day, so each day is merged on its
+    own (``_merge_day``, through ``memo``: a day whose tellings are unchanged is not merged again);
+    one dated to a month or a year at the events of the same date and the finer-dated events inside
+    its span, found from an index of events by the day their date starts (not by scanning every
+    event so far).
     """
     dated = [m for m in mentions if m.date.date is not None]
     undated = [m for m in mentions if m.date.date is None]
     dated.sort(key=lambda m: (_PRECISION_RANK[m.date.date_precision or "year"], m.order))
-    events: list[_Event] = []
-    by_date: dict[str, list[_Event]] = {}
+    n_day = sum(1 for m in dated if m.date.date_precision == "day")
+    events = _merge_days(dated[:n_day], gaz, memo)
     index = _EventIndex()
-    for m in dated:
+    for ev in events:
+        index.add(ev)
+    for m in dated[n_day:]:
         assert m.date.date is not None
         best: tuple[float, int] | None = None
-        candidates = by_date.get(m.date.date, []) if m.date.date_precision == "day" else index.coarse_candidates(m)
+        candidates = index.coarse_candidates(m)
         scores = []
         need = STATEMENT_THRESHOLD if m.event_type == "statement" else MERGE_THRESHOLD
         for i, ev in enumerate(candidates):
-            sc = _event_score(m, ev, gaz)
+            sc = _event_score(m, ev.mentions, gaz)
             if sc is None:
                 continue
             scores.append((sc, i))
             if sc >= need and (best is None or sc > best[0]):
                 best = (sc, i)
         # A coarse date joins a finer event only when that event is the clear best.
-        if best is not None and m.date.date_precision != "day":
+        if best is not None:
             ties = [s for s, i in scores if s == best[0] and candidates[i].primary.date.date != m.date.date]
             if len(ties) > 1:
                 best = None
@@ -173,7 +259,6 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer) -> li
         else:
             ev = _Event([m])
             events.append(ev)
-            by_date.setdefault(m.date.date, []).append(ev)
             index.add(ev)
     events = _merge_same_kind(events, gaz)
     for m in undated:
@@ -181,15 +266,60 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer) -> li
     return events
 
 
-def same_occurrence(m: EventMention, ev: _Event, gaz: Gazetteer) -> bool:
+def _merge_days(day: Sequence[EventMention], gaz: Gazetteer, memo: Memo) -> list[_Event]:
+    """The events of the tellings dated to a day (in merge order), in the order the first telling
+    of each comes: every day merged apart (``_merge_day``), through ``memo``."""
+    positions: dict[str | None, list[int]] = {}
+    for k, m in enumerate(day):
+        positions.setdefault(m.date.date, []).append(k)
+    made: list[tuple[int, _Event]] = []  # (position of the event's first telling, event)
+    for ks in positions.values():
+        tellings = [_Telling.of(day[k]) for k in ks]
+        inputs = b"\n".join(t.key() for t in tellings)
+        groups = memo(DAY_MERGE_STAGE, inputs, functools.partial(_merge_day, tellings, gaz))
+        if len(groups) != len(ks):  # pragma: no cover - a memo answering for other inputs
+            raise ValueError(f"{DAY_MERGE_STAGE}: {len(groups)} groups for {len(ks)} tellings")
+        evs: dict[int, _Event] = {}
+        for k, g in zip(ks, groups, strict=True):
+            if g not in evs:
+                evs[g] = _Event([])
+                made.append((k, evs[g]))
+            evs[g].mentions.append(day[k])
+    made.sort(key=lambda x: x[0])
+    return [ev for _, ev in made]
+
+
+def _merge_day(tellings: Sequence[_Telling], gaz: Gazetteer) -> list[int]:
+    """The tellings of one day, in merge order, grouped into events: for each, the number of its
+    event (events numbered as they are made). Each joins the best-scoring event so far (the first
+    of equals) when the score is enough, else makes one."""
+    events: list[list[_Telling]] = []
+    groups: list[int] = []
+    for t in tellings:
+        best: tuple[float, int] | None = None
+        need = STATEMENT_THRESHOLD if t.event_type == "statement" else MERGE_THRESHOLD
+        for i, ev in enumerate(events):
+            sc = _event_score(t, ev, gaz)
+            if sc is not None and sc >= need and (best is None or sc > best[0]):
+                best = (sc, i)
+        if best is None:
+            events.append([t])
+            groups.append(len(events) - 1)
+        else:
+            events[best[1]].append(t)
+            groups.append(best[1])
+    return groups
+
+
+def same_occurrence(m: _Told, tellings: Sequence[_Told], gaz: Gazetteer) -> bool:
     """Whether a telling tells the occurrence an event's tellings tell, whatever its toll: a strike or
     attack of the same day, at the same place (or one containing the other), with a participant in
     the same role (the victim, the perpetrator) and no perpetrator the event's tellings do not name.
-    Different occurrences of one day differ in place or participants; sources differ in tolls."""
+    Different occurrences of one day differ in place or participants; sources differ in tolls.
+    ``tellings``: the event's."""
     if m.event_type not in ("strike", "attack") or m.date.date_precision != "day" or m.place is None:
         return False
-    tellings = [o for o in ev.mentions if o.date.date == m.date.date and _types_compatible(m, o)]
-    if len(tellings) != len(ev.mentions):
+    if not all(o.date.date == m.date.date and _types_compatible(m, o) for o in tellings):
         return False
     pid = m.place.place.place_id
     if not any(o.place is not None and (gaz.related(pid, o.place.place.place_id) or pid in o.place_ids
@@ -206,13 +336,13 @@ def same_occurrence(m: EventMention, ev: _Event, gaz: Gazetteer) -> bool:
     return bool(shared) and all(not {(e, "agent"), (e, "patient")} <= classes for e in shared)
 
 
-def _event_score(m: EventMention, ev: _Event, gaz: Gazetteer) -> float | None:
+def _event_score(m: _Told, tellings: Sequence[_Told], gaz: Gazetteer) -> float | None:
     """The best ``pair_score`` of a telling with the tellings of an event; None when one conflicts
     (scoring stops at the first conflict)."""
     best: float | None = None
-    tolerant = (m.killed is not None and any(o.killed not in (None, m.killed) for o in ev.mentions)
-                and same_occurrence(m, ev, gaz))
-    for other in ev.mentions:
+    tolerant = (m.killed is not None and any(o.killed not in (None, m.killed) for o in tellings)
+                and same_occurrence(m, tellings, gaz))
+    for other in tellings:
         v = pair_score(m, other, gaz, tolerant)
         if v is None:
             return None
