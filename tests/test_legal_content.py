@@ -61,3 +61,17 @@ def test_an_act_said_to_go_against_an_agreement_is_unlawful_for_who_says_so() ->
     assert [(r["holder_type"], r["stance"]) for r in rows] == [("legislature", "unlawful")]
     rows = positions("The minister said the killing was contrary to international law.")
     assert [r["stance"] for r in rows] == ["unlawful"]
+
+
+def test_a_vow_of_response_to_an_act_states_no_position_on_it() -> None:
+    assert positions("Two bombs exploded in the city on Wednesday, killing 95 people. The Supreme Leader vowed a "
+                     "harsh response to the \"terrorist attack\".") == []
+    # the same words as the holder's own judgment are a position
+    rows = positions("Ebrahim Raisi called the strike a terrorist attack and a criminal act.")
+    assert [r["stance"] for r in rows] == ["unlawful"]
+
+
+def test_the_accused_in_a_relative_clause_neither_holds_nor_hides_the_speakers_position() -> None:
+    rows = positions("Tehran prosecutor Ali Alqasimehr said Donald Trump and 30 others, whom Iran accuses of "
+                     "involvement in the killing, face murder and terrorism charges.")
+    assert [(r["holder_name"], r["stance"]) for r in rows] == [("Tehran prosecutor Ali Alqasimehr", "unlawful")]

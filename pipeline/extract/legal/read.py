@@ -416,6 +416,12 @@ def _no_position(sv: SentenceView, cue: Cue, verb: Token | None, vocab: LegalVoc
     start = verb.idx if verb is not None and verb.idx < cue.start else 0
     if vocab.non_positions.search(text[start : cue.start]):
         return True
+    ctok = token_at(sv.doc, cue.start)
+    for cur in (ctok, *ctok.ancestors) if ctok is not None else ():
+        if verb is not None and cur.i == verb.i:
+            break
+        if cur.dep_ == "prep" and cur.lower_ in ("to", "for") and cur.head.lemma_.lower() in vocab.response_nouns:
+            return True  # "vowed a harsh response to the 'terrorist attack'": the act answered, not judged
     if vocab.groups[cue.group].stance == "questioned":
         return False
     tok = token_at(sv.doc, cue.start)

@@ -54,6 +54,7 @@ class LegalVocab:
     any_cue: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
     act_nouns: set[str] = field(default_factory=set)
     other_act_words: set[str] = field(default_factory=set)
+    response_nouns: set[str] = field(default_factory=set)  # "a response to the 'terrorist attack'": no position
 
 
 @lru_cache(maxsize=4)
@@ -135,6 +136,7 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
         speech_verbs={str(v).lower() for v in holders.get("speech_verbs", [])},
         document_nouns={str(v).lower() for v in holders.get("document_nouns", [])},
         non_positions=non_positions,
+        response_nouns={str(w).lower() for w in cues.get("response_nouns", [])},
     )
     vocab.any_cue = re.compile(
         "|".join([g.regex.pattern for g in groups] + [rejection.pattern] + [b[1].pattern for b in bases]),
