@@ -138,12 +138,14 @@ class Clock:
         # after ``Language.pipe``: they are the model's work too
         from pipeline.extract import nlp as nlp_mod
 
-        analyse = nlp_mod._analyse
+        analyse = getattr(nlp_mod, "_analyse", None)  # absent before the table rule components
 
         def timed_analyse(nlp: Any, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            assert analyse is not None
             return timed_iter(analyse(nlp, *args, **kwargs))
 
-        nlp_mod._analyse = timed_analyse  # type: ignore[assignment]
+        if analyse is not None:
+            nlp_mod._analyse = timed_analyse  # type: ignore[assignment]
 
         def timed_load(*args: Any, **kwargs: Any) -> Any:
             t0 = time.perf_counter()
