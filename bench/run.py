@@ -503,10 +503,16 @@ def part_incremental(work: Path, n: int, full_wall: float | None) -> dict[str, A
     k = len(paras) // 2
     paras[k] = paras[k] + " A benchmark editor added this sentence on 4 January 2020 in Baghdad."
     target.write_text("\n\n".join(paras))
+    load_before = os.getloadavg()[0]
     m = build(raw, out, fresh=False)
+    report = out / "warehouse" / "build_report.txt"
     result = {
         "sources": n,
         "changed_source": target.stem,
+        # what the warm build reused: per-source readings and merged days, from the build report
+        "cache": [ln for ln in report.read_text().splitlines() if "from cache" in ln] if report.exists() else [],
+        "load_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "other_cores": m.get("other_cores"),
         "wall_s": m["wall_s"],
         "full_wall_s": full_wall,
         "fraction": round(m["wall_s"] / full_wall, 3) if full_wall else None,
@@ -761,7 +767,8 @@ def markdown(res: dict[str, Any]) -> str:
     inc = res.get("incremental")
     if inc:
         lines += [f"Incremental (N={inc['sources']}, one paragraph of {inc['changed_source']} edited): "
-                  f"{inc['wall_s']} s vs full {inc['full_wall_s']} s = {inc['fraction']}", ""]
+                  f"{inc['wall_s']} s vs full {inc['full_wall_s']} s = {inc['fraction']} "
+                  f"(load {inc.get('load_1min')}; {'; '.join(inc.get('cache', []))})", ""]
     ld = res.get("load")
     if ld and "results" in ld:
         lines += ["| endpoint | clients | client | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
