@@ -102,3 +102,51 @@ def test_a_reference_takes_the_date_its_sentence_is_told_at_not_one_named_in_pas
                       "on 3 July 1988.", "Following the missile attack, the guards said they had no further plans."])
     told = [e for e in events if e["date_text"] == "Following the missile attack"]
     assert [(e["date"], e["event_type"]) for e in told] == [("2020-01", "statement")]
+
+
+def test_a_killing_told_at_year_precision_joins_the_day_dated_one() -> None:
+    text = ["A court issued a warrant over the assassination of Omar Qadri in a drone strike earlier this year.",
+            "Omar Qadri was killed near the airport on January 3."]
+    events, actors = _run(text, [("Omar Qadri", "omar-qadri", 0), ("Omar Qadri", "omar-qadri", 1)],
+                          published="2020-06-29")
+    violent = [e for e in events if e["event_type"] in ("strike", "attack")]
+    assert [(e["date"], e["mention_count"]) for e in violent] == [("2020-01-03", 2)]
+    assert ("omar-qadri", "victim") in actors[violent[0]["event_id"]]
+
+
+def test_a_coarse_telling_that_fits_two_killings_stays_apart() -> None:
+    text = ["A court issued a warrant over the assassination of Omar Qadri in a drone strike earlier this year.",
+            "Omar Qadri was wounded near the airport on January 3.",
+            "Omar Qadri was killed in a second strike on 5 May."]
+    events, _ = _run(text, [("Omar Qadri", "omar-qadri", n) for n in range(3)], published="2020-06-29")
+    assert sorted(e["date"] for e in events if e["event_type"] in ("strike", "attack"))[-1] == "2020-05-05"
+    assert "2020" in [e["date"] for e in events]
+
+
+def test_a_sentence_opening_with_the_strike_tells_the_strike_dated_before() -> None:
+    text = ["Omar Qadri was killed on 3 January 2020 in a drone strike near the airport.",
+            "The air strike, ordered by the defence chief Jon Keel, came after a spate of attacks on the bases.",
+            "The attacks that followed were condemned."]
+    events, actors = _run(text, [("Omar Qadri", "omar-qadri", 0), ("Jon Keel", "jon-keel", 0)])
+    (strike,) = events
+    assert (strike["date"], strike["mention_count"]) == ("2020-01-03", 2)
+    assert actors[strike["event_id"]] == {("omar-qadri", "victim"), ("jon-keel", "sponsor")}
+
+
+def test_an_anniversary_dates_an_occurrence_from_the_one_it_marks() -> None:
+    events, _ = _run(["Omar Qadri was killed in a drone strike on 3 January 2020.",
+                      "Rallies were held in Tehran on the first anniversary of the killing."], published="2021-02-03")
+    rally = [e for e in events if e["event_type"] == "protest"]
+    assert [(e["date"], e["date_precision"], e["location"]) for e in rally] == [("2021-01-03", "day", "Tehran")]
+
+
+def test_an_anniversary_in_a_reports_lead_is_the_reports_day() -> None:
+    events, _ = _run(["Two bombs exploded near the shrine in Kerman on the fourth anniversary of his death, killing "
+                      "at least 90 people.", "Officials gave no further details."], published="2024-01-03")
+    assert [(e["date"], e["event_type"], e["killed"]) for e in events] == [("2024-01-03", "attack", 90)]
+
+
+def test_an_anniversary_of_nothing_dated_outside_a_reports_lead_dates_nothing() -> None:
+    events, _ = _run(["Officials gave no details.", "Crowds gathered on the second anniversary of the fire."],
+                     published="2024-01-03")
+    assert events == []

@@ -81,6 +81,7 @@ class DateMention:
     resolved_by: str | None = None  # where the year/offset came from (passage, section, topic, ...)
     modifier: str | None = None  # early | mid | late | ... as written
     in_list: bool = False  # a later item of a list of years ("in 1991, 1998, and 2003")
+    anchor_start: int | None = None  # a telling of an occurrence dated elsewhere: that date's offset
 
     @property
     def resolved(self) -> bool:

@@ -52,6 +52,7 @@ class RoleWords:
     # an event noun in these verbs' prepositional phrase is what is alleged, not their instrument
     # ("whom Iran accuses of involvement in the attack": Iran did not carry it out)
     alleging_verbs: frozenset[str] = frozenset()
+    kill_nouns: frozenset[str] = frozenset()  # "the assassination of X": X died
 
 
 @lru_cache(maxsize=4)
@@ -61,7 +62,8 @@ def load_role_words(curated_dir: Path) -> RoleWords:
         d = yaml.safe_load(path.read_text(encoding="utf-8"))["roles"]
         return RoleWords(frozenset(str(w).lower() for w in d["sponsor_verbs"]),
                          frozenset(str(w).lower() for w in d["kill_lemmas"]),
-                         frozenset(str(w).lower() for w in d["alleging_verbs"]))
+                         frozenset(str(w).lower() for w in d["alleging_verbs"]),
+                         frozenset(str(w).lower() for w in d["kill_nouns"]))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CuratedDataError(f"cannot read event roles: {exc}", path) from None
 
@@ -211,6 +213,19 @@ def occurrence_actors(
                         ent = EntityMention(source_id, start, start + len(pobj.text), org, "org", pobj.text)
                     if ent is not None:
                         found.setdefault(ent.entity_id, (ent, "perpetrator" if etype in _VIOLENT else "actor"))
+    if etype in _VIOLENT and tok.pos_ == "NOUN":
+        # "the assassination of X", "the killing of X in a drone strike": X is the victim
+        killing = [tok] if tok.lemma_.lower() in words.kill_nouns else []
+        if tok.dep_ == "pobj" and tok.head.lower_ in _INSTRUMENT_PREPS and tok.head.head.lemma_.lower() in words.kill_nouns:
+            killing.append(tok.head.head)
+        for noun in killing:
+            for prep in noun.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                        for t in [pobj, *pobj.conjuncts]:
+                            ent = _token_entity(cl, t, mentions)
+                            if ent is not None:
+                                found.setdefault(ent.entity_id, (ent, "victim"))
     if etype == "legal_action" and tok.pos_ in ("NOUN", "PROPN"):
         # "a warrant for X", "charges against X": whom the legal act is against
         for prep in tok.children:

@@ -228,6 +228,10 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer, memo:
     its span, found from an index of events by the day their date starts (not by scanning every
     event so far).
     """
+    # "The air strike, ordered by T, ...": a telling of an occurrence the source dated before joins
+    # the event of that telling (after the others are merged)
+    told_again = [m for m in mentions if m.date.date is not None and m.date.anchor_start is not None]
+    mentions = [m for m in mentions if m.date.anchor_start is None or m.date.date is None]
     dated = [m for m in mentions if m.date.date is not None]
     undated = [m for m in mentions if m.date.date is None]
     dated.sort(key=lambda m: (_PRECISION_RANK[m.date.date_precision or "year"], m.order))
@@ -261,6 +265,14 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer, memo:
             events.append(ev)
             index.add(ev)
     events = _merge_same_kind(events, gaz)
+    by_date_mention = {(m.source_id, m.date.char_start): ev for ev in events for m in ev.mentions}
+    for m in told_again:
+        told = by_date_mention.get((m.source_id, m.date.anchor_start or -1))
+        if told is not None:
+            told.mentions.append(m)
+        else:
+            events.append(_Event([m]))
+    events = _merge_coarse_violent(events)
     for m in undated:
         events.append(_Event([m]))
     return events
@@ -476,3 +488,48 @@ def _same_kind_pair(evs: list[_Event], gaz: Gazetteer) -> tuple[_Event, _Event] 
         if fits[y] - {x} <= fits[x]:
             return evs[x], evs[y]
     return None
+
+
+def _violent_roles(ev: _Event) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The patients and agents of an event all of whose tellings are strikes or attacks, else None."""
+    if any(m.event_type not in ("strike", "attack") for m in ev.mentions):
+        return None
+    patients = frozenset(e for m in ev.mentions for e, c in _participants(m).roles if c == "patient")
+    agents = frozenset(e for m in ev.mentions for a in [_participants(m).agents] for e in a)
+    return patients, agents
+
+
+def _merge_coarse_violent(events: list[_Event]) -> list[_Event]:
+    """A strike or attack told at month or year precision ("the assassination of X in a drone strike
+    earlier this year", "the killing of X in January") joins the one day-dated strike or attack inside
+    its span with the same victim or target, when no agent differs: the same occurrence told less
+    precisely, not a second one. Scored merging does not do it when another telling of the day event
+    conflicts on something the coarse one does not state."""
+    day: list[tuple[_Event, frozenset[str], frozenset[str]]] = []
+    for ev in events:
+        d = ev.primary.date
+        roles = _violent_roles(ev) if d.date_precision == "day" else None
+        if roles is not None and roles[0]:
+            day.append((ev, *roles))
+    if not day:
+        return events
+    absorbed: set[int] = set()
+    for ev in events:
+        d = ev.primary.date
+        if d.date_precision not in ("month", "year") or d.date_start is None or d.date_end is None:
+            continue
+        roles = _violent_roles(ev)
+        if roles is None or not roles[0]:
+            continue
+        patients, agents = roles
+        fits = [(len(patients & p), f) for f, p, a in day
+                if f.primary.date.date_start is not None and d.date_start <= f.primary.date.date_start <= d.date_end
+                and patients & p and not (agents and a and not agents & a)]
+        if not fits:
+            continue
+        top = max(n for n, _ in fits)
+        best = [f for n, f in fits if n == top]
+        if len(best) == 1:
+            best[0].mentions.extend(ev.mentions)
+            absorbed.add(id(ev))
+    return [e for e in events if id(e) not in absorbed]

@@ -65,11 +65,12 @@ def find_event_mentions(
     # Dates are read in document order first; "two days after a US drone strike ..." may name an
     # occurrence the text dates only further on, so unresolved offsets get a second look at the end.
     read: list[tuple[PassageRow, list[tuple[int, int]], list[DateMention], list[PlaceHit]]] = []
+    body = [p for p in passages if p.kind == "paragraph" and not _skipped(p, load_rules(curated_dir))][:1]
     for p in passages:
         ctx.begin_passage(p.section)
         sentences = sentence_spans(text, p.char_start, p.char_end, curated_dir)
         dates = find_dates(text, p.char_start, p.char_end, ctx, sentences=sentences)
-        refs = reference_dates(text, sentences, dates, ctx, curated_dir)
+        refs = reference_dates(text, sentences, dates, ctx, curated_dir, lead=p is body[0] if body else False)
         if refs:
             dates = sorted([*dates, *refs], key=lambda d: d.char_start)
         ents_all = entities.in_span(p.source_id, p.char_start, p.char_end)
@@ -116,16 +117,24 @@ def find_event_mentions(
             prev_trig: _TrigHit | None = None
             prev_cs: int | None = None
             masked = (SpanSet((d.char_start, d.char_end) for d in sdates), quotes)
-            for dm, (cs, ce) in zip(sdates, _clauses(text, s, e, sdates, rules), strict=True):
+            spans = _clauses(text, s, e, sdates, rules)
+            if any(d.resolved_by == "anniversary" for d in sdates):
+                # "..., on the fourth anniversary of his assassination, killing 95": the sentence is the
+                # anniversary's occurrence; the occurrence it marks is told by its own words only
+                spans = [(s, e) if d.resolved_by == "anniversary" else (d.char_start, d.char_end)
+                         if d.resolved_by == "anniversary_of" else span for d, span in zip(sdates, spans, strict=True)]
+            for dm, (cs, ce) in zip(sdates, spans, strict=True):
                 hits = _triggers(text, cs, ce, rules, masked)
                 opening = bool(_OPENING.fullmatch(text, cs, dm.char_start))
                 trig = None if dm.in_list else _choose_trigger(text, cs, ce, dm, hits, rules, opening)
-                if dm.resolved_by == "clause":
+                if dm.resolved_by in _TOLD_IN_DATE:
                     # "voted Sunday, two days after a drone strike killed X": the date is the named
                     # occurrence's (counted back from the clause's own date), so its type is read
                     # from the words that name it.
                     own = [h for h in _triggers(text, dm.char_start, dm.char_end, rules, (quotes,)) if not h.trig.weak]
-                    trig = own[0] if own else trig
+                    trig = own[0] if own else None if dm.resolved_by == "anniversary_of" else trig
+                    if trig is None and dm.resolved_by == "anniversary_of":
+                        continue  # "his assassination" names no kind the curated words know
                 if trig is None and prev_trig is not None and prev_cs is not None:
                     # "... Saddam Hussein in 1991, 1998, and 2003": a clause with no trigger of its
                     # own continues the one before (and its quote starts there).
@@ -135,6 +144,8 @@ def find_event_mentions(
                 prev_trig, prev_cs = trig, cs
                 if trig is None and dm.kind == "reference":
                     continue  # a sentence dated only by reference tells an occurrence only where a word names one
+                if dm.resolved_by in _TOLD_AGAIN and trig is not None and trig.trig.type not in ("strike", "attack"):
+                    continue  # "The strike ..." tells that strike, nothing else
                 etype = trig.trig.type if trig else "other"
                 # the parse: which occurrence the date's own clause tells, and what tells of something
                 # else ("a warrant for those behind the strike that killed a general in Baghdad":
@@ -179,6 +190,8 @@ def find_event_mentions(
                 # the toll of the clause, not of what tells of something else; the next sentence's
                 # is read for a strike or attack that states none
                 nxt, nxt_dates = sentences[si + 1 : si + 2], by_sentence[si + 1 : si + 2]
+                if dm.resolved_by in _TOLD_AGAIN:
+                    nxt, nxt_dates = [], []  # told in passing: the next sentence's toll is of what is told now
                 masked_toll = (quotes, SpanSet(other))
                 killed, killed_span = _toll(_killed, text, cs, ce, etype, nxt, nxt_dates, rules, (quotes,), masked_toll)
                 injured, injured_span = _toll(_injured, text, cs, ce, etype, nxt, nxt_dates, rules, (quotes,),
@@ -188,13 +201,13 @@ def find_event_mentions(
                         if not _inside(x.char_start, quotes)
                         # the words of a date name another occurrence, except when the date is
                         # that occurrence's own ("two days after a drone strike killed X")
-                        and (dm.resolved_by == "clause" or not dm.char_start <= x.char_start < dm.char_end)
+                        and (dm.resolved_by in _TOLD_IN_DATE or not dm.char_start <= x.char_start < dm.char_end)
                         and not (attributed and x.surface in attributed)]
                 actors = [] if tok is None else [
                     (x, role) for x, role in occurrence_actors(cl, tok, etype, p.source_id, state_of, frames.words,
                                                        ents)
                     if cs <= x.char_start < ce and not _inside(x.char_start, quotes)
-                    and (dm.resolved_by == "clause" or not dm.char_start <= x.char_start < dm.char_end)
+                    and (dm.resolved_by in _TOLD_IN_DATE or not dm.char_start <= x.char_start < dm.char_end)
                     and not (attributed and x.surface in attributed)]
                 out.append(EventMention(
                     source_id=p.source_id, passage=p, char_start=cs, char_end=ce, date=dm, event_type=etype,
@@ -207,6 +220,12 @@ def find_event_mentions(
                     killed_span=killed_span, injured=injured, injured_span=injured_span,
                 ))
     return out, all_places
+
+
+# Dates whose words tell the occurrence (its type and actors are read inside them): "two days after a
+# drone strike killed X", "The air strike, ordered by T, ...", "the anniversary of his assassination".
+_TOLD_IN_DATE = ("clause", "subject", "anniversary_of")
+_TOLD_AGAIN = ("subject", "anniversary_of")  # tellings of a strike or attack told dated elsewhere
 
 
 def _skipped(p: PassageRow, rules: Rules) -> bool:

@@ -11,6 +11,7 @@ phrase naming it. Words: ``reference_only`` and ``reference_heads`` in ``raw/cur
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,9 +25,12 @@ from pipeline.extract.dates import DateContext, DateMention
 
 # The noun phrase naming the occurrence: a determiner or a name, then up to five words, ending at
 # punctuation or a clause word (bounded: never more than a few words are read).
-_NP = re.compile(r"\s+((?:the|a|an|his|her|its|their|this|that|[A-Z][\w'’.-]*['’]s)\s+(?:[\w'’-]+\s+){0,5}?"
+# Definite only: "a spate of attacks" names no occurrence told before.
+_NP = re.compile(r"\s+((?:the|his|her|its|their|this|that|[A-Z][\w'’.-]*['’]s)\s+(?:[\w'’-]+\s+){0,5}?"
                  r"[\w'’-]+)(?=[,.;:]|\s+(?:and|but|when|as|with|by|to|that|which|who|on|at|in|was|were|is|are|had|has)\b|$)")
 _OF = re.compile(r"\s+of\s+")
+# A sentence opening with a definite event noun: "The air strike, ...", "The attack killed ...".
+_SUBJECT = r"\W*(?:The|This)\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<head>{heads})\b(?=\s*,|\s+(?!(?:that|which|of|on|in|against|at)\b)[a-z])"
 _UNTIL = re.compile(r"\b(?:until|till|before)\s+$", re.IGNORECASE)
 # How far (in years) the named occurrence may lie from the latest date the story has told.
 MAX_YEARS_BACK = 5
@@ -37,6 +41,9 @@ class _RefWords:
     lead_re: re.Pattern[str]
     alone_re: re.Pattern[str]
     heads: frozenset[str]  # event words an occurrence is named by
+    subject_re: re.Pattern[str]  # a definite strike or attack noun opening a sentence
+    anniversary_re: re.Pattern[str]  # "on the fourth anniversary of <NP>"
+    ordinals: dict[str, int]
 
 
 @lru_cache(maxsize=4)
@@ -48,6 +55,11 @@ def _words(curated_dir: Path) -> _RefWords:
         leads = [str(x) for x in [*ref["leads"], *ref["verbs"]]]
         alone = [str(x) for x in ref["alone"]]
         heads = frozenset(str(w).lower() for ws in d["reference_heads"].values() for w in ws)
+        strike_heads = frozenset(str(w).lower() for w in d["reference_heads"]["strike"])
+        anniv = d["anniversary"]
+        ordinals = {str(k).lower(): int(v) for k, v in anniv["ordinals"].items()}
+        anniv_leads = [str(x) for x in anniv["leads"]]
+        anniv_word = str(anniv["word"])
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"cannot read reference_only date words: {exc}", path) from None
 
@@ -59,6 +71,11 @@ def _words(curated_dir: Path) -> _RefWords:
         alone_re=re.compile(rf"\W*(?:(?:[Aa]nd|[Bb]ut|[Tt]hen)\s+)?(?P<phrase>(?i:{alt(alone)}))\b"
                             r"(?=\s*,|\s+(?!(?:to|for|of|against|with)\b)[A-Za-z])"),
         heads=heads,
+        subject_re=re.compile(_SUBJECT.format(heads=alt(sorted(strike_heads)))),
+        anniversary_re=re.compile(
+            rf"\b(?i:{alt(anniv_leads)})\s+(?:the|its|his|her|their)\s+(?P<ord>(?i:{alt(list(ordinals))})|\d{{1,2}}(?:st|nd|rd|th))"
+            rf"\s+{re.escape(anniv_word)}\s+of(?=\s)"),
+        ordinals=ordinals,
     )
 
 
@@ -101,9 +118,56 @@ def _named(text: str, s: int, e: int, ctx: DateContext, words: _RefWords) -> Dat
     return None
 
 
+def _definite_subject(text: str, s: int, e: int, ctx: DateContext, words: _RefWords) -> DateMention | None:
+    """"The air strike, ordered by ..., came ...": a sentence opening with a definite event noun tells
+    the occurrence of that kind last told dated (at its date: it is that occurrence)."""
+    m = words.subject_re.match(text, s, e)
+    if m is None:
+        return None
+    ref = ctx.occurrence(f"the {m.group('head')}", need="day", before=s)  # the latest of its kind
+    story = ctx.last_dated(s)
+    if ref is None or ref.date_start is None or (story is not None and story.date_start is not None
+                                                 and abs(story.date_start.year - ref.date_start.year) > MAX_YEARS_BACK):
+        return None
+    return DateMention(m.start(), m.end(), text[m.start() : m.end()], ref.date, ref.date_start, ref.date_end,
+                       ref.date_precision, relative=True, kind="reference", resolved_by="subject",
+                       anchor_start=ref.char_start)
+
+
+def _anniversary(text: str, s: int, e: int, ctx: DateContext, words: _RefWords, lead: bool) -> list[DateMention]:
+    """"..., on the fourth anniversary of his assassination, killing 95": the sentence's occurrence N
+    years after the one named (its precision), and a telling of that one. With no dated anchor, the
+    lead of a dated report tells the day's news: the anniversary is the report's day."""
+    m = words.anniversary_re.search(text, s, e)
+    if m is None:
+        return []
+    o = m.group("ord").lower()
+    n = int(o[:-2]) if o[:1].isdigit() else words.ordinals.get(o, 0)
+    np_m = _NP.match(text, m.end(), e)
+    if n <= 0 or np_m is None:
+        return []
+    ref = ctx.occurrence(np_m.group(1), need="day", before=s)
+    if ref is not None and ref.date_start is not None and ref.date_precision == "day":
+        day = _years_later(ref.date_start, n)
+    elif lead and ctx.pub_relative and ctx.published is not None:
+        day = ctx.published
+    else:
+        return []
+    then = _years_later(day, -n)
+    return [DateMention(m.start(), m.end(), text[m.start() : m.end()], day.isoformat(), day, day, "day", relative=True,
+                        kind="reference", resolved_by="anniversary"),
+            DateMention(np_m.start(1), np_m.end(1), text[np_m.start(1) : np_m.end(1)], then.isoformat(), then, then,
+                        "day", relative=True, kind="reference", resolved_by="anniversary_of")]
+
+
+def _years_later(d: dt.date, n: int) -> dt.date:
+    return d.replace(year=d.year + n, day=28) if (d.month, d.day) == (2, 29) else d.replace(year=d.year + n)
+
+
 def reference_dates(text: str, sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention],
-                    ctx: DateContext, curated_dir: Path) -> list[DateMention]:
-    """The reference-only date of each sentence with no date of its own (at most one a sentence)."""
+                    ctx: DateContext, curated_dir: Path, lead: bool = False) -> list[DateMention]:
+    """The reference-only date of each sentence with no date of its own (at most one a sentence, or an
+    anniversary and the occurrence it marks); ``lead``: the passage is a report's first."""
     words = _words(curated_dir)
     starts = sorted(d.char_start for d in dates)
     out: list[DateMention] = []
@@ -113,7 +177,11 @@ def reference_dates(text: str, sentences: Sequence[tuple[int, int]], dates: Sequ
             j += 1
         if j < len(starts) and starts[j] < e:
             continue  # the sentence dates itself
-        found = _named(text, s, e, ctx, words)
+        anniv = _anniversary(text, s, e, ctx, words, lead)
+        if anniv:
+            out.extend(anniv)
+            continue
+        found = _named(text, s, e, ctx, words) or _definite_subject(text, s, e, ctx, words)
         if found is None:
             alone = words.alone_re.match(text, s, e)
             last = ctx.last_dated(s) if alone else None
