@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -18,6 +19,12 @@ from pipeline.paths import Paths, paths_from_env
 
 
 def _build(args: argparse.Namespace) -> int:
+    if os.environ.get("PIPELINE_WORKERS", "").strip() != "1" and (os.cpu_count() or 1) > 1:
+        from pipeline.pools import start_forkserver
+
+        # The per-source workers' forkserver loads the model (~2 s) on another core while this
+        # process imports Dagster and the definitions, rather than after.
+        start_forkserver()
     from pipeline.defs.runner import run_build
 
     paths = paths_from_env()

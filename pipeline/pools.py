@@ -75,6 +75,16 @@ def _forkserver_context() -> multiprocessing.context.BaseContext:
     return ctx
 
 
+def start_forkserver() -> None:
+    """Start the clean forkserver now: it imports the pipeline and loads the model in a process of
+    its own while the caller goes on (with its own imports, say) instead of when the first worker
+    is asked for. Returns at once; a worker asked for before the preload ends waits for it."""
+    from multiprocessing import forkserver
+
+    _forkserver_context()
+    forkserver.ensure_running()
+
+
 def clean_executor(workers: int) -> ProcessPoolExecutor:
     """A ``ProcessPoolExecutor`` whose workers come from a clean forkserver (model preloaded).
     Use it as a context manager: its exit waits for the workers (shutdown(wait=True))."""
