@@ -108,25 +108,33 @@ def memo_map(
             for i in todo:
                 blobs[i] = _computed(fn, docs, by_source, i)
         for i in todo:
-            tmp = folder / f".{keys[i]}.{os.getpid()}"
-            tmp.write_bytes(blobs[i])
-            os.replace(tmp, folder / keys[i])
+            _store(folder, keys[i], blobs[i])
         wanted = set(keys)
         for stale in folder.iterdir():  # entries of earlier builds, and temporaries of killed ones
             if stale.name not in wanted:
                 stale.unlink(missing_ok=True)
-        if stats is not None:
-            stats[stage] = {"cached": len(docs) - len(todo), "computed": len(todo)}
         results: list[T] = []
+        unreadable = 0
         for i in range(len(docs)):
             try:
                 results.append(pickle.loads(blobs[i]))
-            except Exception:  # an unreadable cache entry (disk trouble): read the source again
-                (folder / keys[i]).unlink(missing_ok=True)
-                results.append(fn(docs[i], by_source.get(docs[i].source_id, [])))
+            except Exception:  # an unreadable entry (disk trouble, a class since moved): read the source again
+                unreadable += 1
+                value = fn(docs[i], by_source.get(docs[i].source_id, []))
+                _store(folder, keys[i], pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+                results.append(value)
+        if stats is not None:  # an entry read again counts as computed: it cost what a changed source costs
+            stats[stage] = {"cached": len(docs) - len(todo) - unreadable, "computed": len(todo) + unreadable}
         return results
 
     return run
+
+
+def _store(folder: Path, key: str, blob: bytes) -> None:
+    """Write a cache entry atomically (a killed build leaves a temporary, never half an entry)."""
+    tmp = folder / f".{key}.{os.getpid()}"
+    tmp.write_bytes(blob)
+    os.replace(tmp, folder / key)
 
 
 class MergeMemo:

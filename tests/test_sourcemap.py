@@ -73,6 +73,12 @@ def test_an_unreadable_cache_entry_is_read_again_not_fatal(tmp_path) -> None:
     for entry in (tmp_path / "cache" / "t").iterdir():
         entry.write_bytes(b"not a pickle")
     calls.unlink()
-    again = memo_map(docs, passages, EntityIndex(), "cur", tmp_path / "cache", workers=1)("t", _reader(calls))
+    stats: dict[str, dict[str, int]] = {}
+    again = memo_map(docs, passages, EntityIndex(), "cur", tmp_path / "cache", workers=1, stats=stats)(
+        "t", _reader(calls))
     assert [r[:2] for r in again] == [r[:2] for r in first]
     assert sorted(_calls(calls)) == ["s0", "s1"]
+    assert stats["t"] == {"cached": 0, "computed": 2}  # reported as read, not as from the cache
+    calls.unlink()
+    memo_map(docs, passages, EntityIndex(), "cur", tmp_path / "cache", workers=1, stats=stats)("t", _reader(calls))
+    assert not calls.exists() and stats["t"] == {"cached": 2, "computed": 0}  # the entries were written again
