@@ -7,10 +7,8 @@ dagster-celery workers (``pipeline.defs.cluster``) when given a broker.
 A failed blocking check or step becomes one ``PipelineError`` line.
 """
 
-import contextlib
 import json
 import os
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,40 +73,6 @@ def step_timings(instance: dg.DagsterInstance, run_id: str, label: str) -> dict[
             steps[key] = round(entry.timestamp - start[key], 4)
     return {"run": label, "start": min(run, default=0.0), "wall_s": round(max(run, default=0.0) - min(run, default=0.0), 3),
             "steps": steps}
-
-
-# What the cross-source steps import and load in this process (the extractors, the statistical
-# model for the sentences the per-source step did not parse, the release writer).
-WARM_MODULES = (
-    "pipeline.extract.persons", "pipeline.extract.events", "pipeline.extract.plots", "pipeline.extract.legal",
-    "pipeline.extract.places", "pipeline.publish",
-)
-
-
-def _warm_up() -> None:
-    import importlib
-
-    from pipeline.extract import nlp
-
-    for name in WARM_MODULES:
-        importlib.import_module(name)
-    nlp.load_model()
-
-
-def start_warm_up() -> threading.Thread:
-    """Import and load, in a thread, what the cross-source steps will need, while the parse run's
-    workers (other processes) read the sources: this process only waits for them meanwhile, and
-    on two cores the forkserver's model load leaves one idle. Joined before the next run, so the
-    model is never loaded twice. A failure here is left to the step that imports the same module,
-    which raises it in its own words."""
-
-    def work() -> None:
-        with contextlib.suppress(Exception):  # raised again by the step that imports the module
-            _warm_up()
-
-    thread = threading.Thread(target=work, name="warm-up", daemon=True)
-    thread.start()
-    return thread
 
 
 def changed_sources(paths: Paths) -> tuple[list[str], list[str], dict[str, str]]:
@@ -188,7 +152,6 @@ def _run_build_on(
     from pipeline.defs.resources import BuildPaths
 
     timings: list[dict[str, Any]] = []
-    warm_up: threading.Thread | None = None
     all_ids, changed, prints = changed_sources(paths)
     existing = set(instance.get_dynamic_partitions("sources"))
     new = [sid for sid in all_ids if sid not in existing]
@@ -209,10 +172,10 @@ def _run_build_on(
             batches = _split_range(ordered, cluster.parallel if cluster else 1)
         else:
             batches = [{"dagster/partition": sid} for sid in changed]
+        # No warm-up thread here: a build that re-reads one source runs process_source in this
+        # process, and a thread loading the model beside it hung a CI build under load.
         if cluster is not None:
             _parse_on_cluster(paths, cluster, batches)
-        else:
-            warm_up = start_warm_up()
         for tags in batches if cluster is None else []:
             result = dg.materialize(
                 assets,
@@ -236,8 +199,6 @@ def _run_build_on(
         release = json.loads((paths.site_dir / "release.json").read_text())
         return {"sources": len(all_ids), "reparsed": [], "counts": last.get("counts", {}),
                 "release": {"version": release["version"], "changed": False, "summary": "no changes"}}
-    if warm_up is not None:
-        warm_up.join()
     wanted = ("warehouse", "release") if publish else ("warehouse",)
     if cluster is not None:
         from pipeline.defs import cluster as celery_build
