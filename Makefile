@@ -56,7 +56,7 @@ system-packages:
 	fi
 
 lint: install
-	$(VENV)/bin/ruff check pipeline schemas tests bench
+	$(VENV)/bin/ruff check pipeline schemas tests bench publish
 	$(VENV)/bin/mypy pipeline schemas
 
 test: install system-packages lint
