@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.errors import CuratedDataError
+from pipeline.extract.literal_gate import GatedAny
 from pipeline.extract.sentences import compile_any, load_yaml
 
 
@@ -51,7 +52,7 @@ class LegalVocab:
     speech_verbs: set[str] = field(default_factory=set)
     document_nouns: set[str] = field(default_factory=set)
     non_positions: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
-    any_cue: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))
+    any_cue: GatedAny = field(default_factory=lambda: GatedAny([]))  # does any cue or basis occur
     act_nouns: set[str] = field(default_factory=set)
     other_act_words: set[str] = field(default_factory=set)
     response_nouns: set[str] = field(default_factory=set)  # "a response to the 'terrorist attack'": no position
@@ -138,8 +139,7 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
         non_positions=non_positions,
         response_nouns={str(w).lower() for w in cues.get("response_nouns", [])},
     )
-    vocab.any_cue = re.compile(
-        "|".join([g.regex.pattern for g in groups] + [rejection.pattern] + [b[1].pattern for b in bases]),
-        re.IGNORECASE,
-    )
+    # asked of every sentence: each pattern is tried only where a literal it requires occurs
+    vocab.any_cue = GatedAny([re.compile(p.pattern, re.IGNORECASE)
+                              for p in [*(g.regex for g in groups), rejection, *(b[1] for b in bases)]])
     return vocab
