@@ -24,16 +24,16 @@ def rows_html(display_rows: Iterable[Iterable[Mapping[str, Any]]]) -> Markup:
     """``<tr><td class="col-X type-Y">value</td>...</tr>`` for each row: values that are already
     markup (links, rendered cells) go in as they are, everything else is escaped, as Jinja's
     autoescape does."""
-    css: dict[str, str] = {}
+    opening: dict[tuple[str, str], str] = {}  # (column, value type) -> the cell's opening tag
     out: list[str] = []
     for row in display_rows:
         out.append("<tr>")
         for cell in row:
-            column = str(cell["column"])
-            col_class = css.get(column)
-            if col_class is None:
-                col_class = css[column] = str(escape(to_css_class(column)))
-            out.append(f'<td class="col-{col_class} type-{escape(cell["value_type"])}">{escape(cell["value"])}</td>')
+            key = (str(cell["column"]), str(cell["value_type"]))
+            tag = opening.get(key)
+            if tag is None:
+                tag = opening[key] = f'<td class="col-{escape(to_css_class(key[0]))} type-{escape(key[1])}">'
+            out.append(f'{tag}{escape(cell["value"])}</td>')
         out.append("</tr>\n")
     return Markup("".join(out))
 
