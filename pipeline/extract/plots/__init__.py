@@ -205,6 +205,20 @@ def _plots_only(clusters: list[Cluster], vocab: PlotVocab, report: list[str]) ->
     return out
 
 
+def _drop_guessed_targets(clusters: list[Cluster]) -> None:
+    """A pronoun read as a plot's target ("paid to kill her") that stands for one of the plot's own
+    perpetrators or sponsors is a wrong guess (nobody plots against himself), unless another telling
+    names that person as the target: the target goes, the agent stays."""
+    for c in clusters:
+        agents = c.entity_keys("perpetrators") | c.entity_keys("sponsors")
+        named = {a.key for pm in c.mentions for a in pm.targets if not a.pronoun}
+        drop = agents - named
+        if not drop:
+            continue
+        for pm in c.mentions:
+            if any(a.pronoun and a.key in drop for a in pm.targets):
+                pm.targets = [a for a in pm.targets if not (a.pronoun and a.key in drop)]
+                c._memo = None  # (its facts are read again)
 
 
 def extract_plots(
@@ -240,6 +254,7 @@ def extract_plots(
         report.extend(lines)
         parsed_here += parsed
     clusters = merge_clusters(clusters, vocab)
+    _drop_guessed_targets(clusters)
     clusters = _plots_only(clusters, vocab, report)
     order = {d.source_id: i for i, d in enumerate(docs)}
     plots, actors, tellings, plot_claims = cluster_rows(clusters, {d.source_id: d for d in docs}, vocab, entities,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from spacy.tokens import Token
 
@@ -33,6 +34,14 @@ _REPORT_RE = re.compile(
 _VICTIM_PREPS = {"along", "alongside", "together"}
 # a description in apposition after a name: ", the former national security advisor," (its words, group 1)
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+([A-Za-z][\w .'-]{2,60}?)\s*(?=[,.;]|$)")
+
+
+def _possessor_misparsed(tok: Token) -> bool:
+    """Whether a noun marked as a possessor ("President X's") was parsed as an argument of its own beside
+    the noun it possesses ("to murder President X's former adviser Y": X and Y both objects): only Y is."""
+    if not any(c.dep_ == "case" and c.lower_ in ("'s", "’s", "'", "’") for c in tok.children):
+        return False
+    return any(c.dep_ == tok.dep_ and c.i > tok.i for c in tok.head.children)
 
 
 def _description_key(text: str) -> str:
@@ -88,7 +97,8 @@ class ActorReader:
             if up.dep_ == "relcl":
                 return self.actor(sv, up.head)
         if tok.tag_ in ("PRP", "PRP$") or low in _PRONOUNS:
-            return self.resolve_pronoun(sv, tok)
+            a = self.resolve_pronoun(sv, tok)
+            return replace(a, pronoun=True) if a is not None else None
         m = sv.mentions.get(tok.i)
         if m is None and tok.dep_ == "appos" and tok.head.i in sv.mentions:
             m = sv.mentions[tok.head.i]  # "Farhad Shakeri, an Afghan national who ...": the national is Shakeri
@@ -127,7 +137,31 @@ class ActorReader:
         definite = not any(c.lower_ in ("a", "an") for c in tok.children)
         if role and definite and _description_key(text) in self.described:
             return self.described[_description_key(text)]  # the person the source gave that description
-        return Actor(None, None, text, role and definite, role)
+        return Actor(None, None, text, role and definite, role, employer=self._employer(sv, tok))
+
+    def _employer(self, sv: SentenceView, tok: Token) -> Actor | None:
+        """The state or organization an unnamed agent acts for: named on it ("a Ruritanian intelligence
+        officer") or after it ("a member of group X", "members of a Ruritanian spy network"). None for
+        other nouns and for agents of no one named."""
+        if tok.lemma_.lower() not in self.v.agent_persons:
+            return None
+        doc = sv.doc
+        for c in tok.children:
+            if c.dep_ in ("amod", "compound", "nmod"):
+                for x in (c, *c.conjuncts):
+                    org = self.state_of(x.text) or self.state_of(span_text(doc, x.left_edge.i, x.i + 1))
+                    if org:
+                        return Actor(org, "org", x.text, True, False, state=True)
+            elif c.dep_ == "prep" and c.lower_ in ("of", "for"):
+                for g in c.children:
+                    if g.dep_ != "pobj" or g.tag_ in ("PRP", "PRP$"):
+                        continue
+                    a = self.actor(sv, g)
+                    if a is not None and a.kind == "org" and a.entity_id:
+                        return a
+                    if a is not None and a.employer is not None:
+                        return a.employer
+        return None
 
     def _state(self, tok: Token, i: int, j: int) -> Actor | None:
         """The state a noun phrase the parse gives as an actor names (``EntityIndex.state_of``): the
@@ -180,23 +214,27 @@ class ActorReader:
                 bound |= {y.i for x in c.children if x.dep_ == "appos" for y in x.subtree}  # "an officer, X,"
             if any(c.dep_ in ("nsubj", "nsubjpass") for c in args):
                 break
+        # who does the act to "him"/"her" in its own clause is not "him"/"her" in an earlier sentence either
+        # ("X and Y were offered money to kill her")
+        agents = set(self._exclude)
         for tok in reversed(list(sv.doc[: pron.i])):
             m = sv.mentions.get(tok.i)
             if m is None or m.kind != "person" or (tok.i + 1 < len(sv.doc) and sv.mentions.get(tok.i + 1) == m):
                 continue
             if (pron.lower_ in ("him", "her") and tok.i in bound) or m.entity_id in self._exclude:
+                agents.add(m.entity_id)
                 continue
             if self._reporter(sv, tok, m):
                 reporters.append(m)  # who reports a clause is seldom who the clause is about ...
                 continue
             return self._entity_actor(sv.sent.source_id, m)
-        recent = [a for a in self.recent_persons if a.key not in self._exclude]
+        recent = [a for a in self.recent_persons if a.key not in agents]
         if recent:
             return recent[-1]
         # ... unless nobody else is named in the paragraph ("Bolton said Iran wanted to kill him")
         if reporters:
             return self._entity_actor(sv.sent.source_id, reporters[0])
-        carried = [a for a in self.carried if a.key not in self._exclude]
+        carried = [a for a in self.carried if a.key not in agents]
         return carried[-1] if carried else None
 
     def _reporter(self, sv: SentenceView, tok: Token, m: EntityMention) -> bool:
@@ -234,6 +272,8 @@ class ActorReader:
         """Actors of tokens plus their conjuncts and "including X" members."""
         out: list[Actor] = []
         for t in toks:
+            if _possessor_misparsed(t):
+                continue
             for x in [t, *t.conjuncts]:
                 a = self.actor(sv, x)
                 appos = [c for c in x.children if c.dep_ == "appos"]

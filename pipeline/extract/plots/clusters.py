@@ -284,7 +284,7 @@ def clusters_of_source(
         if target is None and pm.anaphoric and not t:
             target = last_in_section.get(pm.section)
         if target is None and news and not pm.presupposed:
-            target = _told_before(pm, t, last_in_section.get(pm.section))
+            target = _told_before(pm, t, last_in_section.get(pm.section), vocab)
         if target is None:
             if not pm.targets and not pm.perpetrators:
                 bare.append(pm)  # nothing says whose plot this is (unless its sentence says it later)
@@ -303,16 +303,26 @@ def clusters_of_source(
     return [c for c in clusters if c.mentions]
 
 
-def _told_before(pm: PlotMention, targets: set[str], last: Cluster | None) -> Cluster | None:
+def _told_before(pm: PlotMention, targets: set[str], last: Cluster | None, vocab: PlotVocab) -> Cluster | None:
     """In a news article, the plot told before whose target was not named yet, when a telling names it
     ("X said she was the target of the plot") or refers to it by the same description ("a New York-based
-    journalist" ... "the journalist")."""
+    journalist" ... "the journalist"); or the plot told before against a named person, when a telling of
+    the same act refers to its target by a definite description only ("charged with plotting to kill
+    X" ... "paid a man to kill the former adviser"): a definite description names someone already known."""
     if last is None or last.outcome_only:
         return None
     if targets:
         return last if pm.adds_target and not last.entity_keys("targets") else None
     heads = _role_heads(pm.targets)
-    return last if heads and heads <= _role_heads([a for x in last.mentions for a in x.targets]) else None
+    if heads and heads <= _role_heads([a for x in last.mentions for a in x.targets]):
+        return last
+    definite = [a for a in pm.targets if a.specific and a.person_like and not a.entity_id and not a.pronoun
+                and a.name.lower().startswith("the ")]
+    acts = {vocab.act_families[w] for w in pm.words if w in vocab.act_families}
+    if (definite and len(definite) == len(pm.targets) and last.entity_keys("targets")
+            and _compatible(acts, last.acts(vocab)) and not pm.distinct):
+        return last
+    return None
 
 
 def _role_heads(actors: list[Actor]) -> set[str]:

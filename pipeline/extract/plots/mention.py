@@ -25,6 +25,10 @@ class Actor:
     specific: bool = True  # named (entity or proper name) or a singular role: worth naming the plot by
     person_like: bool = False  # a person (entity, proper name) or a singular role noun ("the ambassador")
     state: bool = False  # a state, named itself or on its agents ("Iran", "Iranian operatives")
+    # an unnamed person described as acting for a state or organization ("an Iranian intelligence officer",
+    # "a member of group X"): that state or organization
+    employer: Actor | None = None
+    pronoun: bool = False  # read from a pronoun ("to kill her"): a guess the plot's other tellings may overrule
 
     @property
     def key(self) -> str:

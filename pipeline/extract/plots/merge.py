@@ -59,12 +59,16 @@ def _attach_partial(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
     What befell perpetrators ("He has pleaded not guilty") joins the plot of the same source
     with that perpetrator, the nearest before it first. In a news article, a telling naming only
     the perpetrator ("Poursafi is charged with ... a murder plot") joins the nearest plot before
-    it whose perpetrators do not conflict. An outcome joining nothing is no plot.
+    it whose perpetrators do not conflict; so does a telling of the same act (kidnap, kill) whose
+    target is not named ("four men were charged with plotting to kidnap a journalist", "agents of a
+    state were charged with plotting to kidnap an activist"), unless it says it is another plot. An
+    outcome joining nothing is no plot.
     """
     out = [c for c in clusters if not c.outcome_only]
     partial = [c for c in clusters if c.outcome_only] + [
-        c for c in out if c.news and not any(pm.targets for pm in c.mentions) and c.heading is None
-        and c.entity_keys("perpetrators") and _status_of(c, vocab) not in (None, "executed")]
+        c for c in out if c.news and c.heading is None and _status_of(c, vocab) not in (None, "executed")
+        and ((not any(pm.targets for pm in c.mentions) and c.entity_keys("perpetrators"))
+             or (not c.entity_keys("targets") and not c._facts().distinct and c.acts(vocab)))]
     for c in partial:
         src = c.sources()
         perps = c.entity_keys("perpetrators")
@@ -77,7 +81,9 @@ def _attach_partial(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
             cands = shared or ([o for o in cands if _compatible(o.entity_keys("perpetrators"), perps)
                                 and o.first(next(iter(src))) < c.first()] if c.news else [])
         else:
-            cands = [o for o in cands if _compatible(o.entity_keys("perpetrators"), perps)]
+            cands = [o for o in cands if _compatible(o.entity_keys("perpetrators"), perps)
+                     and _compatible(o.entity_keys("sponsors"), c.entity_keys("sponsors"))
+                     and (c.entity_keys("perpetrators") or c.acts(vocab) & o.acts(vocab))]
         sid = next(iter(src))
         before = [o for o in cands if o.first(sid) < c.first()]
         into = (max(before, key=lambda o: o.first(sid)) if before

@@ -235,6 +235,13 @@ class RoleReader(ActorReader):
                 if lemma != "be" or between & v.approach_words:
                     pm.perpetrators += self.expand(sv, subj)
             self._acl_sponsors(sv, t, pm)
+        # unnamed agents of a state or organization ("an Iranian intelligence officer was charged"): it stands
+        # behind the plot
+        have = {a.key for a in pm.sponsors}
+        for a in pm.perpetrators:
+            if not a.entity_id and a.employer is not None and a.employer.key not in have:
+                pm.sponsors.append(a.employer)
+                have.add(a.employer.key)
         pm.perpetrators = [a for a in pm.perpetrators if a.specific or a.entity_id]
         pm.sponsors = [a for a in pm.sponsors if a.specific or a.entity_id]
 

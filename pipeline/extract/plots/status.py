@@ -103,7 +103,7 @@ class StatusReader(RoleReader):
             elif s is not None:
                 st.append(s)
         for s, rx in v.status_words:
-            if rx.search(sv.sent.text):
+            if any(not self._said_of_other(sv, trig, m.start()) for m in rx.finditer(sv.sent.text)):
                 if s == "alleged":
                     pm.alleged = True
                 else:
@@ -130,6 +130,18 @@ class StatusReader(RoleReader):
             if intrinsic:
                 st.append(intrinsic)
         pm.statuses = st
+
+    def _said_of_other(self, sv: SentenceView, trig: Token, rel: int) -> bool:
+        """Whether the word at ``rel`` (offset in the sentence) sits in what someone said or wrote that
+        does not hold the trigger ("he told the source it did not matter how the murder was carried out"
+        tells no stage of the plot in the clause before)."""
+        tok = next((t for t in sv.doc if t.idx <= rel < t.idx + len(t.text)), None)
+        if tok is None:
+            return False
+        for a in [tok, *tok.ancestors]:
+            if a.dep_ in ("ccomp", "xcomp", "parataxis") and a.head.lemma_.lower() in self.v.reporting_verbs:
+                return not (a.left_edge.i <= trig.i <= a.right_edge.i)
+        return False
 
     def _presupposed(self, trig: Token) -> bool:
         """A nominal "killing of X" telling of a past act ("revenge for the killing of X")."""

@@ -59,6 +59,7 @@ class PlotVocab:
     agent_nouns: set[str] = field(default_factory=set)  # "the U.S. strike": the state named on the act did it
     state_agents: set[str] = field(default_factory=set)  # "Iranian operatives": the state named on its agents
     participation_verbs: set[str] = field(default_factory=set)  # "not accused of taking part in the plot"
+    agent_persons: set[str] = field(default_factory=set)  # "an Iranian officer": a person acting for a state
 
     def rank(self, status: str | None) -> int:
         return self.order.index(status) if status in self.order else -1
@@ -125,6 +126,7 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
             agent_nouns=_words(c, "agent_nouns"),
             state_agents=_words(c, "state_agents"),
             participation_verbs=_words(c, "participation_verbs"),
+            agent_persons=_words(c, "agent_persons"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"malformed plot cues ({exc})", path) from exc

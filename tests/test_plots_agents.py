@@ -1,0 +1,103 @@
+"""Who stands behind a plot and who it is against, on short texts written for each phenomenon (issue 13):
+unnamed agents of a state or organization make it the plot's sponsor; a possessor misparsed as a second
+object is no target; a pronoun read as the target never names one of the plot's own hired men."""
+
+from __future__ import annotations
+
+from test_plots import CUR, corpus, roles
+from test_plots_telling import STATES
+
+from pipeline.extract.entities import EntityIndex
+from pipeline.extract.plots import extract_plots
+
+
+def run(paras: list[str], persons: tuple = (), orgs: tuple = ()) -> tuple[list[dict], list[dict]]:
+    docs, passages, mentions = corpus(paras, persons, orgs)
+    res = extract_plots(docs, passages, EntityIndex(mentions, STATES), CUR)
+    return res.tables["plots"], res.tables["plot_actors"]
+
+
+def test_unnamed_agents_of_a_state_make_it_the_sponsor() -> None:
+    for text in ("A Ruritanian intelligence officer and three alleged members of a Ruritanian intelligence network "
+                 "have been charged in Boston with plotting to kidnap Lena Marsh, a writer.",
+                 "Three members of a Ruritanian spy ring were charged with plotting to kidnap Lena Marsh."):
+        plots, actors = run([text], persons=("Lena Marsh",))
+        assert len(plots) == 1, text
+        assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target"), ("government-of-ruritania", "sponsor")}
+        assert plots[0]["sponsor_org_id"] == "government-of-ruritania"
+
+
+def test_an_officer_of_a_named_group_makes_the_group_the_sponsor() -> None:
+    plots, actors = run(["Prosecutors say an officer of the Blue Guard plotted to kill Lena Marsh."],
+                        persons=("Lena Marsh",), orgs=("Blue Guard",))
+    assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target"), ("blue-guard", "sponsor")}
+
+
+def test_an_unnamed_official_as_target_names_no_sponsor() -> None:
+    # the same nouns on the target side describe a victim, not a state acting
+    plots, actors = run(["Carl Dunn was charged with plotting to kill a Ruritanian official."], persons=("Carl Dunn",))
+    assert len(plots) == 1
+    assert roles(actors, plots[0]["plot_id"]) == {("carl-dunn", "perpetrator")}
+
+
+def test_the_former_boss_of_a_target_is_no_target() -> None:
+    # the parse makes both the possessor and the adviser objects of "murder"
+    plots, actors = run(["The Justice Department has charged a Ruritanian citizen with plotting to murder President "
+                         "Velt’s former national security advisor John Bolt."],
+                        persons=(("Omar Velt", ["Velt"]), ("John Bolt", ["Bolt"])))
+    assert len(plots) == 1
+    assert roles(actors, plots[0]["plot_id"]) == {("john-bolt", "target")}
+    assert plots[0]["name"] == "Plot to assassinate John Bolt"
+
+
+def test_a_plot_is_never_against_one_of_its_hired_men() -> None:
+    persons = (("Carl Dunn", ["Dunn"]), ("Tom Reyes", ["Reyes"]), ("Jon Hale", ["Hale"]))
+    plots, actors = run([
+        "According to prosecutors, Carl Dunn is one of three men involved in a plot to murder a U.S. citizen in "
+        "Boston. He had worked with Tom Reyes, 49, and Jon Hale, 36, to watch a female reporter who had criticized "
+        "the Ruritanian government. Reyes and Hale were offered $100,000 to find and kill her.",
+        "Dunn, Reyes and Hale were charged with murder-for-hire.",
+    ], persons=persons)
+    assert len(plots) == 1
+    got = roles(actors, plots[0]["plot_id"])
+    assert not {r for r in got if r[1] == "target"}, got
+    assert {("carl-dunn", "perpetrator"), ("tom-reyes", "perpetrator"), ("jon-hale", "perpetrator")} <= got
+    assert "Reyes" not in plots[0]["name"] and "Hale" not in plots[0]["name"]
+
+
+def test_her_still_stands_for_the_target_named_before() -> None:
+    # the pronoun's antecedent is the one the plot is against, not one of those paid to act
+    plots, actors = run(["Lena Marsh writes about exiles. Tom Reyes was paid to kill her."],
+                        persons=("Lena Marsh", ("Tom Reyes", ["Reyes"])))
+    assert len(plots) == 1
+    assert ("lena-marsh", "target") in roles(actors, plots[0]["plot_id"])
+
+
+def test_a_telling_naming_no_target_joins_the_articles_plot_of_the_same_act() -> None:
+    plots, actors = run([
+        "Four Ruritanian nationals were charged Tuesday with conspiracy to kidnap a journalist in Boston, officials said.",
+        "Lena Marsh, a writer, said she was the target of the alleged plot.",
+        "A Ruritanian intelligence officer and three members of a Ruritanian spy network have been charged with "
+        "plotting to kidnap a prominent activist and take her back to Ruritania.",
+    ], persons=("Lena Marsh",))
+    assert len(plots) == 1
+    assert plots[0]["name"] == "Plot to kidnap Lena Marsh" and plots[0]["status"] == "charged"
+    assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target"), ("government-of-ruritania", "sponsor")}
+
+
+def test_a_telling_of_another_act_or_another_plot_stays_apart() -> None:
+    # a killing plot told without a name is not the article's kidnapping plot; "a separate plot" says it is another
+    for second in ("Two other men were charged with plotting to kill a prominent activist.",
+                   "In a separate plot, two men were charged with plotting to kidnap a prominent activist."):
+        plots, _ = run(["Carl Dunn was charged with plotting to kidnap Lena Marsh.", second],
+                       persons=("Lena Marsh", "Carl Dunn"))
+        assert len(plots) == 2, second
+
+
+def test_a_definite_description_refers_to_the_target_named_before() -> None:
+    plots, actors = run([
+        "Carl Dunn was charged with plotting to kill John Bolt.",
+        "Allegedly, Dunn agreed to pay people $300,000 to assassinate the former adviser.",
+    ], persons=(("Carl Dunn", ["Dunn"]), "John Bolt"))
+    assert len(plots) == 1
+    assert roles(actors, plots[0]["plot_id"]) == {("john-bolt", "target"), ("carl-dunn", "perpetrator")}
