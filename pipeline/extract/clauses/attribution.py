@@ -206,10 +206,11 @@ class AttributionReader:
             heads = [outer.i]
         else:
             # "called the strike an act of terror", "accused X of Y": the rest of the cue's clause
-            openers = {p[0] for p in self.lex.according}
+            # (only a preposition that opens a whole "according to X" / "in the words of X" path: "responded
+            # in a statement that C" keeps its "in" phrase as the content)
             skip = {x.i for c in tok.children if c.dep_ in ("nsubj", "nsubjpass", "agent", "conj", "cc", "punct",
                                                            "advmod", "aux", "neg", "mark", "advcl")
-                    or (c.dep_ == "prep" and c.lower_ in openers) for x in c.subtree}
+                    or (c.dep_ == "prep" and self._according_source(c) is not None) for x in c.subtree}
             content_toks = [t for t in tok.subtree if t.i not in skip and t.i != tok.i]
             heads = [c.i for c in tok.children if c.i in {t.i for t in content_toks} and c.dep_ in (
                 "dobj", "oprd", "xcomp", "prep", "dative", "attr", "acomp")]
@@ -248,24 +249,32 @@ class AttributionReader:
                 out.append((self.base + self.doc[start].idx, _subtree_span(t, self.base)[1]))
         return out
 
+    def _according_source(self, tok: Token) -> tuple[Token, Token] | None:
+        """(last word of the path, its object) when ``tok`` opens an "according to X" / "in the words of X"
+        path of the lexicon, else None."""
+        for path in self.lex.according:
+            if tok.lower_ != path[0]:
+                continue
+            cur: Token | None = tok
+            for word in path[1:]:
+                assert cur is not None
+                cur = next((c for c in cur.children if c.lower_ == word or c.lemma_.lower() == word
+                            or (c.dep_ == "pobj" and c.lower_ == word)), None)
+                if cur is None:
+                    break
+            if cur is None:
+                continue
+            pobj = next((c for c in cur.children if c.dep_ == "pobj"), None)
+            if pobj is not None:
+                return cur, pobj
+        return None
+
     def _according(self) -> list[Attribution]:
         out = []
         for tok in self.doc:
-            for path in self.lex.according:
-                if tok.lower_ != path[0]:
-                    continue
-                cur = tok
-                ok = True
-                for word in path[1:]:
-                    nxt = next((c for c in cur.children if c.lower_ == word or c.lemma_.lower() == word
-                                or (c.dep_ == "pobj" and c.lower_ == word)), None)
-                    if nxt is None:
-                        ok = False
-                        break
-                    cur = nxt
-                pobj = next((c for c in cur.children if c.dep_ == "pobj"), None)
-                if not ok or pobj is None:
-                    continue
+            found = self._according_source(tok)
+            if found is not None:
+                cur, pobj = found
                 sources, document = self._sources(pobj)
                 host = tok.head
                 inside = {t.i for t in tok.subtree}

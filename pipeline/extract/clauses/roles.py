@@ -264,10 +264,29 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
                 obj = next((c for c in cur.head.children if c.dep_ in ("dobj",)), None)
                 if obj is not None and obj.i < cur.i:
                     return obj, "inherited"
+                if cur.head.lemma_ == "be" and any(c.dep_ in ("nsubj", "expl") and c.lower_ == "it"
+                                                   for c in cur.head.children):
+                    # an extraposed "it is up to X to decide" / "it is for X to judge": X decides; "it is
+                    # hard to justify": nobody named (the "it" stands for the infinitive, not for an actor)
+                    return _for_whom(cur.head), "inherited"
             cur = cur.head
             continue
         return None, ""
     return None, ""
+
+
+def _for_whom(be: Token) -> Token | None:
+    """X in "it is up to X" / "it is for X" on a copula, else None."""
+    for c in be.children:
+        if c.dep_ != "prep":
+            continue
+        preps = [c, *(g for g in c.children if g.dep_ == "prep")]
+        for pr in preps:
+            if pr.lower_ in ("to", "for"):
+                pobj = next((g for g in pr.children if g.dep_ == "pobj"), None)
+                if pobj is not None:
+                    return pobj
+    return None
 
 
 def agent_token(tok: Token) -> Token | None:

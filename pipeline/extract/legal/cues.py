@@ -8,6 +8,7 @@ doctrines, broader overlapping ones dropped) and ``subject_of`` (the curated sub
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Token
@@ -26,8 +27,35 @@ class Cue:
     negated: bool = False
 
 
+_EDITORIAL = re.compile(r"\[(\w{1,4})\]")
+
+
+def unbracketed(text: str) -> tuple[str, list[int]]:
+    """``text`` with the brackets of short editorial insertions in quotations removed ("[n]o evidence",
+    "[he] was"), and for each character of the result its offset in ``text`` (so that matches map back)."""
+    out: list[str] = []
+    where: list[int] = []
+    last = 0
+    for m in _EDITORIAL.finditer(text):
+        out.append(text[last : m.start()])
+        where.extend(range(last, m.start()))
+        out.append(m.group(1))
+        where.extend(range(m.start(1), m.end(1)))
+        last = m.end()
+    out.append(text[last:])
+    where.extend(range(last, len(text)))
+    where.append(len(text))
+    return "".join(out), where
+
+
 def find_cues(text: str, vocab: LegalVocab) -> list[Cue]:
-    """Stance cues of a sentence, overlapping lower-priority matches dropped."""
+    """Stance cues of a sentence, overlapping lower-priority matches dropped (read with editorial brackets
+    removed, offsets in ``text``)."""
+    plain, where = unbracketed(text)
+    return [Cue(where[c.start], where[c.end - 1] + 1, c.group, c.stance, c.negated) for c in _find_cues(plain, vocab)]
+
+
+def _find_cues(text: str, vocab: LegalVocab) -> list[Cue]:
     found: list[Cue] = []
     taken: list[tuple[int, int]] = []
     for gi, g in enumerate(vocab.groups):
@@ -37,6 +65,8 @@ def find_cues(text: str, vocab: LegalVocab) -> list[Cue]:
             stance: str | None = g.stance
             before = text[: m.start()].split()[-vocab.negation_window :]
             negated = bool(before) and bool(vocab.negator.search(" ".join(before)))
+            if negated and rhetorical(text, m.start(), vocab):
+                negated = False  # "didn't the strike violate the law?": the speaker asserts it did
             if g.negated_only and not negated:
                 continue  # "allowed", "covers": a stance only when denied
             if negated and g.negatable:
@@ -53,11 +83,28 @@ def find_cues(text: str, vocab: LegalVocab) -> list[Cue]:
     return sorted(found, key=lambda c: c.start)
 
 
+_CLAUSE_OPEN = re.compile(r"[.!?;:\"“”]")
+_CLAUSE_CLOSE = re.compile(r"[.!?]")
+
+
+def rhetorical(text: str, at: int, vocab: LegalVocab) -> bool:
+    """Whether position ``at`` of a sentence lies in a negative question ("Didn't the attack undermine
+    international law?", "Isn't this a crime?"): the clause ends with a question mark and opens with a
+    negated auxiliary before its subject (``rhetorical_question`` of ``stance_cues.yaml``). Such a question
+    asserts what it seems to deny, so its negation does not flip a cue."""
+    opens = [m.end() for m in _CLAUSE_OPEN.finditer(text, 0, at)]
+    start = opens[-1] if opens else 0
+    close = _CLAUSE_CLOSE.search(text, at)
+    if close is None or close.group() != "?":
+        return False
+    return bool(vocab.rhetorical.match(text, start))
+
+
 def _flip(stance: str | None) -> str | None:
     return {"lawful": "unlawful", "unlawful": "lawful"}.get(stance or "", stance)
 
 
-def negated_in_parse(cl: Clauses, cue: Cue, stop: Token | None) -> bool:
+def negated_in_parse(cl: Clauses, cue: Cue, stop: Token | None, vocab: LegalVocab) -> bool:
     """Negation the word window misses, read from the clause layer's frames: the frame the cue lies
     in is negated ("did not violate"), or one it hangs on through a relative clause or a controlled
     verb ("there was no imminent attack that could trigger the right of self-defense"); a negation
@@ -75,7 +122,8 @@ def negated_in_parse(cl: Clauses, cue: Cue, stop: Token | None) -> bool:
         f = by_head.get(cur.i)
         if f is None:
             continue
-        if f.negative and not _negator_inside(cl, f, cue):
+        if f.negative and not _negator_inside(cl, f, cue) and not rhetorical(
+                cl.doc.text, cue.start, vocab):
             return True
         if f.dep not in ("relcl", "acl", "xcomp"):
             return False  # the clause boundary: negation further up is about something else
@@ -93,7 +141,9 @@ def _negator_inside(cl: Clauses, f: Frame, cue: Cue) -> bool:
 
 def find_bases(text: str, vocab: LegalVocab) -> list[tuple[str, int, int]]:
     """Legal bases named in a text: (basis id, start, end), broader overlapping ones dropped."""
-    hits = [(bid, m.start(), m.end(), broader) for bid, rx, broader in vocab.bases for m in rx.finditer(text)]
+    plain, where = unbracketed(text)
+    hits = [(bid, where[m.start()], where[m.end() - 1] + 1, broader) for bid, rx, broader in vocab.bases
+            for m in rx.finditer(plain)]
     out = []
     for bid, s, e, _ in hits:
         redundant = any(

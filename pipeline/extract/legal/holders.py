@@ -64,6 +64,21 @@ class HolderTyper:
             return self._document(sv, named)
         return self.of_token(sv, sv.doc[named.head])
 
+    def of_state_medium(self, sv: SentenceView, actor: Actor) -> Holder | None:
+        """The government a relaying outlet belongs to when its words say it is the state's ("the Iranian
+        state news agency", "Iraqi state television"; ``state_media_words`` of ``legal_holders.yaml``),
+        else None. Only a country named inside the outlet's own phrase counts."""
+        i, j = np_bounds(sv.doc[actor.head])
+        words = [t for t in sv.doc[i:j]]
+        if not any(t.lower_ in self.v.state_media_words for t in words):
+            return None
+        for t in words:
+            org = self.state_of(t.text)
+            if org is not None or (t.ent_type_ in ("NORP", "GPE") and t.text[:1].isupper()):
+                name = f"{t.text} government"
+                return Holder(name, None, org, "government", False, org or _key(name))
+        return None
+
     def _of_other_sentence(self, a: Actor) -> Holder | None:
         """An antecedent from another sentence: typed from its own words."""
         if a.entity_id is not None and a.entity_kind == "person":
@@ -210,6 +225,17 @@ def _background(att: Attribution, doc: Doc, vocab: LegalVocab) -> bool:
     return tok.dep_ == "relcl" and own_subject and att.cue_lemma not in vocab.speech_verbs
 
 
+def _left_to(att: Attribution, doc: Doc) -> bool:
+    """A cue that is a decision left to someone ("it is up to the prime minister to determine whether ...",
+    "it is for the courts to decide"): nothing is stated yet."""
+    if att.cue is None or att.kind != "verb":
+        return False
+    tok = doc[att.cue]
+    return tok.dep_ == "xcomp" and tok.head.lemma_ == "be" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) and any(
+        c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in tok.head.children)
+
+
 def _stating_frame(cl: Clauses, tok: Token, vocab: LegalVocab, inside: Attribution | None,
                    faulted: Token | None) -> Frame | None:
     """The nearest frame above the cue whose agent states or does what the cue judges ("Iran issued a
@@ -217,10 +243,12 @@ def _stating_frame(cl: Clauses, tok: Token, vocab: LegalVocab, inside: Attributi
     by_head = {f.head: f for f in cl.frames}
     for cur in [tok, *tok.ancestors]:
         f = by_head.get(cur.i)
-        if f is None or f.lemma not in vocab.holder_verbs:
+        if f is None or (f.lemma not in vocab.holder_verbs and f.lemma not in vocab.court_verbs):
             continue
         if inside is not None and (cur.i == inside.cue or not inside.contains(f.start, f.end)):
             return None
+        if f.lemma not in vocab.holder_verbs and not _court_agent(f, vocab):
+            continue  # "ordered", "awarded": a position only when a court does it
         if f.negative or f.modality in _DEONTIC:
             continue  # "had not explained why", "must seek approval": not their statement
         agents = f.fillers("agent")
@@ -232,6 +260,12 @@ def _stating_frame(cl: Clauses, tok: Token, vocab: LegalVocab, inside: Attributi
     return None
 
 
+def _court_agent(f: Frame, vocab: LegalVocab) -> bool:
+    """Whether a frame's agent is a court ("a court in Tehran ordered ...", "the judge awarded ...")."""
+    return any(vocab.holder_nouns.get(w.lower()) == "court" for r in f.fillers("agent")
+               for w in re.findall(r"[\w]+", r.actor.text))
+
+
 def cue_holders(cl: Clauses, sv: SentenceView, tok: Token, vocab: LegalVocab, typer: HolderTyper,
                 faulted: Token | None = None, quote_speaker: Holder | None = None
                 ) -> tuple[list[Holder], Token | None]:
@@ -239,7 +273,7 @@ def cue_holders(cl: Clauses, sv: SentenceView, tok: Token, vocab: LegalVocab, ty
     token of the stating verb (None when the holder comes from elsewhere)."""
     start = cl.base + tok.idx
     att = cl.attribution_of(start, start + len(tok.text))
-    while att is not None and (att.negated or _background(att, sv.doc, vocab) or (
+    while att is not None and (att.negated or _background(att, sv.doc, vocab) or _left_to(att, sv.doc) or (
             faulted is not None and any(s.head == faulted.i for s in att.sources)) or (
             att.cue_lemma in vocab.act_verbs and att.parent is not None)):
         # (an act reported by someone, "the spokesman said Tehran had asked Interpol to ...": the reporter's)
@@ -257,7 +291,10 @@ def cue_holders(cl: Clauses, sv: SentenceView, tok: Token, vocab: LegalVocab, ty
             if att.parent is not None:  # "X said C, according to the agency" parsed inside X's content
                 att = cl.attributions[att.parent]
                 continue
-            return [], None  # an outlet relaying nobody named holds nothing
+            # an outlet relaying nobody named holds nothing -- unless it is a state's own medium ("according
+            # to the Iranian state news agency"): what it announces with no other source is that government's
+            own = [h for src in att.sources if (h := typer.of_state_medium(sv, src)) is not None]
+            return own, None
         if att.parent is not None and att.sources and all(s.kind == "document" and s.entity_id is None
                                                           for s in att.sources):
             # "according to the correspondents, this report may call into question ...": who reports the

@@ -56,20 +56,32 @@ class _QuoteReader:
         self.pos = 0
         self.curly = False
         self.straight = False
+        self.opened = -1  # offset of the mark that opened the quotation still open (-1: none)
 
     def inside(self, upto: int) -> bool:
         if upto < self.pos:
-            self.pos, self.curly, self.straight = 0, False, False
+            self.pos, self.curly, self.straight, self.opened = 0, False, False, -1
         for m in _QUOTE_MARK.finditer(self.text, self.pos, max(self.pos, upto)):
             ch = m.group()
+            was_open = self.curly or self.straight
             if ch == _OPEN_Q:
                 self.curly = True
             elif ch == _CLOSE_Q:
                 self.curly = False
             else:
                 self.straight = not self.straight
+            if not was_open and (self.curly or self.straight):
+                self.opened = m.start()
         self.pos = max(self.pos, upto)
         return self.curly or self.straight
+
+    def introduced(self) -> bool:
+        """Whether the open quotation is introduced as someone's words: it opens its paragraph or a
+        sentence, or follows a colon or a comma ('X said: "...'); a quotation opened inside the
+        writer's own clause ('Red Notices are requests that "are issued for ...') cites words whose
+        speaker the writer does not name."""
+        before = self.text[: max(self.opened, 0)].rstrip()
+        return not before or before[-1] in ".!?:,;" or before.endswith(("\u2014", "--"))
 
 
 def _inside_quote(text: str, upto: int) -> bool:
@@ -140,6 +152,7 @@ def positions_of_source(
         prev_section = p.section
         quotes = _QuoteReader(p.text)
         para_speakers: list[Holder] = []
+        reported: list[tuple[int, int]] = []  # sentences of the paragraph that name a speaker
         # a quotation with no attribution of its own continues the last attributed speaker, also from the
         # paragraph before ("..., Callamard writes." then a paragraph that is all quotation)
         last_reporter = last_reporter if same_section else None
@@ -153,6 +166,12 @@ def positions_of_source(
                 # inside a quotation opened earlier, or a new quotation after '"...," X said.'
                 in_quote = quotes.inside(s.start - p.char_start) or s.text[:1] in ('"', "“")
                 quote_speaker = (last_reporter or (para_speakers[-1] if para_speakers else None)) if in_quote else None
+                opener = p.char_start + quotes.opened
+                if s.text[:1] not in ('"', "“") and not quotes.introduced() and not any(
+                        a <= opener < b for a, b in reported):
+                    # a citation inside the writer's own clause, in a sentence naming no speaker: nobody we
+                    # can name says it
+                    quote_speaker = None
                 found = _positions_of_sentence(cl, sv, vocab, typer, quote_speaker, para_speakers, out, report)
                 for pos in found:
                     pos.date = first_date(dates.get((s.start, s.end), []))
@@ -163,6 +182,8 @@ def positions_of_source(
             sp, reporter = speakers(cl, sv, typer)
             para_speakers.extend(sp)
             last_reporter = reporter or last_reporter
+            if reporter is not None:
+                reported.append((s.start, s.end))
     return out
 
 
@@ -235,8 +256,14 @@ def _positions_of_sentence(
     report: list[str],
 ) -> list[_Position]:
     text = sv.sent.text
-    cues = find_cues(text, vocab)
-    bases = find_bases(text, vocab)
+    # a cue or basis inside a speaker's own title ("the UN rapporteur on extrajudicial executions said")
+    # names who speaks, not what is judged
+    # and one naming what a legislative measure limits or is named after ("sought to restrict his ability to
+    # wage war without congressional consent", "introduced a war powers resolution") is its matter
+    cues = [c for c in find_cues(text, vocab) if not _in_source_title(cl, c.start)
+            and not _matter_of_measure(cl, c.start, vocab)]
+    bases = [b for b in find_bases(text, vocab) if not _in_source_title(cl, b[1])
+             and not _matter_of_measure(cl, b[1], vocab)]
     strong_bases = [b for b in bases if b[0] not in vocab.weak_bases]
     if not cues and not strong_bases:
         return []
@@ -275,7 +302,7 @@ def _positions_of_sentence(
             continue
         g = vocab.groups[cue.group] if cue.group >= 0 else None
         if g is not None and not cue.negated and (g.negatable or g.weak) and negated_in_parse(
-                cl, cue, verbs[0] if verbs else None):
+                cl, cue, verbs[0] if verbs else None, vocab):
             cue.negated = True
             cue.stance = _flip(cue.stance) if g.negatable else "questioned"
         if cue.stance in ("lawful", "unlawful") and not cue.negated and _hedged(cl, cue, verbs[0] if verbs else None):
@@ -355,6 +382,40 @@ def _positions_of_sentence(
                       sv.sent, None, "", 0, rejecting)
         )
     return out
+
+
+def _in_source_title(cl: Clauses, start: int) -> bool:
+    """Whether sentence offset ``start`` lies in the noun phrase of an attribution's source (its title or
+    apposition) with no verb between them: "Agnes Callamard, the UN special rapporteur on extrajudicial
+    executions, wrote ..." (a relative clause inside that phrase, "X, who called it illegal", is not a title)."""
+    tok = token_at(cl.doc, start)
+    if tok is None:
+        return False
+    heads = {s.head for a in cl.attributions for s in a.sources}
+    for cur in (tok, *tok.ancestors):
+        if cur.i in heads:
+            return cur.i != tok.i
+        if cur.pos_ in ("VERB", "AUX"):
+            return False
+    return False
+
+
+def _matter_of_measure(cl: Clauses, start: int, vocab: LegalVocab) -> bool:
+    """Whether sentence offset ``start`` lies in what a measure acts on (``measure_verbs``: "a vote to limit
+    his war powers", "introduced a war powers resolution") before any stating verb governs it ("introduced a
+    resolution saying the strike was unlawful" keeps its cue: "saying" states it)."""
+    tok = token_at(cl.doc, start)
+    if tok is None or not vocab.measure_verbs:
+        return False
+    cues = {a.cue for a in cl.attributions if a.cue is not None}
+    for cur in (tok, *tok.ancestors):
+        if cur.pos_ not in ("VERB", "AUX"):
+            continue
+        if cur.lemma_.lower() in vocab.measure_verbs:
+            return True
+        if cur.i in cues or cur.lemma_.lower() in vocab.holder_verbs:
+            return False
+    return False
 
 
 _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")

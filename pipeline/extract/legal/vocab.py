@@ -56,6 +56,21 @@ class LegalVocab:
     act_nouns: set[str] = field(default_factory=set)
     other_act_words: set[str] = field(default_factory=set)
     response_nouns: set[str] = field(default_factory=set)  # "a response to the 'terrorist attack'": no position
+    court_verbs: set[str] = field(default_factory=set)  # "a court ordered X to pay damages": the court's position
+    measure_verbs: set[str] = field(default_factory=set)  # "sought to restrict his war powers": a measure's matter
+    state_media_words: set[str] = field(default_factory=set)  # "state" in "the Iranian state news agency"
+    rhetorical: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))  # "didn't the attack ..."
+
+
+def _rhetorical_pattern(auxiliaries: list[str], path: Path) -> re.Pattern[str]:
+    """The opening of a negative question: a clause's first words, then a negated auxiliary
+    ("And didn't", "Isn't", "Was it not")."""
+    if not auxiliaries:
+        return re.compile(r"(?!x)x")
+    try:
+        return re.compile(r"\s*(?:(?:and|but|so|or|yet|then)\s+)?(?:" + "|".join(auxiliaries) + r")\b", re.IGNORECASE)
+    except re.error as exc:
+        raise CuratedDataError(f"bad rhetorical_question pattern: {exc}", path) from exc
 
 
 @lru_cache(maxsize=4)
@@ -70,7 +85,8 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
             for g in cues["groups"]
         ]
         non_positions = compile_any(cues.get("non_positions", []), cues_path)
-        negator = re.compile(r"\b" + cues["negators"] + r"\b", re.IGNORECASE)
+        # (a contracted "n't" is a negator at the end of its word: "didn't violate", "wasn’t lawful")
+        negator = re.compile(r"\b" + cues["negators"] + r"\b|n['’]t\b", re.IGNORECASE)
         window = int(cues.get("negation_window_words", 3))
         rejection = compile_any(cues.get("rejection", []), cues_path)
     except (KeyError, TypeError) as exc:
@@ -136,8 +152,12 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
         act_verbs={str(v).lower() for v in holders.get("act_verbs", [])},
         speech_verbs={str(v).lower() for v in holders.get("speech_verbs", [])},
         document_nouns={str(v).lower() for v in holders.get("document_nouns", [])},
+        state_media_words={str(v).lower() for v in holders.get("state_media_words", [])},
+        measure_verbs={str(v).lower() for v in holders.get("measure_verbs", [])},
+        court_verbs={str(v).lower() for v in holders.get("court_verbs", [])},
         non_positions=non_positions,
         response_nouns={str(w).lower() for w in cues.get("response_nouns", [])},
+        rhetorical=_rhetorical_pattern(cues.get("rhetorical_question", []), cues_path),
     )
     # asked of every sentence: each pattern is tried only where a literal it requires occurs
     vocab.any_cue = GatedAny([re.compile(p.pattern, re.IGNORECASE)

@@ -1,0 +1,42 @@
+"""Who holds a position when a text describes someone else's claim, quotes an organisation's rules, or
+names its speaker by a title (issue 13). A writer describing how a state invoked self-defence holds no
+position; the state that invoked it does. Fixtures are written for these tests.
+"""
+
+from __future__ import annotations
+
+from test_legal import positions
+
+
+def test_a_described_invocation_is_held_by_the_invoker() -> None:
+    rows = positions("Ben Emmerson wrote that it was the first case in which a government invoked self-defence "
+                     "to justify the killing of another state's official.")
+    assert [r for r in rows if r["holder_person_id"] == "ben-emmerson"] == []
+    assert [(r["holder_name"], r["holder_type"], r["stance"]) for r in rows] == [
+        ("a government", "government", "lawful")]
+
+
+def test_a_definition_quoted_from_rules_has_no_holder() -> None:
+    """A quotation opened inside the writer's own clause, with no speaker named, is cited, not stated:
+    its later sentences are no one's position (not the state last mentioned)."""
+    rows = positions(
+        "Iran asked Interpol for notices against the officials behind the strike. Such notices are alerts "
+        "that police forces share and \"serve to find people wanted for prosecution. A notice is a request to "
+        "arrest a person pending extradition or similar legal action.\"")
+    assert [r for r in rows if "A notice is a request" in r["quote"]] == []
+
+
+def test_words_in_a_speakers_title_are_not_a_position() -> None:
+    """'the rapporteur on extrajudicial executions' names who speaks; it invokes no legal basis."""
+    assert positions("Agnes Callamard, the UN rapporteur on extrajudicial, summary or arbitrary executions, wrote "
+                     "in a post that the region had grown calmer since the attack.") == []
+
+
+def test_a_decision_left_to_someone_is_not_their_position() -> None:
+    """'it is up to X to determine whether ...': X has stated nothing yet, and the 'it' stands for no one
+    named before (not the parliament of the sentence before)."""
+    rows = positions(
+        "The parliament of Iraq said the killing went against the security agreement. The troops came at the "
+        "request of the premier, so it is up to the premier to determine whether they leave, and the vote is "
+        "non-binding.")
+    assert [(r["holder_name"], r["stance"]) for r in rows] == [("The parliament of Iraq", "unlawful")]
