@@ -21,7 +21,15 @@ from pipeline.corpus import PassageRow, SourceDoc
 from pipeline.extract.clauses import Clauses, SourceReader, load_lexicon
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityIndex
-from pipeline.extract.legal.cues import Cue, _flip, find_bases, find_cues, negated_in_parse, subject_of
+from pipeline.extract.legal.cues import (
+    Cue,
+    _flip,
+    find_bases,
+    find_cues,
+    negated_in_parse,
+    subject_of,
+    unbracketed,
+)
 from pipeline.extract.legal.holders import Holder, HolderTyper, cue_holders, instrument_owner, speakers
 from pipeline.extract.legal.vocab import LegalVocab, load_legal_vocab
 from pipeline.extract.sentences import (
@@ -112,7 +120,7 @@ def _sentences_to_read(doc: SourceDoc, passages: Iterable[PassageRow], curated_d
     ordered = sorted((p for p in passages if p.source_id == doc.source_id), key=lambda p: p.ordinal)
     per_passage = [(p, passage_sentences(doc, p, curated_dir)) for p in ordered]
     read = [(p, ss) for p, ss in per_passage if not skipped_passage(p, skip_sections, ["infobox"])]
-    cue_at = {(s.start, s.end) for _, ss in read for s in ss if vocab.any_cue.search(s.text)}
+    cue_at = {(s.start, s.end) for _, ss in read for s in ss if vocab.any_cue.search(unbracketed(s.text)[0])}
     memo = _speaker_sentences(read, cue_at)
     wanted = cue_at | memo
     return per_passage, cue_at, [s for _, ss in read for s in ss if (s.start, s.end) in wanted]
