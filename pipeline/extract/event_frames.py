@@ -53,6 +53,9 @@ class RoleWords:
     # ("whom Iran accuses of involvement in the attack": Iran did not carry it out)
     alleging_verbs: frozenset[str] = frozenset()
     kill_nouns: frozenset[str] = frozenset()  # "the assassination of X": X died
+    undergoer_verbs: frozenset[str] = frozenset()  # "X, who died in a strike": X is the victim
+    measure_nouns: frozenset[str] = frozenset()  # "a wave of missile attacks": the wave stands for them
+    response_verbs: frozenset[str] = frozenset()  # "responded to the killing with strikes": the strikes answer
 
 
 @lru_cache(maxsize=4)
@@ -63,7 +66,10 @@ def load_role_words(curated_dir: Path) -> RoleWords:
         return RoleWords(frozenset(str(w).lower() for w in d["sponsor_verbs"]),
                          frozenset(str(w).lower() for w in d["kill_lemmas"]),
                          frozenset(str(w).lower() for w in d["alleging_verbs"]),
-                         frozenset(str(w).lower() for w in d["kill_nouns"]))
+                         frozenset(str(w).lower() for w in d["kill_nouns"]),
+                         frozenset(str(w).lower() for w in d.get("undergoer_verbs") or ()),
+                         frozenset(str(w).lower() for w in d.get("measure_nouns") or ()),
+                         frozenset(str(w).lower() for w in d.get("response_verbs") or ()))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CuratedDataError(f"cannot read event roles: {exc}", path) from None
 
@@ -143,22 +149,117 @@ def outside_date_clause(cl: Clauses, date_start: int, date_end: int, tok: Token)
     return not (head.left_edge.i <= tok.i <= head.right_edge.i) and tok.i not in {a.i for a in head.ancestors}
 
 
-def occurrence_frames(cl: Clauses, tok: Token, alleging: frozenset[str] = frozenset()) -> list[Frame]:
+def standing_word(tok: Token, words: RoleWords) -> Token:
+    """The word standing in the clause for the occurrence noun ``tok``: a measure noun it is counted by
+    ("targeted the base with a wave of missile attacks": the wave), or the killing noun whose
+    in-phrase it is when the parse hung that phrase on the verb above ("expect Iran to retaliate over
+    the killing of X in a drone strike": the strike is how X was killed, not how Iran retaliates)."""
+    cur = tok
+    for _ in range(3):
+        up = cur.head.head
+        if (cur.dep_ == "pobj" and cur.head.lower_ == "of" and up.pos_ == "NOUN"
+                and up.lemma_.lower() in words.measure_nouns):
+            cur = up
+        else:
+            break
+    prep = cur.head
+    if cur.dep_ == "pobj" and prep.lower_ == "in" and prep.dep_ == "prep" and prep.head.pos_ in ("VERB", "AUX"):
+        verb = prep.head
+        # the nearest killing noun before the in-phrase, whose own phrase runs up to it, under the verb
+        for t in reversed(_between(verb, prep)):
+            if t.pos_ in ("VERB", "AUX"):
+                break
+            if (t.pos_ == "NOUN" and t.lemma_.lower() in words.kill_nouns and t.right_edge.i == prep.i - 1
+                    and verb in t.ancestors):
+                return t
+    return cur
+
+
+def _between(verb: Token, prep: Token) -> list[Token]:
+    """The tokens strictly between a verb and a later preposition of it (empty if the preposition comes first)."""
+    return list(verb.doc[verb.i + 1 : prep.i]) if verb.i < prep.i else []
+
+
+def answered_by(at: Token, words: RoleWords) -> Token | None:
+    """The answering verb whose with-phrase the parse hung on the occurrence it answers ("Iran
+    responded to the killing with limited strikes": the strikes are Iran's answer, not the killing's
+    means), else None."""
+    prep, noun = at.head, at.head.head
+    if not (at.dep_ == "pobj" and prep.lower_ == "with" and noun.pos_ == "NOUN" and noun.i < at.i):
+        return None
+    up = noun.head.head if noun.dep_ == "pobj" and noun.head.dep_ == "prep" else noun.head if noun.dep_ == "dobj" else None
+    if up is not None and up.pos_ == "VERB" and up.lemma_.lower() in words.response_verbs:
+        return up
+    return None
+
+
+# modal auxiliaries of an act not (yet) done: "would attack", "could strike"
+_UNREALIS = {"would", "will", "could", "might", "may", "shall", "should", "must", "can", "'ll", "wo", "ca"}
+
+
+def reported_act(cl: Clauses, say: Token, acts: set[int], date_start: int, words: RoleWords) -> Token | None:
+    """The act a reporting verb's content clause tells as done, when the content comes first and the
+    date is the saying's ("Iran has launched a missile attack on the forces, the military said on
+    Tuesday": the news is the attack, known on Tuesday): the content's predicate or its object or
+    passive subject, among ``acts`` (token indexes of occurrence words), with no negation, modal,
+    condition or future, and not an act only ordered or planned. None when the date lies inside the
+    content (it dates the content itself), when the saying comes first ("Trump claimed that X had
+    been planning attacks": the claim is the news) or nothing done is told."""
+    by_head = {f.head: f for f in cl.frames}
+    for c in say.children:
+        if c.dep_ != "ccomp" or c.i > say.i or c.left_edge.idx + cl.base <= date_start < c.right_edge.idx + cl.base + len(
+                c.right_edge):
+            continue
+        f = by_head.get(c.i)
+        if (f is None or f.negative or f.modality or f.condition is not None or f.tense == "future"
+                or c.lemma_.lower() in words.sponsor_verbs):
+            continue
+        if c.i in acts:
+            return c
+        obj = next((o for o in c.children if o.dep_ in ("dobj", "nsubjpass") and o.i in acts), None)
+        if obj is not None:
+            return obj
+    return None
+
+
+def talked_about(cl: Clauses, tok: Token, statements: set[int]) -> Token | None:
+    """The statement verb an occurrence word is only talked about by, else None: its object ("dismissed
+    the arrest warrant as a stunt") or an act it vows, threatens or urges -- not done ("vowed that they
+    would attack the bases", "threatened to strike"). ``statements``: token indexes of statement verbs
+    that do not announce what they name (not "issued a warrant")."""
+    if tok.dep_ == "dobj" and tok.head.i in statements:
+        return tok.head
+    verb = tok if tok.pos_ in ("VERB", "AUX") else tok.head if tok.dep_ in ("dobj", "nsubjpass") else None
+    if verb is None or verb.dep_ not in ("ccomp", "xcomp") or verb.head.i not in statements:
+        return None
+    f = next((g for g in cl.frames if g.head == verb.i), None)
+    unrealis = verb.dep_ == "xcomp" or (f is not None and (f.tense == "future" or (f.modality or "") in _UNREALIS))
+    unrealis = unrealis or any(c.dep_ == "aux" and c.lower_ in _UNREALIS for c in verb.children)
+    return verb.head if unrealis else None
+
+
+def occurrence_frames(cl: Clauses, tok: Token, alleging: frozenset[str] = frozenset(),
+                      words: RoleWords | None = None) -> list[Frame]:
     """The frames telling the occurrence ``tok`` names: its own (or the nearest governing one), the
     verb an event noun is subject, object or instrument of (not an ``alleging`` verb: "accuses X of
-    involvement in the attack"), and clauses hanging on either."""
+    involvement in the attack"), and clauses hanging on either. ``words``: the event noun is read
+    where the word standing for it stands (``standing_word``, ``answered_by``)."""
     by_head = {f.head: f for f in cl.frames}
     own = by_head.get(tok.i)
     out: list[Frame] = []
     if own is not None:
         out.append(own)
     verb = None
-    if tok.pos_ in ("NOUN", "PROPN"):
-        if tok.dep_ in _NOUN_TO_VERB:
-            verb = tok.head
-        elif (tok.dep_ == "pobj" and tok.head.lower_ in _INSTRUMENT_PREPS and tok.head.head.pos_ in ("VERB", "AUX")
-              and tok.head.head.lemma_.lower() not in alleging):
-            verb = tok.head.head
+    at = standing_word(tok, words) if words is not None and tok.pos_ in ("NOUN", "PROPN") else tok
+    answer = answered_by(at, words) if words is not None else None
+    if answer is not None:
+        verb = answer
+    elif at.pos_ in ("NOUN", "PROPN"):
+        if at.dep_ in _NOUN_TO_VERB:
+            verb = at.head
+        elif (at.dep_ == "pobj" and at.head.lower_ in _INSTRUMENT_PREPS and at.head.head.pos_ in ("VERB", "AUX")
+              and at.head.head.lemma_.lower() not in alleging):
+            verb = at.head.head
     elif own is None:
         verb = next((a for a in tok.ancestors if a.i in by_head), None)
     if verb is not None and verb.i in by_head and by_head[verb.i] not in out:
@@ -177,8 +278,11 @@ def occurrence_actors(
 ) -> list[tuple[EntityMention, str]]:
     """The named actors of the occurrence ``tok`` names and their roles (see module docstring)."""
     found: dict[str, tuple[EntityMention, str]] = {}
-    frames = occurrence_frames(cl, tok, words.alleging_verbs)
-    core = {f.head for f in frames if f.head == tok.i or cl.doc[f.head].i in {a.i for a in tok.ancestors}}
+    frames = occurrence_frames(cl, tok, words.alleging_verbs, words)
+    at = standing_word(tok, words) if tok.pos_ in ("NOUN", "PROPN") else tok
+    answer = answered_by(at, words)
+    up = {a.i for a in (answer, *answer.ancestors)} if answer is not None else {a.i for a in at.ancestors}
+    core = {f.head for f in frames if f.head in (tok.i, at.i) or f.head in up}
     for f in frames:
         for r in f.roles:
             actor = r.actor.named
@@ -194,7 +298,8 @@ def occurrence_actors(
                 found.setdefault(ent.entity_id, (ent, role))
     if etype in _VIOLENT and tok.pos_ == "NOUN" and state_of is not None:
         # "an Israeli strike", "the U.S. drone strike": the state named on the act carried it out
-        for mod in tok.children:
+        named_on = [tok, at] if at is not tok and at.lemma_.lower() in words.kill_nouns else [tok]
+        for mod in (m for w in named_on for m in w.children):
             org = state_of(mod.text) if mod.dep_ in ("amod", "compound") and mod.ent_type_ in ("GPE", "NORP") else None
             if org:
                 start = cl.base + mod.idx
@@ -216,8 +321,11 @@ def occurrence_actors(
     if etype in _VIOLENT and tok.pos_ == "NOUN":
         # "the assassination of X", "the killing of X in a drone strike": X is the victim
         killing = [tok] if tok.lemma_.lower() in words.kill_nouns else []
-        if tok.dep_ == "pobj" and tok.head.lower_ in _INSTRUMENT_PREPS and tok.head.head.lemma_.lower() in words.kill_nouns:
+        if (answer is None and tok.dep_ == "pobj" and tok.head.lower_ in _INSTRUMENT_PREPS
+                and tok.head.head.lemma_.lower() in words.kill_nouns):
             killing.append(tok.head.head)
+        if at is not tok and at.lemma_.lower() in words.kill_nouns and at not in killing:
+            killing.append(at)
         for noun in killing:
             for prep in noun.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -245,6 +353,8 @@ def _token_entity(cl: Clauses, tok: Token, mentions: Sequence[EntityMention]) ->
 
 def _role(role: str, f: Frame, etype: str, words: RoleWords) -> str | None:
     if role == "agent":
+        if f.lemma in words.undergoer_verbs:
+            return "victim" if etype in _VIOLENT else "participant"
         if f.lemma in words.sponsor_verbs:
             return "sponsor"
         return "perpetrator" if etype in _VIOLENT else "actor"

@@ -243,7 +243,7 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer, memo:
     for m in dated[n_day:]:
         assert m.date.date is not None
         best: tuple[float, int] | None = None
-        candidates = index.coarse_candidates(m)
+        candidates = _same_victim_first(m, index.coarse_candidates(m))
         scores = []
         need = STATEMENT_THRESHOLD if m.event_type == "statement" else MERGE_THRESHOLD
         for i, ev in enumerate(candidates):
@@ -276,6 +276,20 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer, memo:
     for m in undated:
         events.append(_Event([m]))
     return events
+
+
+def _same_victim_first(m: EventMention, candidates: list[_Event]) -> list[_Event]:
+    """The events a strike or attack told at month or year precision may join: those naming a victim or
+    target it names, when there are any ("the killing of X in Iraq one year ago" is the strike that
+    killed X, not another strike in Iraq that month); else all ``candidates``."""
+    if m.event_type not in ("strike", "attack"):
+        return candidates
+    mine = {e for e, c in _participants(m).roles if c == "patient"}
+    if not mine:
+        return candidates
+    sharing = [ev for ev in candidates
+               if any(mine & {e for e, c in _participants(o).roles if c == "patient"} for o in ev.mentions)]
+    return sharing or candidates
 
 
 def _merge_days(day: Sequence[EventMention], gaz: Gazetteer, memo: Memo) -> list[_Event]:

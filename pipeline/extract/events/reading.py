@@ -8,21 +8,29 @@ layer), toll, attribution and summary (``tolls``) into an ``EventMention``.
 from __future__ import annotations
 
 import bisect
+import datetime
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from spacy.tokens import Token
+
 from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.extract.clauses import Clauses
 from pipeline.extract.clauses.roles import dateline_end
 from pipeline.extract.clauses.scope import inside
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.entities import EntityIndex
 from pipeline.extract.event_frames import (
     EventFrames,
+    RoleWords,
     elsewhere,
     governing_noun,
     occurrence_actors,
     outside_date_clause,
+    reported_act,
+    standing_word,
+    talked_about,
     word_token,
 )
 from pipeline.extract.events.mention import EventMention, _inside, _quote_spans
@@ -91,6 +99,7 @@ def find_event_mentions(
         if dateline:
             quote_list = [*quote_list, dateline]
         quotes = SpanSet(quote_list)
+        dl_place = _dateline_place(text, p, dl, passage_places)
         usable: list[DateMention] = []
         for dm in dates:
             if _inside(dm.char_start, quotes):
@@ -171,6 +180,9 @@ def find_event_mentions(
                     if up is not None:
                         trig, tok = by_tok[up.i], up
                         etype = trig.trig.type
+                if tok is not None and trig is not None:
+                    # what the predicate of the occurrence tells, not a reporting verb or a word near it
+                    trig, tok, etype = _told(cl, trig, tok, etype, hits, rules, dm, frames.words)
                 # Not inside quotations nor inside date words ("the day after the Baghdad airport attack").
                 clause_places = [h for h in passage_places[bisect.bisect_left(places_at, cs):
                                                             bisect.bisect_left(places_at, ce)]
@@ -184,9 +196,16 @@ def find_event_mentions(
                     stop = re.search(r"\bthat\b|[\"“:]", text[trig.end : ce])
                     limit = trig.end + min(40, stop.start() if stop else 40)
                     clause_places = [h for h in clause_places if h.char_end <= trig.start or h.char_start < limit]
+                if tok is not None:
+                    # "a United States drone strike in Iraq": a country naming the act's side is not its place
+                    clause_places = [h for h in clause_places if not (
+                        h.place.kind == "country" and (pt := word_token(cl, h.char_start, h.char_end)) is not None
+                        and pt.dep_ in ("compound", "amod", "nmod", "poss") and pt.head.i == tok.i)]
                 other = elsewhere(cl, tok, frames.nominals)
                 clause_places = [h for h in clause_places if not inside(h.char_start, other)]
                 place = main_place(clause_places, anchor, gaz, sites_too=etype in ("strike", "attack", "protest"))
+                if place is None and dl_place is not None and _on_report_day(dm, doc.published_date):
+                    place = dl_place  # nothing else places what the datelined lead tells of its day
                 # the toll of the clause, not of what tells of something else; the next sentence's
                 # is read for a strike or attack that states none
                 nxt, nxt_dates = sentences[si + 1 : si + 2], by_sentence[si + 1 : si + 2]
@@ -226,6 +245,54 @@ def find_event_mentions(
 # drone strike killed X", "The air strike, ordered by T, ...", "the anniversary of his assassination".
 _TOLD_IN_DATE = ("clause", "subject", "anniversary_of")
 _TOLD_AGAIN = ("subject", "anniversary_of")  # tellings of a strike or attack told dated elsewhere
+
+
+def _told(cl: Clauses, trig: _TrigHit, tok: Token, etype: str, hits: Sequence[_TrigHit], rules: Rules,
+          dm: DateMention, words: RoleWords) -> tuple[_TrigHit, Token, str]:
+    """The trigger of the occurrence the dated clause tells, read from the parse: a reporting verb dated
+    by its saying yields to the act its content tells as done (``reported_act``); an occurrence word
+    only talked about -- the object of "dismissed", an act vowed or threatened -- yields to the
+    statement (``talked_about``)."""
+    toks = [(h, t) for h in hits if not h.trig.weak and (t := word_token(cl, h.start, h.end)) is not None]
+    if etype == "statement" and tok.pos_ == "VERB" and trig.phrase.lower() in rules.reporting:
+        # an occurrence word counted by a measure noun stands where that noun stands ("fired a salvo of rockets")
+        acts = {w.i: (h, t) for h, t in reversed(toks) if h.trig.type != "statement"
+                for w in {t, standing_word(t, words)}}
+        done = reported_act(cl, tok, set(acts), dm.char_start, words)
+        if done is not None:
+            h, t = acts[done.i]
+            return h, t, h.trig.type
+    if etype != "statement":
+        says = {t.i: h for h, t in toks if h.trig.type == "statement" and not h.trig.defer and t.pos_ == "VERB"}
+        verb = talked_about(cl, tok, set(says))
+        if verb is not None:
+            return says[verb.i], verb, "statement"
+    return trig, tok, etype
+
+
+_COLON_DATELINE = re.compile(r"\s*:\s+(?=[A-Z])")
+
+
+def _dateline_place(text: str, p: PassageRow, dl: int, places: Sequence[PlaceHit]) -> PlaceHit | None:
+    """The place a dateline opening the passage names: a wire dateline ("BAGHDAD (AP) --", ``dl``
+    characters) or a known place and a colon ("Baghdad: Thousands rallied ..."); None if none."""
+    first = next((h for h in places if h.char_start >= p.char_start), None)
+    if first is None or text[p.char_start : first.char_start].strip():
+        return None
+    if dl and first.char_end <= p.char_start + dl:
+        return first
+    return first if _COLON_DATELINE.match(text, first.char_end) else None
+
+
+def _on_report_day(dm: DateMention, published: str | None) -> bool:
+    """Whether a telling is dated to the report's day or the day before (what a dateline places)."""
+    if published is None or dm.date_precision != "day" or dm.date_start is None:
+        return False
+    try:
+        day = datetime.date.fromisoformat(published[:10])
+    except ValueError:
+        return False
+    return 0 <= (day - dm.date_start).days <= 1
 
 
 def _skipped(p: PassageRow, rules: Rules) -> bool:

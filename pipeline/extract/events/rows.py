@@ -56,14 +56,16 @@ def build_tables(
         if place_m and place_m.place:
             places.append(place_m.place.place)
         actors_seen: set[str] = set()
+        roles = merged_roles(ev)
         for m in ev.mentions:
             mrow: Row = {"mention_id": m.mention_id, "event_id": event_id, "date_text": m.date.date_text}
             mrow.update(provenance(m.passage, m.char_start, m.char_end, texts[m.source_id]))
             men_rows.append(mrow)
-            for ent, role in m.actors:
+            for ent, _ in m.actors:
                 if ent.entity_id in actors_seen:
                     continue
                 actors_seen.add(ent.entity_id)
+                role = roles[ent.entity_id]
                 act_rows.append({
                     "event_actor_id": short_hash(event_id, ent.kind, ent.entity_id),
                     "event_id": event_id,
@@ -73,3 +75,27 @@ def build_tables(
                 })
     return {"events": ev_rows, "event_mentions": men_rows, "event_actors": act_rows, "places": place_rows(places),
             "claims": claim_rows}
+
+
+_AGENT = frozenset({"perpetrator", "sponsor", "actor"})
+_PATIENT = frozenset({"victim", "target"})
+
+
+def merged_roles(ev: _Event) -> dict[str, str]:
+    """Each actor's role in a merged event: the role its first telling gives, unless the tellings
+    disagree on whether it did the act or underwent it -- then the side more tellings support, the
+    one who underwent it on a tie (a victim in one telling is not made the perpetrator by another
+    telling's misreading)."""
+    first: dict[str, str] = {}
+    by_side: dict[str, dict[str, list[str]]] = {}
+    for m in ev.mentions:
+        for ent, role in m.actors:
+            first.setdefault(ent.entity_id, role)
+            side = "agent" if role in _AGENT else "patient" if role in _PATIENT else "other"
+            by_side.setdefault(ent.entity_id, {}).setdefault(side, []).append(role)
+    out = dict(first)
+    for eid, sides in by_side.items():
+        agent, patient = sides.get("agent", []), sides.get("patient", [])
+        if agent and patient:
+            out[eid] = agent[0] if len(agent) > len(patient) else patient[0]
+    return out

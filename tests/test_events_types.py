@@ -1,0 +1,62 @@
+"""Events: the type of an occurrence comes from the predicate that tells it, not from a reporting verb
+dated beside it nor from an occurrence word that is only talked about. Short texts written for each
+phenomenon (fictional names)."""
+
+from __future__ import annotations
+
+from test_events import CUR, make_doc
+
+from pipeline.extract.entities import EntityIndex
+from pipeline.extract.events import extract_events
+
+STATES = {"valdoria": "government-of-valdoria", "valdorian": "government-of-valdoria"}
+
+
+def _events(text: str, published: str = "2021-03-10"):
+    doc, ps = make_doc([("Body", p) for p in text.split("\n")], published=published)
+    res = extract_events([doc], ps, EntityIndex([], states=STATES), CUR)
+    acts: dict[str, set[tuple[str, str]]] = {}
+    for a in res.tables["event_actors"]:
+        acts.setdefault(a["event_id"], set()).add((a["person_id"] or a["org_id"], a["role"]))
+    return res.tables["events"], acts
+
+
+def test_an_act_reported_as_done_is_the_occurrence_the_saying_dates() -> None:
+    evs, acts = _events("Valdoria has fired a salvo of rockets at the northern garrison, army officials said on Monday.")
+    (ev,) = evs
+    assert (ev["date"], ev["event_type"]) == ("2021-03-08", "attack")
+    assert ("government-of-valdoria", "perpetrator") in acts[ev["event_id"]]
+
+
+def test_a_saying_whose_content_tells_no_act_stays_a_statement() -> None:
+    evs, _ = _events("The army said on Monday that a review of the damage at the garrison was under way.")
+    assert [e["event_type"] for e in evs] == ["statement"]
+
+
+def test_an_act_reported_as_possible_is_not_told_as_done() -> None:
+    evs, _ = _events("Valdoria could launch rockets at the garrison within days, army officials said on Monday.")
+    assert [e["event_type"] for e in evs] == ["statement"]
+
+
+def test_a_vowed_or_threatened_act_is_a_statement() -> None:
+    # dated by reference to the killing it answers: the vow is the occurrence told, not an attack
+    evs, _ = _events("A drone strike killed Ramin Kohl on 5 March 2021.\n"
+                     "A senior commander vowed that his men would attack the garrison in response to the killing.\n"
+                     "The defence minister threatened on Tuesday to strike the ports.")
+    assert sorted(e["event_type"] for e in evs if e["date"] != "2021-03-05") == ["statement", "statement"]
+
+
+def test_an_occurrence_dismissed_by_a_speaker_is_the_dismissals_topic() -> None:
+    evs, _ = _events("The envoy dismissed the arrest warrant on Tuesday as a publicity stunt.")
+    assert [e["event_type"] for e in evs] == ["statement"]
+
+
+def test_an_issued_warrant_is_still_the_legal_act() -> None:
+    evs, _ = _events("On Tuesday a judge issued an arrest warrant for the envoy.")
+    assert [e["event_type"] for e in evs] == ["legal_action"]
+
+
+def test_a_claim_told_first_is_the_occurrence_not_the_act_it_claims() -> None:
+    evs, _ = _events("On Monday the minister claimed that the rebels had carried out attacks on four depots.\n"
+                     "On Tuesday the envoy asserted the raid was ordered by the council.")
+    assert sorted(e["event_type"] for e in evs) == ["statement", "statement"]
