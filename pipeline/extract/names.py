@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,8 @@ class NameVocab:
     person_object_verbs: frozenset[str] = frozenset()  # "charged", "assassinated"
     given_name_honorifics: frozenset[str] = frozenset()  # "Hajj", "Sayyed" (+ a first name)
     kunya_words: frozenset[str] = frozenset()  # "Abu", "Umm"
+    # skeleton of a given name's short or familiar form -> skeleton of its full form ("Matt" -> "Matthew")
+    given_variants: dict[str, str] = field(default_factory=dict)
 
     def is_title(self, word: str) -> bool:
         return word in self.titles or word in self.title_modifiers
@@ -170,7 +172,18 @@ def load_vocab(curated_dir: Path) -> NameVocab:
         person_object_verbs=frozenset(w.lower() for w in _words(voc, "person_object_verbs")),
         given_name_honorifics=frozenset(_words(voc, "given_name_honorifics")),
         kunya_words=frozenset(_words(voc, "kunya_words")),
+        given_variants=_given_variants(voc),
     )
+
+
+def _given_variants(voc: dict[str, Any]) -> dict[str, str]:
+    """``given_name_variants`` (groups, full form first) as skeleton keys: each form -> the full form's."""
+    out: dict[str, str] = {}
+    for group in voc.get("given_name_variants") or []:
+        keys = [skeleton(str(w)) for w in group]
+        for k in keys[1:]:
+            out.setdefault(k, keys[0])
+    return out
 
 
 class TokList(list[Tok]):
@@ -301,6 +314,9 @@ def name_shape(name: str, vocab: NameVocab) -> NameShape:
             if key:
                 core.append(key)
                 written.append(clean)
+    if len(core) > 1 and vocab.given_variants:
+        # given names compare by their full form ("Matt Olsen" ~ "Matthew Olsen"); the surname as written
+        core[:-1] = [vocab.given_variants.get(k, k) for k in core[:-1]]
     return NameShape(tuple(core), tuple(written), suffix, tuple(initials))
 
 

@@ -286,6 +286,10 @@ def reject_reason(
         return f"part of a place name ({toks[idx - 1].text} ...)"
     if vocab.place_before:
         before = " ".join(text[max(0, start - 30) : start].lower().split())
+        # the article opening the place's name may stand between ("the town of Al X", "the city of al-X")
+        last = before.rsplit(" ", 1)[-1] if before else ""
+        if last.rstrip("-") in vocab.fold_particles and not last.endswith(vocab.place_before):
+            before = before[: len(before) - len(last)].rstrip()
         if before.endswith(vocab.place_before):
             return "a place (after 'province of' ...)"
     # a following capitalised run ending in a facility or organization head ("Air Base")
