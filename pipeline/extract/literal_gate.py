@@ -17,29 +17,29 @@ import re
 import re._constants as _c
 import re._parser as _parser
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
 
-@lru_cache(maxsize=1)
-def _fold_table() -> dict[int, int]:
+class _FoldMap(dict[int, int]):
     """Code point -> its class under the regex engine's case-insensitive matching: the engine's
     own lower-casing, then one representative of the characters it treats as equal besides
-    ('s' and the long s, 'k' and the Kelvin sign, ...)."""
-    extra: dict[int, tuple[int, ...]] = getattr(re._compiler, "_EXTRA_CASES", {})  # type: ignore[attr-defined]
-    lower = _sre.unicode_tolower
-    table: dict[int, int] = {}
-    for cp in range(0x110000):
-        low = lower(cp)
-        rep = min((low, *extra.get(low, ())))
-        if rep != cp:
-            table[cp] = rep
-    return table
+    ('s' and the long s, 'k' and the Kelvin sign, ...). Filled as characters are met: working
+    it out for every code point costs ~0.1 s, paid again in every worker process."""
+
+    def __missing__(self, cp: int) -> int:
+        low = _sre.unicode_tolower(cp)
+        rep = min((low, *_EXTRA_CASES.get(low, ())))
+        self[cp] = rep
+        return rep
+
+
+_EXTRA_CASES: dict[int, tuple[int, ...]] = getattr(re._compiler, "_EXTRA_CASES", {})  # type: ignore[attr-defined]
+_FOLD = _FoldMap()
 
 
 def fold(text: str) -> str:
     """``text`` as the regex engine compares it case-insensitively (one character per character)."""
-    return text.lower() if text.isascii() else text.translate(_fold_table())
+    return text.lower() if text.isascii() else text.translate(_FOLD)
 
 
 Literals = frozenset[str] | None  # None: no literal is required (the pattern is always tried)
