@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from pipeline import yamlload
 from pipeline.errors import CuratedDataError
 from schemas.dictionary import load_dictionary
 
@@ -36,7 +37,7 @@ def load_corrections(curated_dir: Path) -> list[Correction]:
         return []
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text) or {}
+        data = yamlload.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise CuratedDataError("YAML syntax error", path, mark.line + 1 if mark else None) from None

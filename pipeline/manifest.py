@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from pipeline import yamlload
 from pipeline.errors import ManifestError
 
 FORMATS = ("wikipedia", "news")
@@ -74,7 +75,7 @@ def load_manifest(raw_dir: Path) -> list[ManifestEntry]:
         raise ManifestError("manifest not found", path)
     text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(text)
+        data = yamlload.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -21,8 +21,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
+from pipeline import yamlload
 from pipeline.errors import CuratedDataError
 
 DEFAULT_CURATED = Path(__file__).resolve().parents[1] / "raw" / "curated"
@@ -58,7 +57,7 @@ def _token_before(text: str, pos: int, floor: int) -> str:
 @lru_cache(maxsize=4)
 def _abbreviations(curated_dir: Path) -> tuple[frozenset[str], frozenset[str]]:
     """The abbreviations, and those that are abbreviations only before a number ("Art. 2")."""
-    data = yaml.safe_load((curated_dir / "abbreviations.yaml").read_text(encoding="utf-8"))
+    data = yamlload.safe_load((curated_dir / "abbreviations.yaml").read_text(encoding="utf-8"))
     entries = data["abbreviations"]
     numbered = data.get("before_number") or []
     odd = [a for a in [*entries, *numbered] if not isinstance(a, str)]

@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pipeline import yamlload
 
 DICTIONARY_PATH = Path(__file__).with_name("dictionary.yaml")
 
@@ -87,7 +87,7 @@ def _flatten(items: list[Any]) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=4)
 def load_dictionary(path: Path = DICTIONARY_PATH) -> Dictionary:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = yamlload.safe_load(path.read_text(encoding="utf-8"))
     tables = {}
     for name, spec in data["tables"].items():
         columns = []

@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from pipeline import yamlload
 from pipeline.errors import CuratedDataError
 from pipeline.text import sentence_spans
 
@@ -146,7 +147,7 @@ def _initials(words: Sequence[str] | dict[str, Any]) -> str:
 def _load_words(curated_dir: Path) -> _Words:
     path = curated_dir / "date_words.yaml"
     try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        d = yamlload.safe_load(path.read_text(encoding="utf-8"))
         rel = d["relative"]
         fixed: dict[str, tuple[str, int]] = {}
         for key, unit, off in [

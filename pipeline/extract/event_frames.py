@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Doc, Token
 
+from pipeline import yamlload
 from pipeline.corpus import PassageRow, SourceDoc
 from pipeline.errors import CuratedDataError
 from pipeline.extract.clauses import Clauses, Frame, SourceReader
@@ -62,7 +63,7 @@ class RoleWords:
 def load_role_words(curated_dir: Path) -> RoleWords:
     path = curated_dir / "event_types.yaml"
     try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))["roles"]
+        d = yamlload.safe_load(path.read_text(encoding="utf-8"))["roles"]
         return RoleWords(frozenset(str(w).lower() for w in d["sponsor_verbs"]),
                          frozenset(str(w).lower() for w in d["kill_lemmas"]),
                          frozenset(str(w).lower() for w in d["alleging_verbs"]),

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from pipeline import yamlload
 
 # A word: "U.S." style abbreviations, words with inner apostrophes/hyphens ("Kata'ib",
 # "al-Muhandis", "Trump's"), an optional full stop (kept only for abbreviations, see tokenize),
@@ -131,8 +131,8 @@ def _words(data: dict[str, Any], key: str) -> list[str]:
 @lru_cache(maxsize=8)
 def load_vocab(curated_dir: Path) -> NameVocab:
     """Read ``person_vocabulary.yaml`` and ``not_persons.yaml`` (cached per directory)."""
-    voc = yaml.safe_load((curated_dir / "person_vocabulary.yaml").read_text(encoding="utf-8")) or {}
-    neg = yaml.safe_load((curated_dir / "not_persons.yaml").read_text(encoding="utf-8")) or {}
+    voc = yamlload.safe_load((curated_dir / "person_vocabulary.yaml").read_text(encoding="utf-8")) or {}
+    neg = yamlload.safe_load((curated_dir / "not_persons.yaml").read_text(encoding="utf-8")) or {}
     titles = frozenset(_words(voc, "titles"))
     modifiers = frozenset(_words(voc, "title_modifiers"))
     suffixes = frozenset(_words(voc, "suffixes"))

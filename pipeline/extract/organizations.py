@@ -42,8 +42,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
+from pipeline import yamlload
 from pipeline.corpus import PassageRow
 from pipeline.extract import Row
 from pipeline.extract.entities import EntityMention
@@ -111,7 +110,7 @@ def load_org_vocab(curated_dir: Path) -> OrgVocab:
     """Read organization_vocabulary.yaml, the demonyms of person_vocabulary.yaml and places.yaml."""
     def read(name: str) -> dict[str, Any]:
         path = curated_dir / name
-        return (yaml.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
+        return (yamlload.safe_load(path.read_text(encoding="utf-8")) or {}) if path.exists() else {}
 
     voc, people, places = read("organization_vocabulary.yaml"), read("person_vocabulary.yaml"), read("places.yaml")
     not_state = {fold_text(str(w)) for w in voc.get("not_state_demonyms") or []}

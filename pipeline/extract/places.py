@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from pipeline import yamlload
 from pipeline.errors import CuratedDataError
 from pipeline.extract import Row
 from pipeline.extract.entities import EntityMention
@@ -122,7 +123,7 @@ def _num(v: Any) -> float | None:
 def load_gazetteer(curated_dir: Path) -> Gazetteer:
     path = curated_dir / "places.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlload.safe_load(path.read_text(encoding="utf-8"))
         entries = data["places"]
         by_name: dict[str, str] = {}
         raw_places: list[tuple[dict[str, Any], str]] = []

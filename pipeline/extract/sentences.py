@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Token
 
+from pipeline import yamlload
 from pipeline.corpus import PassageRow, SourceDoc
 from pipeline.errors import CuratedDataError
 from pipeline.extract.dates import DateContext, DateMention, find_dates
@@ -31,7 +32,7 @@ from pipeline.text import sentence_spans
 def load_yaml(path: Path) -> Any:
     """A curated YAML file, parsed once; a missing or malformed file is a CuratedDataError."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yamlload.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise CuratedDataError("curated file missing", path) from exc
     except yaml.YAMLError as exc:

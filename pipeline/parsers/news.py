@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline import yamlload
 from pipeline.errors import CuratedDataError, ParseError
 from pipeline.parsers.base import ParsedSource, Passage, iter_lines, trimmed_span
 
@@ -41,7 +42,7 @@ HEADLINE_MAX_CHARS = 300
 def _chrome_rules(curated_dir: Path) -> tuple[list[re.Pattern[str]], re.Pattern[str], re.Pattern[str]]:
     path = curated_dir / "news_chrome.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yamlload.safe_load(path.read_text(encoding="utf-8"))
         drops = [re.compile(rf"^(?:{p})$", re.IGNORECASE) for p in data["drop_lines"]]
         caption = re.compile(data["caption_suffix"], re.IGNORECASE)
         residue = re.compile(data["dateline_residue"])

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from pipeline import yamlload
 from pipeline.errors import CuratedDataError
 
 DEFAULT_CURATED = Path(__file__).resolve().parents[3] / "raw" / "curated"
@@ -56,7 +57,7 @@ def load_lexicon(curated_dir: Path | None = None) -> Lexicon:
     """The clause vocabulary of ``curated_dir`` (default: the repository's ``raw/curated``)."""
     path = (curated_dir or DEFAULT_CURATED) / FILE
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamlload.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise CuratedDataError("curated file missing", path) from exc
     except yaml.YAMLError as exc:

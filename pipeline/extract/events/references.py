@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline import yamlload
 from pipeline.errors import CuratedDataError
 from pipeline.extract.dates import DateContext, DateMention
 
@@ -50,7 +51,7 @@ class _RefWords:
 def _words(curated_dir: Path) -> _RefWords:
     path = curated_dir / "date_words.yaml"
     try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        d = yamlload.safe_load(path.read_text(encoding="utf-8"))
         ref = d["reference_only"]
         leads = [str(x) for x in [*ref["leads"], *ref["verbs"]]]
         alone = [str(x) for x in ref["alone"]]

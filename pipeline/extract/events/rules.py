@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from pipeline import yamlload
 from pipeline.errors import CuratedDataError
 
 EVENT_TYPES = ("strike", "attack", "protest", "funeral", "statement", "legal_action", "political_action",
@@ -80,7 +81,7 @@ def _alt(words: Sequence[str]) -> str:
 def load_rules(curated_dir: Path) -> Rules:
     path = curated_dir / "event_types.yaml"
     try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+        d = yamlload.safe_load(path.read_text(encoding="utf-8"))
         triggers: dict[str, Trigger] = {}
         for entry in d["triggers"]:
             if entry["type"] not in EVENT_TYPES:
@@ -95,7 +96,7 @@ def load_rules(curated_dir: Path) -> Rules:
         aside_units = [str(x) for x in d["aside_number_units"]]
         aside_not = [str(x) for x in d["aside_not"]]
         words_path = curated_dir / "date_words.yaml"
-        num_words = {str(k).lower(): int(v) for k, v in yaml.safe_load(words_path.read_text("utf-8"))["numbers"].items()}
+        num_words = {str(k).lower(): int(v) for k, v in yamlload.safe_load(words_path.read_text("utf-8"))["numbers"].items()}
         skip_sections = frozenset(str(s) for s in d["skip_sections"])
         skip_kinds = frozenset(str(s) for s in d["skip_passage_kinds"])
         lead_ins = [str(x) for x in attr["lead_ins"]]
@@ -109,7 +110,7 @@ def load_rules(curated_dir: Path) -> Rules:
         hurt_words = [str(x) for x in d["injured"]["words"]]
         not_reporting = frozenset(str(x) for x in d["grammar"]["not_reporting"])
         abbreviations = frozenset(
-            str(a) for a in yaml.safe_load((curated_dir / "abbreviations.yaml").read_text("utf-8"))["abbreviations"]
+            str(a) for a in yamlload.safe_load((curated_dir / "abbreviations.yaml").read_text("utf-8"))["abbreviations"]
         )
         gram = d["grammar"]
         not_names = frozenset(str(x) for x in gram["not_names"])

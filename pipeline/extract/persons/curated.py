@@ -15,8 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from pipeline import yamlload
 from pipeline.extract import nlp as nlp_model
 from pipeline.extract import organizations as org_model
 from pipeline.extract.names import (
@@ -133,7 +132,7 @@ def load_curated(curated_dir: Path) -> Curated:
 def _read_yaml(path: Path) -> dict[str, Any]:
     if not path.exists():
         return {}
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yamlload.safe_load(path.read_text(encoding="utf-8")) or {}
 
 
 def _strip_titles_text(name: str, vocab: NameVocab) -> str:
