@@ -136,7 +136,7 @@ def score(
             items.append((item, s, s + len(snippet)))
 
         def overlapping(s: int, e: int, mine: list[EventMention] = mine) -> list[int]:
-            return [i for i, t in enumerate(mine) if t.date.char_start < e and s < t.date.char_end]
+            return [i for i, t in enumerate(mine) if _told_at(t)[0] < e and s < _told_at(t)[1]]
 
         for item, s, e in items:
             near = overlapping(s, e)
@@ -181,6 +181,13 @@ def score(
                                 f"{t.quote[:90]!r}")
         scores.append(sc)
     return scores, groups
+
+
+def _told_at(t: EventMention) -> tuple[int, int]:
+    """Where a telling's date is told: its date words, or, for a date taken from the context (no
+    words of its own: the sentence before, the report's publication), the word naming the occurrence."""
+    s, e = t.date.char_start, t.date.char_end
+    return (s, e) if e > s else (s, s + len(t.trigger or " "))
 
 
 def report(scores: list[Score], groups: dict[str, set[str]], elapsed: float, nbytes: int) -> str:

@@ -8,6 +8,7 @@ layer), toll, attribution and summary (``tolls``) into an ``EventMention``.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime
 import re
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ from pipeline.extract.event_frames import (
     talked_about,
     word_token,
 )
+from pipeline.extract.events.context_dates import KIND as CONTEXT
+from pipeline.extract.events.context_dates import ContextDates, context_trigger, retold
 from pipeline.extract.events.mention import EventMention, _inside, _quote_spans
 from pipeline.extract.events.references import reference_dates
 from pipeline.extract.events.rules import Rules, load_rules
@@ -67,6 +70,7 @@ def find_event_mentions(
     gaz = load_gazetteer(curated_dir)
     text = doc.text
     ctx = DateContext.for_source(doc, passages, curated_dir)
+    context = ContextDates(text, ctx, curated_dir, rules)
     topic_date = ctx.topic.date if ctx.topic is not None else None
     out: list[EventMention] = []
     all_places: list[PlaceHit] = []
@@ -81,6 +85,10 @@ def find_event_mentions(
         refs = reference_dates(text, sentences, dates, ctx, curated_dir, lead=p is body[0] if body else False)
         if refs:
             dates = sorted([*dates, *refs], key=lambda d: d.char_start)
+        # sentences with no date at all: the time of the sentence before, or of the report (context_dates.py)
+        undated = context.read(sentences, dates, (p.char_start, p.char_end))
+        if undated:
+            dates = sorted([*dates, *undated], key=lambda d: d.char_start)
         ents_all = entities.in_span(p.source_id, p.char_start, p.char_end)
         passage_places = find_places(text, p.char_start, p.char_end, gaz, ents_all)
         all_places.extend(passage_places)
@@ -136,6 +144,11 @@ def find_event_mentions(
                 hits = _triggers(text, cs, ce, rules, masked)
                 opening = bool(_OPENING.fullmatch(text, cs, dm.char_start))
                 trig = None if dm.in_list else _choose_trigger(text, cs, ce, dm, hits, rules, opening)
+                if dm.kind == CONTEXT:
+                    trig = context_trigger(frames.clauses(p, s, e, sdates), hits, dm, rules, ctx, curated_dir)
+                    if trig is None:
+                        continue  # no occurrence told now (see context_dates.py)
+                    dm = dataclasses.replace(dm, char_start=trig.start, char_end=trig.start)  # what it dates
                 if dm.resolved_by in _TOLD_IN_DATE:
                     # "voted Sunday, two days after a drone strike killed X": the date is the named
                     # occurrence's (counted back from the clause's own date), so its type is read
@@ -180,7 +193,7 @@ def find_event_mentions(
                     if up is not None:
                         trig, tok = by_tok[up.i], up
                         etype = trig.trig.type
-                if tok is not None and trig is not None:
+                if tok is not None and trig is not None and dm.kind != CONTEXT:  # (context_trigger chose it)
                     # what the predicate of the occurrence tells, not a reporting verb or a word near it
                     trig, tok, etype = _told(cl, trig, tok, etype, hits, rules, dm, frames.words)
                 # Not inside quotations nor inside date words ("the day after the Baghdad airport attack").
@@ -238,7 +251,7 @@ def find_event_mentions(
                     place_ids=frozenset(h.place.place_id for h in clause_places if h.locative),
                     killed_span=killed_span, injured=injured, injured_span=injured_span,
                 ))
-    return out, all_places
+    return retold(out), all_places
 
 
 # Dates whose words tell the occurrence (its type and actors are read inside them): "two days after a
