@@ -51,6 +51,7 @@ from pathlib import Path
 import yaml
 from spacy.tokens import Token
 
+from pipeline import yamlload
 from pipeline.errors import CuratedDataError
 from pipeline.extract.clauses import Clauses
 from pipeline.extract.clauses.roles import dateline_end
@@ -87,7 +88,7 @@ class _Words:
 def _words(curated_dir: Path) -> _Words:
     path = curated_dir / "date_words.yaml"
     try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))["context_time"]
+        d = yamlload.safe_load(path.read_text(encoding="utf-8"))["context_time"]
         lists = {k: [str(x) for x in d[k]] for k in ("continues", "pronoun_subjects", "same_occasion",
                                                       "not_now", "occasions", "topic_verbs")}
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
