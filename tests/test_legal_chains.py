@@ -44,3 +44,31 @@ def test_arrests_ordered_through_a_body_are_the_announcers_position() -> None:
                      "twenty officials over the assassination.")
     assert [(r["holder_person_id"], r["holder_type"], r["stance"]) for r in rows] == [
         ("ali-alqasimehr", "court", "other")]
+
+
+def test_a_body_turning_down_a_request_holds_the_refusal() -> None:
+    rows = positions("Interpol turned down the request from Iran for notices against the officials behind the strike.")
+    assert [(r["holder_org_id"], r["stance"]) for r in rows] == [("interpol", "other")]
+
+
+def test_named_members_of_a_speaking_group_hold_its_position() -> None:
+    """'Critics, including A and B, said ...': A and B each hold it; an unnamed membership leaves the group."""
+    rows = positions("Critics, including Tim Kaine and Jeremy Corbyn, said the strike was unconstitutional.")
+    assert sorted((r["holder_person_id"], r["stance"]) for r in rows) == [
+        ("jeremy-corbyn", "unlawful"), ("tim-kaine", "unlawful")]
+    rows = positions("Several lawmakers, including some Republicans, said the strike was unconstitutional.")
+    assert [(r["holder_name"], r["holder_type"]) for r in rows] == [("Several lawmakers", "legislature")]
+
+
+def test_a_title_with_the_name_in_apposition_is_named_by_the_name() -> None:
+    rows = positions("In a paper, the law professor John Bellinger argued that the strike was legal.")
+    assert [(r["holder_name"], r["holder_person_id"], r["stance"]) for r in rows] == [
+        ("John Bellinger", "john-bellinger", "lawful")]
+
+
+def test_an_outlet_quoting_someone_as_saying_relays_that_persons_position() -> None:
+    """'the agency quoted X as saying that C': X holds C (clause layer: the object of 'quoted ... as saying'
+    says it), the agency never does."""
+    rows = positions("The official IRNA news agency quoted Ali Alqasimehr as saying that the president faced "
+                     "charges of murder over the assassination.")
+    assert [(r["holder_person_id"], r["stance"]) for r in rows] == [("ali-alqasimehr", "unlawful")]

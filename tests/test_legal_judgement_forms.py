@@ -70,3 +70,9 @@ def test_a_court_ordering_damages_holds_the_act_unlawful() -> None:
                      "assassination.")
     assert [(r["holder_type"], r["stance"]) for r in rows] == [("court", "unlawful")]
     assert positions("Donald Trump ordered the strike and later paid damages to nobody.") == []
+
+
+def test_the_act_judged_is_the_subject() -> None:
+    """A judgement on a shoot-down is filed under that act, as written, not under the strike."""
+    rows = positions("Heiko Maas said the shooting down of the airliner was unlawful.")
+    assert [(r["subject"], r["stance"]) for r in rows] == [("the shooting down of the airliner", "unlawful")]

@@ -244,6 +244,10 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
             cur.head.head.pos_ in ("VERB", "AUX") and cur.head.head.i != cur.head.i
         if gerund:
             up = cur.head.head
+            obj = next((c for c in up.children if c.dep_ == "dobj"), None)
+            if cur.head.lower_ == "as" and obj is not None and obj.i < cur.i:
+                # "the agency quoted X as saying ...", "cited X as saying": the object says it
+                return obj, "inherited"
             passive_up = any(c.dep_ in ("auxpass", "nsubjpass") for c in up.children)
             if passive_up and up.dep_ in ("ccomp", "xcomp") and up.head.i != up.i:
                 # "defended what was described as X by stating ...": a passive content clause ("by" often read as

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
-from pipeline.extract.clauses import Actor, Attribution, Clauses, Frame
+from pipeline.extract.clauses import Actor, Attribution, Clauses, Frame, load_lexicon
+from pipeline.extract.clauses.attribution import is_relay
 from pipeline.extract.clauses.coref import is_first_person
 from pipeline.extract.entities import EntityMention
 from pipeline.extract.legal.vocab import LegalVocab
@@ -63,6 +64,23 @@ class HolderTyper:
         if named.kind == "document" and named.entity_id is None:
             return self._document(sv, named)
         return self.of_token(sv, sv.doc[named.head])
+
+    def members(self, sv: SentenceView, actor: Actor) -> list[Holder]:
+        """The named members of a group that speaks ("Critics, including Senator X and Y, said ..."): each
+        holds the position the group states; [] when none is named."""
+        if actor.named is not actor or actor.kind == "pronoun":
+            return []
+        head = sv.doc[actor.head]
+        out: list[Holder] = []
+        for c in head.children:
+            if c.dep_ != "prep" or c.lower_ != "including":
+                continue
+            for pobj in (g for g in c.children if g.dep_ == "pobj"):
+                for t in (pobj, *pobj.conjuncts):
+                    h = self.of_token(sv, t)
+                    if h is not None and (h.person_id or h.org_id):
+                        out.append(h)
+        return out
 
     def of_state_medium(self, sv: SentenceView, actor: Actor) -> Holder | None:
         """The government a relaying outlet belongs to when its words say it is the state's ("the Iranian
@@ -154,6 +172,8 @@ class HolderTyper:
             # a state holds it ("Iran said", "the Iraqi government called it"): its government's row
             org_id = self.state_of(text)
             key = org_id or key
+        if person_id is not None and mention is not None and mention.surface not in text:
+            text = mention.surface  # "the law professor, John Doe": the person named in apposition is the name
         return Holder(text, person_id, org_id, htype, person, key)
 
     def _np_mention(self, sv: SentenceView, head: Token, i: int, j: int) -> tuple[EntityMention | None, bool, int]:
@@ -241,6 +261,7 @@ def _stating_frame(cl: Clauses, tok: Token, vocab: LegalVocab, inside: Attributi
     """The nearest frame above the cue whose agent states or does what the cue judges ("Iran issued a
     warrant", "Iran justified it"), lying inside ``inside``'s content when one is given."""
     by_head = {f.head: f for f in cl.frames}
+    lexicon = load_lexicon()
     for cur in [tok, *tok.ancestors]:
         f = by_head.get(cur.i)
         if f is None or (f.lemma not in vocab.holder_verbs and f.lemma not in vocab.court_verbs):
@@ -254,6 +275,8 @@ def _stating_frame(cl: Clauses, tok: Token, vocab: LegalVocab, inside: Attributi
         agents = f.fillers("agent")
         if not agents or (faulted is not None and any(a.actor.head == faulted.i for a in agents)):
             continue
+        if all(is_relay(a.actor, lexicon) for a in agents):
+            continue  # "the agency quoted ...": an outlet states nothing of its own
         if agents[0].actor.text.lower() == "it" and f.lemma not in vocab.speech_verbs:
             continue
         return f
@@ -301,7 +324,8 @@ def cue_holders(cl: Clauses, sv: SentenceView, tok: Token, vocab: LegalVocab, ty
             # document's view holds it
             att = cl.attributions[att.parent]
             continue
-        hs = [h for s in att.sources if (h := typer.of_actor(sv, s, quote_speaker)) is not None]
+        hs = [h for s in att.sources for h in (typer.members(sv, s) or [typer.of_actor(sv, s, quote_speaker)])
+              if h is not None]
         if hs:
             return hs, sv.doc[att.cue] if att.cue is not None and att.kind == "verb" else None
         if any(s.kind not in ("pronoun", "document") and sv.doc[s.head].tag_ in ("NNS", "NNP", "NNPS")
