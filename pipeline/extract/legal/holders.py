@@ -283,6 +283,10 @@ def _stating_frame(cl: Clauses, tok: Token, vocab: LegalVocab, inside: Attributi
     return None
 
 
+def _one(h: Holder | None) -> list[Holder]:
+    return [] if h is None else [h]
+
+
 def _court_agent(f: Frame, vocab: LegalVocab) -> bool:
     """Whether a frame's agent is a court ("a court in Tehran ordered ...", "the judge awarded ...")."""
     return any(vocab.holder_nouns.get(w.lower()) == "court" for r in f.fillers("agent")
@@ -324,8 +328,8 @@ def cue_holders(cl: Clauses, sv: SentenceView, tok: Token, vocab: LegalVocab, ty
             # document's view holds it
             att = cl.attributions[att.parent]
             continue
-        hs = [h for s in att.sources for h in (typer.members(sv, s) or [typer.of_actor(sv, s, quote_speaker)])
-              if h is not None]
+        hs = [h for s in att.sources
+              for h in (typer.members(sv, s) or _one(typer.of_actor(sv, s, quote_speaker)))]
         if hs:
             return hs, sv.doc[att.cue] if att.cue is not None and att.kind == "verb" else None
         if any(s.kind not in ("pronoun", "document") and sv.doc[s.head].tag_ in ("NNS", "NNP", "NNPS")
