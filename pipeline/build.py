@@ -208,12 +208,16 @@ def extract_entity_tables(corpus: Corpus, paths: Paths) -> ExtractResult:
 
 def _source_map(corpus: Corpus, index: EntityIndex, paths: Paths) -> tuple[SourceMap, dict[str, dict[str, int]]]:
     """The per-source runner of the cross-source extractors: memoised under OUT_DIR, on all cores."""
+    from pipeline.extract.nlp import load_model
     from pipeline.fingerprint import curated_digest
     from pipeline.sourcemap import memo_map
 
     stats: dict[str, dict[str, int]] = {}
+    # The readings parse with the model (and decode the per-source step's parses with its vocabulary):
+    # loaded here once, the forked workers share it; else each worker of each stage loaded its own
+    # (~1.5 CPU-s apiece: 6 loads in a build of two sources or more).
     run = memo_map(corpus.docs, corpus.passages, index, curated_digest(paths.curated_dir), paths.cache_dir,
-                   workers=worker_count(len(corpus.docs)), stats=stats)
+                   workers=worker_count(len(corpus.docs)), stats=stats, before_fork=load_model)
     return run, stats
 
 

@@ -74,10 +74,13 @@ def memo_map(
     cache_dir: Path,
     workers: int | None = None,
     stats: dict[str, dict[str, int]] | None = None,
+    before_fork: Callable[[], object] | None = None,
 ) -> SourceMap:
     """A ``SourceMap`` reading unchanged sources' results from ``cache_dir/<stage>/`` and computing
     the others on ``workers`` processes (default: every core). After a stage runs, its folder
-    holds exactly this build's entries. ``stats`` (if given) receives hits and misses per stage."""
+    holds exactly this build's entries. ``stats`` (if given) receives hits and misses per stage.
+    ``before_fork`` is called before workers are forked (say, to load a model they then share
+    instead of each loading its own)."""
     by_source: dict[str, list[PassageRow]] = {}
     for p in passages:
         by_source.setdefault(p.source_id, []).append(p)
@@ -98,6 +101,8 @@ def memo_map(
 
             chunks = [todo[k::n_workers * 4] for k in range(n_workers * 4)]
             _JOB = (fn, docs, by_source)
+            if before_fork is not None:
+                before_fork()
             try:
                 with fork_pool(n_workers) as pool:
                     for done in pool.imap_unordered(_run_chunk, [c for c in chunks if c]):
