@@ -100,3 +100,21 @@ def test_merged_roles_prefer_the_side_more_tellings_support() -> None:
     assert merged_roles(tie)["k"] == "victim"  # type: ignore[arg-type]
     most = _Ev([_M([("k", "perpetrator"), ("j", "sponsor")]), _M([("k", "perpetrator")]), _M([("k", "victim")])])
     assert merged_roles(most) == {"k": "perpetrator", "j": "sponsor"}  # type: ignore[arg-type]
+
+
+def test_who_faces_charges_a_prosecutor_announces_is_their_target() -> None:
+    res, acts = _run("On Monday, the city prosecutor Ali Karimi said Paul Ennis and 35 others now face murder and "
+                     "terrorism charges.", [("Ali Karimi", "ali-karimi"), ("Paul Ennis", "paul-ennis")],
+                     published="2020-06-29")
+    (ev,) = res.tables["events"]
+    assert ev["event_type"] == "legal_action"
+    assert ("paul-ennis", "target") in acts[ev["event_id"]]
+    assert not {r for who, r in acts[ev["event_id"]] if who == "paul-ennis" and r in ("perpetrator", "actor")}
+
+
+def test_the_country_stands_for_the_state_named_before_it() -> None:
+    res, acts = _run("Valdorian state TV, citing a military statement, said the country unintentionally shot down a "
+                     "passenger jet early Wednesday, killing all 176 people aboard.", published="2020-01-11")
+    ev, a = _strike(res, acts)
+    assert (ev["date"], ev["killed"]) == ("2020-01-08", 176)
+    assert ("government-of-valdoria", "perpetrator") in a

@@ -60,3 +60,22 @@ def test_a_claim_told_first_is_the_occurrence_not_the_act_it_claims() -> None:
     evs, _ = _events("On Monday the minister claimed that the rebels had carried out attacks on four depots.\n"
                      "On Tuesday the envoy asserted the raid was ordered by the council.")
     assert sorted(e["event_type"] for e in evs) == ["statement", "statement"]
+
+
+def test_a_participle_describing_a_strike_does_not_type_it() -> None:
+    # "authorized" describes the strike the clause's verb tells; its agent is the strike's sponsor
+    text = "Ramin Kohl and his aide were assassinated in a drone strike authorized by Paul Ennis on January 3, 2020."
+    doc, ps = make_doc([("Body", text)], published="2020-01-05")
+    from test_events import mention
+    res = extract_events([doc], ps, EntityIndex([mention(doc, "Ramin Kohl", "ramin-kohl"),
+                                                 mention(doc, "Paul Ennis", "paul-ennis")]), CUR)
+    (ev,) = res.tables["events"]
+    assert ev["event_type"] == "strike"
+    acts = {(a["person_id"], a["role"]) for a in res.tables["event_actors"]}
+    assert acts == {("ramin-kohl", "victim"), ("paul-ennis", "sponsor")}
+
+
+def test_a_session_held_to_answer_a_death_is_the_legislatures_act() -> None:
+    evs, _ = _events("On Sunday, the assembly held a special session to issue a response to the general's death.",
+                     published="2020-01-07")
+    assert [e["event_type"] for e in evs] == ["political_action"]

@@ -57,6 +57,7 @@ class RoleWords:
     undergoer_verbs: frozenset[str] = frozenset()  # "X, who died in a strike": X is the victim
     measure_nouns: frozenset[str] = frozenset()  # "a wave of missile attacks": the wave stands for them
     response_verbs: frozenset[str] = frozenset()  # "responded to the killing with strikes": the strikes answer
+    state_anaphors: frozenset[str] = frozenset()  # "the country": the state named just before
 
 
 @lru_cache(maxsize=4)
@@ -70,7 +71,8 @@ def load_role_words(curated_dir: Path) -> RoleWords:
                          frozenset(str(w).lower() for w in d["kill_nouns"]),
                          frozenset(str(w).lower() for w in d.get("undergoer_verbs") or ()),
                          frozenset(str(w).lower() for w in d.get("measure_nouns") or ()),
-                         frozenset(str(w).lower() for w in d.get("response_verbs") or ()))
+                         frozenset(str(w).lower() for w in d.get("response_verbs") or ()),
+                         frozenset(str(w).lower() for w in d.get("state_anaphors") or ()))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CuratedDataError(f"cannot read event roles: {exc}", path) from None
 
@@ -131,7 +133,10 @@ def elsewhere(cl: Clauses, tok: Token | None, nominals: frozenset[str]) -> list[
 
 def governing_noun(tok: Token, named: set[int]) -> Token | None:
     """The event noun a noun is the topic of ("a report on targeted killings", "a resolution on drone
-    strikes": the report, the resolution), when it is one of the ``named`` occurrence words (token indexes)."""
+    strikes": the report, the resolution), or a participle describes ("a drone strike authorized by
+    the president": the strike), when it is one of the ``named`` occurrence words (token indexes)."""
+    if tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.i in named and tok.head.pos_ in ("NOUN", "PROPN"):
+        return tok.head
     cur = tok
     while cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("NOUN", "PROPN"):
         cur = cur.head.head
@@ -198,17 +203,20 @@ def answered_by(at: Token, words: RoleWords) -> Token | None:
 _UNREALIS = {"would", "will", "could", "might", "may", "shall", "should", "must", "can", "'ll", "wo", "ca"}
 
 
-def reported_act(cl: Clauses, say: Token, acts: set[int], date_start: int, words: RoleWords) -> Token | None:
+def reported_act(cl: Clauses, say: Token, acts: set[int], date_start: int, words: RoleWords,
+                 content_after: bool = False) -> Token | None:
     """The act a reporting verb's content clause tells as done, when the content comes first and the
     date is the saying's ("Iran has launched a missile attack on the forces, the military said on
     Tuesday": the news is the attack, known on Tuesday): the content's predicate or its object or
     passive subject, among ``acts`` (token indexes of occurrence words), with no negation, modal,
     condition or future, and not an act only ordered or planned. None when the date lies inside the
     content (it dates the content itself), when the saying comes first ("Trump claimed that X had
-    been planning attacks": the claim is the news) or nothing done is told."""
+    been planning attacks": the claim is the news) or nothing done is told. ``content_after``: the
+    content may follow the saying, told in the present or present perfect (a prosecutor's "said X
+    and 35 others now face charges" announces the charges)."""
     by_head = {f.head: f for f in cl.frames}
     for c in say.children:
-        if c.dep_ != "ccomp" or c.i > say.i or c.left_edge.idx + cl.base <= date_start < c.right_edge.idx + cl.base + len(
+        if c.dep_ != "ccomp" or (c.i > say.i and not (content_after and _present(c))) or c.left_edge.idx + cl.base <= date_start < c.right_edge.idx + cl.base + len(
                 c.right_edge):
             continue
         f = by_head.get(c.i)
@@ -221,6 +229,13 @@ def reported_act(cl: Clauses, say: Token, acts: set[int], date_start: int, words
         if obj is not None:
             return obj
     return None
+
+
+def _present(verb: Token) -> bool:
+    """A verb told in the present or present perfect ("face", "has charged"), not in a past tense."""
+    if verb.tag_ in ("VBP", "VBZ"):
+        return True
+    return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.tag_ in ("VBP", "VBZ") for c in verb.children)
 
 
 def talked_about(cl: Clauses, tok: Token, statements: set[int]) -> Token | None:
@@ -295,6 +310,8 @@ def occurrence_actors(
             if role is None or (f.head not in core and role not in ("sponsor", "victim", "perpetrator", "actor")):
                 continue
             ent = _entity(actor, source_id, state_of)
+            if ent is None and actor.text.lower() in words.state_anaphors:
+                ent = _state_before(cl, actor, source_id, state_of)
             if ent is not None:
                 found.setdefault(ent.entity_id, (ent, role))
     if etype in _VIOLENT and tok.pos_ == "NOUN" and state_of is not None:
@@ -355,7 +372,7 @@ def _token_entity(cl: Clauses, tok: Token, mentions: Sequence[EntityMention]) ->
 def _role(role: str, f: Frame, etype: str, words: RoleWords) -> str | None:
     if role == "agent":
         if f.lemma in words.undergoer_verbs:
-            return "victim" if etype in _VIOLENT else "participant"
+            return "victim" if etype in _VIOLENT else "target" if etype in _PATIENT_TYPES else "participant"
         if f.lemma in words.sponsor_verbs:
             return "sponsor"
         return "perpetrator" if etype in _VIOLENT else "actor"
@@ -364,6 +381,20 @@ def _role(role: str, f: Frame, etype: str, words: RoleWords) -> str | None:
             return "victim"
         return "target" if etype in _PATIENT_TYPES else "participant"
     return "participant" if role == "recipient" else None
+
+
+def _state_before(cl: Clauses, actor: Actor, source_id: str,
+                  state_of: Callable[[str], str | None] | None) -> EntityMention | None:
+    """The state "the country" stands for: the nearest state named before it in its sentence ("Iranian
+    state TV said the country shot down a jet": Iran), else None."""
+    if state_of is None:
+        return None
+    for t in reversed(cl.doc[: max(0, actor.head - 1)]):
+        org = state_of(t.text) if t.ent_type_ in ("GPE", "NORP") else None
+        if org:
+            start = cl.base + t.idx
+            return EntityMention(source_id, start, start + len(t.text), org, "org", t.text)
+    return None
 
 
 def _entity(actor: Actor, source_id: str, state_of: Callable[[str], str | None] | None) -> EntityMention | None:

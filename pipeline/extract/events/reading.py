@@ -271,7 +271,9 @@ def _told(cl: Clauses, trig: _TrigHit, tok: Token, etype: str, hits: Sequence[_T
         # an occurrence word counted by a measure noun stands where that noun stands ("fired a salvo of rockets")
         acts = {w.i: (h, t) for h, t in reversed(toks) if h.trig.type != "statement"
                 for w in {t, standing_word(t, words)}}
-        done = reported_act(cl, tok, set(acts), dm.char_start, words)
+        done = reported_act(cl, tok, set(acts), dm.char_start, words) or reported_act(
+            cl, tok, {i for i, (h, _) in acts.items() if h.trig.type == "legal_action"}, dm.char_start, words,
+            content_after=True)
         if done is not None:
             h, t = acts[done.i]
             return h, t, h.trig.type
