@@ -102,3 +102,10 @@ def test_a_title_resolves_to_the_one_who_holds_it() -> None:
 def _span(cl, words: str) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     i = cl.doc.text.index(words)
     return cl.base + i, cl.base + i + len(words)
+
+
+def test_a_gerund_listing_what_an_owned_noun_holds_has_the_owner_as_agent() -> None:
+    cl = one("Critics pointed to Senator Dale's record, including funding the militias and ordering the raid.",
+             persons=("Dale",))
+    assert role_texts(cl, "fund", "agent") == ["Senator Dale"]
+    assert role_texts(cl, "order", "agent") == ["Senator Dale"]

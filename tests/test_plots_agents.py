@@ -101,3 +101,18 @@ def test_a_definite_description_refers_to_the_target_named_before() -> None:
     ], persons=(("Carl Dunn", ["Dunn"]), "John Bolt"))
     assert len(plots) == 1
     assert roles(actors, plots[0]["plot_id"]) == {("john-bolt", "target"), ("carl-dunn", "perpetrator")}
+
+
+def test_a_conjunct_sharing_an_indefinite_article_names_no_one() -> None:
+    # "a general and top militia leader": both unnamed, so the anniversary of their killing tells no plot
+    plots, _ = run(["Crowds gathered in a square on Sunday to mark the anniversary of the killing of a powerful "
+                    "Ruritanian general and top militia leader in a U.S. drone strike."])
+    assert plots == []
+
+
+def test_the_owner_of_a_record_ordered_what_it_lists() -> None:
+    plots, actors = run(["Officials believe that Ruritania opposed Paul Ennis because of his tough stance, including "
+                         "leaving the treaty, imposing sanctions, and ordering the killing of General Omar Velt."],
+                        persons=(("Paul Ennis", ["Ennis"]), "Omar Velt"))
+    assert [(p["name"], p["status"]) for p in plots] == [("Killing of Omar Velt", "executed")]
+    assert roles(actors, plots[0]["plot_id"]) == {("omar-velt", "target"), ("paul-ennis", "sponsor")}

@@ -126,3 +126,15 @@ def test_an_operation_called_off_was_considered_and_is_no_plot_against_a_person(
                     "Ruritania in 2019 had been criticized."], persons=("Omar Velt", "Paul Ennis"))
     got = sorted((p["name"], p["status"]) for p in plots)
     assert got == [("Considered killing of Omar Velt", "considered"), ("Plot to attack Ruritania", "considered")]
+
+
+def test_raids_on_two_leaders_each_in_its_own_years_are_two_attempts() -> None:
+    # the parse hangs the second leader under the first year's "in"; each leader has his own years
+    plots, actors = run(["Such cases include Ruritanian air raids targeting Freedonian leader Omar Velt in 1986 and "
+                         "Sylvanian leader Paul Ennis in 1991, 1998, and 2003."], persons=("Omar Velt", "Paul Ennis"))
+    got = sorted((p["name"], p["status"], p["date"]) for p in plots)
+    assert got == [("Assassination attempt on Omar Velt", "attempted", "1986"),
+                   ("Assassination attempt on Paul Ennis", "attempted", "1991")]
+    for p in plots:
+        assert ("government-of-ruritania", "sponsor") in roles(actors, p["plot_id"])
+    assert len({p["plot_id"] for p in plots}) == 2

@@ -262,6 +262,12 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
                     return sp, "inherited"
             cur = up
             continue
+        if cur.dep_ == "pcomp" and cur.tag_ == "VBG" and not own and cur.head.dep_ == "prep" and \
+                cur.head.head.pos_ in ("NOUN", "PROPN"):
+            # a gerund listing what makes up a noun owned by someone ("his stance, including ordering the
+            # strike", "X's record of funding militias"): the owner does it; with no owner nobody is named
+            poss = next((c for c in cur.head.head.children if c.dep_ == "poss"), None)
+            return (poss, "inherited") if poss is not None else (None, "")
         if (cur.dep_ in ("xcomp", "conj") or participle) and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "ordered the troops to fire" -> the troops fire

@@ -134,7 +134,11 @@ class ActorReader:
         singular = tok.tag_ in ("NN", "NNP")
         role = singular and low in self.v.role_targets
         # "the Saudi ambassador" names someone; "an exiled separatist leader" is a person, unnamed
-        definite = not any(c.lower_ in ("a", "an") for c in tok.children)
+        # (a conjunct without a determiner of its own shares the first one's: "a general and top militia leader")
+        head = tok
+        while head.dep_ == "conj" and not any(c.dep_ == "det" for c in head.children) and head.head.i != head.i:
+            head = head.head
+        definite = not any(c.lower_ in ("a", "an") for c in [*tok.children, *head.children])
         if role and definite and _description_key(text) in self.described:
             return self.described[_description_key(text)]  # the person the source gave that description
         return Actor(None, None, text, role and definite, role, employer=self._employer(sv, tok))

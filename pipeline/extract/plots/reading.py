@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from pipeline.extract.clauses.scope import foreign_spans
 from pipeline.extract.plots.mention import Actor, PlotMention
@@ -193,7 +194,36 @@ class MentionReader(StatusReader):
             if pm is not None:
                 self._informants(sv, pm)
                 out.append(pm)
+                out.extend(self._dated_conjuncts(sv, pm))
         return combine_in_sentence(out, self.v)
+
+    def _dated_conjuncts(self, sv: SentenceView, pm: PlotMention) -> list[PlotMention]:
+        """"raids targeting X in 1986 and Y in 1991": a second person, each with a date of its own, is the
+        target of another act (the parse hangs Y under the first date's "in"). One telling per such person,
+        spanning the trigger to that person's name (its own dates follow the name)."""
+        if pm.kind != "kill" or not pm.targets or "executed" in pm.statuses:
+            return []
+        doc = sv.doc
+        trig = doc[pm.token]
+        if not (trig.pos_ == "VERB" or trig.tag_.startswith("VB")):
+            return []
+        out: list[PlotMention] = []
+        for c in trig.children:
+            if c.dep_ != "prep" or c.lower_ != "in":
+                continue
+            for g in c.children:
+                mm = sv.mentions.get(g.i)
+                if g.dep_ != "pobj" or mm is None or mm.kind != "person" or not mm.entity_id:
+                    continue
+                if mm.entity_id in {a.entity_id for a in pm.targets}:
+                    continue
+                s = sv.sent
+                twin = replace(pm, targets=[self._entity_actor(s.source_id, mm)], end=mm.char_end,
+                               trigger=s.text[pm.start - s.start : mm.char_end - s.start].lower(),
+                               np_start=mm.char_start, np_end=s.end, victims=[], informants=[],
+                               statuses=list(pm.statuses), words=set(pm.words), path=set(pm.path))
+                out.append(twin)
+        return out
 
     def _informants(self, sv: SentenceView, pm: PlotMention) -> None:
         s = sv.sent
