@@ -138,3 +138,6 @@ def test_raids_on_two_leaders_each_in_its_own_years_are_two_attempts() -> None:
     for p in plots:
         assert ("government-of-ruritania", "sponsor") in roles(actors, p["plot_id"])
     assert len({p["plot_id"] for p in plots}) == 2
+    # two leaders of one raid, one date: one attempt against both
+    plots, _ = run(["Ruritanian air raids targeted Omar Velt and Paul Ennis in 1991."], persons=("Omar Velt", "Paul Ennis"))
+    assert [p["name"] for p in plots] == ["Assassination attempt on Omar Velt and Paul Ennis"]

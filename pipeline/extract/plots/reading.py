@@ -207,22 +207,25 @@ class MentionReader(StatusReader):
         trig = doc[pm.token]
         if not (trig.pos_ == "VERB" or trig.tag_.startswith("VB")):
             return []
+        # (or as a conjunct of the noun the trigger describes: "raids targeting X in 1986 and Y in 1991")
+        cands = [g for c in trig.children if c.dep_ == "prep" and c.lower_ == "in" for g in c.children
+                 if g.dep_ == "pobj"]
+        if trig.dep_ == "acl" and trig.head.i not in sv.mentions:
+            cands += [g for g in trig.head.conjuncts if g.i > trig.i]
         out: list[PlotMention] = []
-        for c in trig.children:
-            if c.dep_ != "prep" or c.lower_ != "in":
+        s = sv.sent
+        for g in cands:
+            mm = sv.mentions.get(g.i)
+            if mm is None or mm.kind != "person" or not mm.entity_id or mm.entity_id in {
+                    a.entity_id for a in pm.targets}:
                 continue
-            for g in c.children:
-                mm = sv.mentions.get(g.i)
-                if g.dep_ != "pobj" or mm is None or mm.kind != "person" or not mm.entity_id:
-                    continue
-                if mm.entity_id in {a.entity_id for a in pm.targets}:
-                    continue
-                s = sv.sent
-                twin = replace(pm, targets=[self._entity_actor(s.source_id, mm)], end=mm.char_end,
-                               trigger=s.text[pm.start - s.start : mm.char_end - s.start].lower(),
-                               np_start=mm.char_start, np_end=s.end, victims=[], informants=[],
-                               statuses=list(pm.statuses), words=set(pm.words), path=set(pm.path))
-                out.append(twin)
+            if not any(t.ent_type_ == "DATE" for t in doc[trig.i + 1 : g.i]):
+                continue  # no date of the first target's own between: one act against both ("X and Y")
+            twin = replace(pm, targets=[self._entity_actor(s.source_id, mm)], end=mm.char_end,
+                           trigger=s.text[pm.start - s.start : mm.char_end - s.start].lower(),
+                           np_start=mm.char_start, np_end=s.end, victims=[], informants=[],
+                           statuses=list(pm.statuses), words=set(pm.words), path=set(pm.path))
+            out.append(twin)
         return out
 
     def _informants(self, sv: SentenceView, pm: PlotMention) -> None:
