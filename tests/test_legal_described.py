@@ -40,3 +40,17 @@ def test_a_decision_left_to_someone_is_not_their_position() -> None:
         "request of the premier, so it is up to the premier to determine whether they leave, and the vote is "
         "non-binding.")
     assert [(r["holder_name"], r["stance"]) for r in rows] == [("The parliament of Iraq", "unlawful")]
+
+
+def test_a_denial_turns_the_judgement_once() -> None:
+    """'denied that the strike was unlawful' is a lawful position (the denied clause is not negated twice)."""
+    rows = positions("Donald Trump denied that the strike was unlawful.")
+    assert [(r["holder_person_id"], r["stance"]) for r in rows] == [("donald-trump", "lawful")]
+
+
+def test_the_accused_takes_no_title_from_the_accuser() -> None:
+    """'The prosecutor accused Trump': the title before the verb is the prosecutor's, so Trump's own later
+    position is a person's, not a court's."""
+    rows = positions("The prosecutor accused Donald Trump of murder. Trump denied that the strike was unlawful.")
+    assert sorted((r["holder_name"], r["holder_type"], r["stance"]) for r in rows) == [
+        ("The prosecutor", "court", "unlawful"), ("Trump", "person", "lawful")]

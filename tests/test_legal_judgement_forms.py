@@ -76,3 +76,14 @@ def test_the_act_judged_is_the_subject() -> None:
     """A judgement on a shoot-down is filed under that act, as written, not under the strike."""
     rows = positions("Heiko Maas said the shooting down of the airliner was unlawful.")
     assert [(r["subject"], r["stance"]) for r in rows] == [("the shooting down of the airliner", "unlawful")]
+
+
+def test_unlawful_word_forms() -> None:
+    """Negative and legal-vocabulary forms of a judgement: unjustified, unauthorized, infringed,
+    contravened, prohibited under a law."""
+    for sentence in ("Heiko Maas said the strike was unjustified.",
+                     "Heiko Maas called the strike unauthorized.",
+                     "Heiko Maas said the killing infringed the sovereignty of Iraq.",
+                     "Heiko Maas said the killing contravened the charter.",
+                     "Heiko Maas said such killings are prohibited under international law."):
+        assert _stances(sentence) == [("heiko-maas", "unlawful")], sentence

@@ -123,7 +123,10 @@ def negated_in_parse(cl: Clauses, cue: Cue, stop: Token | None, vocab: LegalVoca
         if f is None:
             continue
         if f.negative and not _negator_inside(cl, f, cue) and not rhetorical(
-                cl.doc.text, cue.start, vocab):
+                cl.doc.text, cue.start, vocab) and not (
+                cur.dep_ == "ccomp" and cur.head.lemma_.lower() in vocab.denial_verbs):
+            # (a clause a denial verb governs, "denied that the strike was unlawful", is turned by the
+            # holder's denial itself: counting it here too would turn it back)
             return True
         if f.dep not in ("relcl", "acl", "xcomp"):
             return False  # the clause boundary: negation further up is about something else

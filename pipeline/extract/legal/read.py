@@ -242,7 +242,10 @@ def person_types(doc: SourceDoc, index: EntityIndex, vocab: LegalVocab) -> dict[
             if htype == "government":
                 continue  # a named envoy speaks as a person
             # the title must end within a word of the name ("Sen. Tim Kaine", "House Speaker Nancy Pelosi")
-            if any(len(tail) - t.end() <= 1 or " " not in tail[t.end():].strip() for t in rx.finditer(tail)):
+            # (the one word between may only be a given name: "Sen. Tim Kaine"; "the prosecutor accused Trump"
+            # gives Trump no title)
+            if any(len(tail) - t.end() <= 1 or (" " not in tail[t.end():].strip() and tail[t.end():].strip()[:1].isupper())
+                   for t in rx.finditer(tail)):
                 votes.setdefault(m.entity_id, Counter())[htype] += 1
                 break
         else:
