@@ -71,6 +71,7 @@ STALE_DAYS = 31
 NEWS_DAYS = 2
 _VIOLENT = frozenset({"strike", "attack", "plot", "cyber_operation"})
 _MODAL_TAG = "MD"
+_PERFECT = re.compile(r"\b(?:has|have|'s|'ve)\s", re.IGNORECASE)
 _OPENING_QUOTES = frozenset("\"“‘«'")
 
 
@@ -82,6 +83,7 @@ class _Words:
     not_now: frozenset[str]
     occasions: frozenset[str]
     topic_verbs: frozenset[str]
+    occasion_re: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -105,6 +107,7 @@ def _words(curated_dir: Path) -> _Words:
         not_now=frozenset(w.lower() for w in lists["not_now"]),
         occasions=frozenset(w.lower() for w in lists["occasions"]),
         topic_verbs=frozenset(w.lower() for w in lists["topic_verbs"]),
+        occasion_re=re.compile(rf"\b(?i:{alt(lists['occasions'])})"),
     )
 
 
@@ -182,16 +185,34 @@ class ContextDates:
             # occurrence the source does not date
             by_reference = bool(refs.lead_re.search(body) or refs.alone_re.match(body)
                                 or refs.anniversary_re.search(body))
-            if start < e and not by_reference and "?" not in body and any(
-                    not h.trig.weak for h in _triggers(text, start, e, self.rules, ())):
+            hits = [h for h in _triggers(text, start, e, self.rules, ()) if not h.trig.weak] if (
+                start < e and not by_reference and "?" not in body) else []
+            if hits:
                 if self.prev is not None and (words.pronoun_re.match(body) or words.continues_re.search(body)):
                     found = _carried(self.prev, start, bool(words.same_re.search(body)))
                 elif ctx.pub_relative and ctx.published is not None and _news_paragraph(resolved, s, ctx.published):
                     found = _published(ctx.published, start)
+                if found is not None and not _may_tell(hits, body, found, words):
+                    found = None  # (not worth a parse: no trigger could pass ``context_trigger``)
             if found is not None:
                 out.append(found)
             self.prev = found if found is not None and found.resolved_by == CARRIED else None
         return out
+
+
+def _may_tell(hits: Sequence[_TrigHit], body: str, dm: DateMention, words: _Words) -> bool:
+    """Whether any trigger could pass ``context_trigger``'s word-level rules (a statement's named
+    medium, a violent act's present perfect in a report's own present), checked before parsing."""
+    for h in hits:
+        if h.trig.type == "statement" and not h.trig.distinct:
+            if words.occasion_re.search(body):
+                return True
+        elif h.trig.type in _VIOLENT and dm.resolved_by == PUBLISHED:
+            if _PERFECT.search(body):
+                return True
+        else:
+            return True
+    return False
 
 
 def _index(starts: Sequence[int], pos: int) -> int | None:
