@@ -79,3 +79,10 @@ def test_a_session_held_to_answer_a_death_is_the_legislatures_act() -> None:
     evs, _ = _events("On Sunday, the assembly held a special session to issue a response to the general's death.",
                      published="2020-01-07")
     assert [e["event_type"] for e in evs] == ["political_action"]
+
+
+def test_an_anniversary_gathering_is_not_the_strike_it_marks() -> None:
+    # the day dates the gathering; the strike in the anniversary's of-phrase is not Sunday's occurrence
+    evs, _ = _events("Thousands of people converged on a central square in Port Selm on Sunday to commemorate the "
+                     "anniversary of the killing of a general in a drone strike.", published="2021-01-03")
+    assert [(e["date"], e["event_type"]) for e in evs] == [("2021-01-03", "protest")]

@@ -58,6 +58,7 @@ class RoleWords:
     measure_nouns: frozenset[str] = frozenset()  # "a wave of missile attacks": the wave stands for them
     response_verbs: frozenset[str] = frozenset()  # "responded to the killing with strikes": the strikes answer
     state_anaphors: frozenset[str] = frozenset()  # "the country": the state named just before
+    marking_nouns: frozenset[str] = frozenset()  # "the anniversary of the killing": the killing is not dated now
 
 
 @lru_cache(maxsize=4)
@@ -72,7 +73,8 @@ def load_role_words(curated_dir: Path) -> RoleWords:
                          frozenset(str(w).lower() for w in d.get("undergoer_verbs") or ()),
                          frozenset(str(w).lower() for w in d.get("measure_nouns") or ()),
                          frozenset(str(w).lower() for w in d.get("response_verbs") or ()),
-                         frozenset(str(w).lower() for w in d.get("state_anaphors") or ()))
+                         frozenset(str(w).lower() for w in d.get("state_anaphors") or ()),
+                         frozenset(str(w).lower() for w in d.get("marking_nouns") or ()))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CuratedDataError(f"cannot read event roles: {exc}", path) from None
 
@@ -236,6 +238,20 @@ def _present(verb: Token) -> bool:
     if verb.tag_ in ("VBP", "VBZ"):
         return True
     return verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.tag_ in ("VBP", "VBZ") for c in verb.children)
+
+
+def marked(tok: Token, words: RoleWords) -> bool:
+    """Whether an occurrence word names what a marking noun marks ("converged on Sunday to commemorate the
+    anniversary of the killing of a general in a drone strike": the strike is not Sunday's occurrence):
+    it lies in the of-phrase of a ``marking_nouns`` word, within its noun phrase."""
+    cur = tok
+    for _ in range(8):
+        if cur.pos_ in ("VERB", "AUX") or cur.head.i == cur.i:
+            return False
+        if cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.lemma_.lower() in words.marking_nouns:
+            return True
+        cur = cur.head
+    return False
 
 
 def talked_about(cl: Clauses, tok: Token, statements: set[int]) -> Token | None:

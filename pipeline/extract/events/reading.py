@@ -27,6 +27,7 @@ from pipeline.extract.event_frames import (
     RoleWords,
     elsewhere,
     governing_noun,
+    marked,
     occurrence_actors,
     outside_date_clause,
     reported_act,
@@ -196,6 +197,14 @@ def find_event_mentions(
                 if tok is not None and trig is not None and dm.kind != CONTEXT:  # (context_trigger chose it)
                     # what the predicate of the occurrence tells, not a reporting verb or a word near it
                     trig, tok, etype = _told(cl, trig, tok, etype, hits, rules, dm, frames.words)
+                if tok is not None and trig is not None and dm.resolved_by not in _TOLD_IN_DATE and marked(tok, frames.words):
+                    # "converged on Sunday to commemorate the anniversary of the strike": Sunday dates the gathering
+                    rest = [(h, t) for h in hits if not h.trig.weak and h is not trig
+                            and (t := word_token(cl, h.start, h.end)) is not None and not marked(t, frames.words)]
+                    if not rest:
+                        continue
+                    trig, tok = min(rest, key=lambda ht: abs(ht[0].start - dm.char_start))
+                    etype = trig.trig.type
                 # Not inside quotations nor inside date words ("the day after the Baghdad airport attack").
                 clause_places = [h for h in passage_places[bisect.bisect_left(places_at, cs):
                                                             bisect.bisect_left(places_at, ce)]
