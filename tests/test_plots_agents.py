@@ -116,3 +116,16 @@ def test_the_owner_of_a_record_ordered_what_it_lists() -> None:
                         persons=(("Paul Ennis", ["Ennis"]), "Omar Velt"))
     assert [(p["name"], p["status"]) for p in plots] == [("Killing of Omar Velt", "executed")]
     assert roles(actors, plots[0]["plot_id"]) == {("omar-velt", "target"), ("paul-ennis", "sponsor")}
+
+
+def test_the_group_a_plotter_is_said_to_serve_elsewhere_stands_behind_the_plot() -> None:
+    persons = (("Carl Dunn", ["Dunn"]), ("John Bolt", ["Bolt"]))
+    plots, actors = run(["Prosecutors said Carl Dunn offered to pay a hitman $300,000 to kill John Bolt.",
+                         "Agents say Dunn is a member of Ruritania’s Blue Guard who sought revenge for a strike."],
+                        persons=persons, orgs=("Blue Guard",))
+    assert len(plots) == 1 and plots[0]["sponsor_org_id"] == "blue-guard"
+    assert ("blue-guard", "sponsor") in roles(actors, plots[0]["plot_id"])
+    # the group of the plot's target sponsors nothing
+    plots, actors = run(["Carl Dunn, a member of the Blue Guard, said on Monday that he feared for his life.",
+                         "Prosecutors say John Bolt plotted to kill Dunn."], persons=persons, orgs=("Blue Guard",))
+    assert roles(actors, plots[0]["plot_id"]) == {("carl-dunn", "target"), ("john-bolt", "perpetrator")}

@@ -176,6 +176,15 @@ def mentions_of_source(
                     pm.date = _date_of(pm, found, dates.get((s.start, s.end), []))
                     out.append(pm)
             reader.remember(s)
+    if reader.employers:
+        # "X is a member of Y" told anywhere in the source: Y stands behind what X does or sponsors
+        for pm in out:
+            have = {a.key for a in pm.sponsors}
+            for a in [*pm.perpetrators, *pm.sponsors]:
+                boss = reader.employers.get(a.key) if a.entity_id and a.kind == "person" else None
+                if boss is not None and boss.key not in have:
+                    pm.sponsors.append(boss)
+                    have.add(boss.key)
     if reader.cleared:
         # "X is not accused of taking part in the plot": X is no perpetrator of the source's plots, and what
         # befell X ("X was arrested") tells none of them

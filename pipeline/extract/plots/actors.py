@@ -32,6 +32,10 @@ _REPORT_RE = re.compile(
     r"^\W{0,3}(,? ?[\w.]+ ){0,2}?(said|says|told|stated|wrote|added|argued|asserted|claimed|insisted)\b"
 )
 _VICTIM_PREPS = {"along", "alongside", "together"}
+# between a name and a description of the group it serves ("X is", "X, 45,", "X was also"), and between the
+# description and the group ("a member of Iran's Y", "an officer of the Y")
+_DESCRIBED_GAP = re.compile(r"(,(\s*\d+\s*,)?|\s+(is|was|has been|had been))(\s+(also|allegedly|reportedly))?\s*")
+_EMPLOYER_GAP = re.compile(r"\W*((an?|the)\s+)?([\w.-]+['’]s\s+)?\W*")
 # a description in apposition after a name: ", the former national security advisor," (its words, group 1)
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+([A-Za-z][\w .'-]{2,60}?)\s*(?=[,.;]|$)")
 
@@ -65,6 +69,9 @@ class ActorReader:
         self.described: dict[str, Actor] = {}  # a role description given to a named person -> that person
         # people the source says took no part in its plot ("X is not accused of taking part in the plot")
         self.cleared: set[str] = set()
+        # the group a named person is described as serving anywhere in the source ("X is a member of Y",
+        # "X, an officer of Y,"): Y stands behind the plots X carries out or sponsors
+        self.employers: dict[str, Actor] = {}
         # display name: the most frequent form of at least two words (else the longest) in the source
         forms: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         # (one source's mentions when reading one source: the whole index per source is quadratic)
@@ -252,8 +259,23 @@ class ActorReader:
                 return True
         return tok.dep_ == "nsubj" and tok.head.lemma_.lower() in self.v.reporting_verbs
 
+    def _remember_employers(self, sent: Sentence) -> None:
+        """"X is a member of Y", "X, an officer of Y,": Y (an organization named right after the
+        description, a possessor allowed between) is the group X serves."""
+        for m in self.v.sponsor_descriptions.finditer(sent.text):
+            after = self.index.in_span(sent.source_id, sent.start + m.end(), sent.start + m.end() + 80, "org")
+            gap = sent.text[m.end() : after[0].char_start - sent.start] if after else ""
+            if not (after and _EMPLOYER_GAP.fullmatch(gap)):
+                continue
+            before = [x for x in self.index.in_span(sent.source_id, sent.start, sent.start + m.start(), "person")
+                      if _DESCRIBED_GAP.fullmatch(sent.text[x.char_end - sent.start : m.start()])]
+            if before:
+                self.employers.setdefault(before[-1].entity_id, self._entity_actor(sent.source_id, after[0]))
+
     def remember(self, sent: Sentence) -> None:
         """Persons named in a sentence, except those reporting, for later pronouns."""
+        if self.v.sponsor_descriptions.search(sent.text):
+            self._remember_employers(sent)
         named: list[Actor] = []
         for m in self.index.in_span(sent.source_id, sent.start, sent.end, "person"):
             after = sent.text[m.char_end - sent.start : m.char_end - sent.start + 40]
