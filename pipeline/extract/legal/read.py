@@ -18,7 +18,7 @@ from pathlib import Path
 from spacy.tokens import Token
 
 from pipeline.corpus import PassageRow, SourceDoc
-from pipeline.extract.clauses import Clauses, SourceReader, load_lexicon
+from pipeline.extract.clauses import Clauses, SourceReader, load_lexicon, read_sentence
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityIndex
 from pipeline.extract.legal.cues import (
@@ -123,7 +123,29 @@ def _sentences_to_read(doc: SourceDoc, passages: Iterable[PassageRow], curated_d
     cue_at = {(s.start, s.end) for _, ss in read for s in ss if vocab.any_cue.search(unbracketed(s.text)[0])}
     memo = _speaker_sentences(read, cue_at)
     wanted = cue_at | memo
+    for p, ss in read:
+        quotes = _QuoteReader(p.text)
+        for x in ss:
+            if (x.start, x.end) in cue_at and (quotes.inside(x.start - p.char_start) or x.text[:1] in ('"', "“")):
+                close = _closing_sentence(p, ss, x)
+                if close is not None:
+                    wanted.add((close.start, close.end))
     return per_passage, cue_at, [s for _, ss in read for s in ss if (s.start, s.end) in wanted]
+
+
+_CLOSE_MARK = re.compile(r"[”\"]")
+
+
+def _closing_sentence(p: PassageRow, ss: list[Sentence], s: Sentence) -> Sentence | None:
+    """The later sentence of the paragraph where the quotation ``s`` lies in closes as '..., " X said':
+    the closing mark follows a comma, question or exclamation mark, so its speaker is named right after
+    it. None when the quotation closes in ``s`` itself, or closes as a sentence of its own."""
+    start = s.start - p.char_start + (1 if s.text[:1] in ('"', "“") else 0)
+    m = _CLOSE_MARK.search(p.text, start)
+    if m is None or p.char_start + m.start() < s.end or p.text[max(m.start() - 1, 0)] not in ",?!":
+        return None
+    at = p.char_start + m.start()
+    return next((x for x in ss if x.start <= at < x.end), None)
 
 
 def parse_candidates(doc: SourceDoc, passages: Iterable[PassageRow], curated_dir: Path) -> list[Sentence]:
@@ -180,6 +202,14 @@ def positions_of_source(
                     # a citation inside the writer's own clause, in a sentence naming no speaker: nobody we
                     # can name says it
                     quote_speaker = None
+                close = _closing_sentence(p, sents, s) if in_quote else None
+                if close is not None and (close.start, close.end) in wanted:
+                    # '"A. B," X said.': the speaker named where the quotation closes, not the one before it
+                    cdoc = parser(close)
+                    csv = SentenceView(close, cdoc, align_mentions(cdoc, close, index))
+                    named = speakers(read_sentence(cdoc, close.start, index.in_span(s.source_id, close.start,
+                                                                                   close.end)), csv, typer)[1]
+                    quote_speaker = named or quote_speaker
                 found = _positions_of_sentence(cl, sv, vocab, typer, quote_speaker, para_speakers, out, report)
                 for pos in found:
                     pos.date = first_date(dates.get((s.start, s.end), []))
