@@ -59,7 +59,7 @@ def test_the_accused_takes_no_title_from_the_accuser() -> None:
 def test_a_quotation_is_held_by_the_speaker_named_where_it_closes() -> None:
     """'"A. B," X said.' after another speaker's sentence: A is X's, not the earlier speaker's; with only
     'he said' at the close, the quotation continues the speaker before."""
-    rows = positions('Heiko Maas said the strike was lawful. "The strike was illegal. It broke the charter," '
+    rows = positions('Heiko Maas said the strike was lawful. "The strike was illegal. It breached the charter," '
                      "Jeremy Corbyn said.")
     assert [(r["holder_person_id"], r["stance"]) for r in rows] == [
         ("heiko-maas", "lawful"), ("jeremy-corbyn", "unlawful"), ("jeremy-corbyn", "unlawful")]
