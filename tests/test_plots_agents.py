@@ -88,7 +88,8 @@ def test_a_telling_naming_no_target_joins_the_articles_plot_of_the_same_act() ->
 def test_a_telling_of_another_act_or_another_plot_stays_apart() -> None:
     # a killing plot told without a name is not the article's kidnapping plot; "a separate plot" says it is another
     for second in ("Two other men were charged with plotting to kill a prominent activist.",
-                   "In a separate plot, two men were charged with plotting to kidnap a prominent activist."):
+                   "In a separate plot, two men were charged with plotting to kidnap a prominent activist.",
+                   "Two other men were charged with plotting to kidnap a prominent activist."):
         plots, _ = run(["Carl Dunn was charged with plotting to kidnap Lena Marsh.", second],
                        persons=("Lena Marsh", "Carl Dunn"))
         assert len(plots) == 2, second

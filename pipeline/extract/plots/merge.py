@@ -6,10 +6,14 @@ What belongs here: ``merge_clusters`` and the rule saying when two clusters tell
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from pipeline.extract.plots.clusters import Cluster, _compatible, _status_of, _year
 from pipeline.extract.plots.vocab import PlotVocab
+
+# "two other men were charged with plotting to kill a journalist": told as others' plot, not the one before
+_OTHER = re.compile(r"\b(other|another)\b", re.IGNORECASE)
 
 
 def merge_clusters(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
@@ -68,7 +72,8 @@ def _attach_partial(clusters: list[Cluster], vocab: PlotVocab) -> list[Cluster]:
     partial = [c for c in clusters if c.outcome_only] + [
         c for c in out if c.news and c.heading is None and _status_of(c, vocab) not in (None, "executed")
         and ((not any(pm.targets for pm in c.mentions) and c.entity_keys("perpetrators"))
-             or (not c.entity_keys("targets") and not c._facts().distinct and c.acts(vocab)))]
+             or (not c.entity_keys("targets") and not c.entity_keys("perpetrators") and not c._facts().distinct
+                 and c.acts(vocab) and not any(_OTHER.search(pm.sent.text) for pm in c.mentions)))]
     for c in partial:
         src = c.sources()
         perps = c.entity_keys("perpetrators")
