@@ -191,6 +191,9 @@ def measure(cmd: list[str], env: dict[str, str] | None = None, timeout: float = 
     above ~0.3 the wall time is inflated by contention and the run is flagged ``contended``.
     """
     full_env = {**os.environ, **(env or {})}
+    # through bench/cputree.py, which reaps every descendant: wait4's CPU is then the whole tree's
+    # (the per-source workers' forkserver is not always reaped by the build itself)
+    cmd = [PY, str(BENCH / "cputree.py"), *cmd]
     busy0 = _busy_s()
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
