@@ -124,8 +124,9 @@ class _Words:
     state_when: tuple[str, ...]
 
 
-def _alt(words: Sequence[str]) -> str:
-    """A regex alternation, longest first, spaces matching any whitespace."""
+def word_alternation(words: Sequence[str]) -> str:
+    """A regex alternation of curated words, longest first, spaces matching any whitespace
+    (shared by every reader of a word list: dates, event rules, references, context dates)."""
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
 
 
@@ -135,7 +136,7 @@ def _cap_alt(words: Sequence[str]) -> str:
     for w in words:
         forms.add(w)
         forms.add(w[:1].upper() + w[1:])
-    return _alt(sorted(forms))
+    return word_alternation(sorted(forms))
 
 
 def _initials(words: Sequence[str] | dict[str, Any]) -> str:
@@ -237,8 +238,8 @@ def _patterns(curated_dir: Path) -> _Patterns:
     full = [m for m in cap_months if m.lower() not in w.month_needs_number]
     abbr = [m for m in cap_months if m not in full]
     # Full names first; only abbreviations take a full stop ("Jan." but not the "." of "7January.").
-    mon = rf"(?P<mon>(?:{_alt(full)})(?![a-z])|(?:{_alt(abbr)})\.?)"
-    mon_full = rf"(?P<mon>{_alt(full)})"
+    mon = rf"(?P<mon>(?:{word_alternation(full)})(?![a-z])|(?:{word_alternation(abbr)})\.?)"
+    mon_full = rf"(?P<mon>{word_alternation(full)})"
     day = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
     year = r"(?P<year>1[5-9]\d\d|2[01]\d\d)"
     initials = "".join(sorted({m[0] for m in cap_months}))
@@ -247,10 +248,10 @@ def _patterns(curated_dir: Path) -> _Patterns:
     not_num_before = r"(?<![\d,.$£€–—/-])"
     preps = _cap_alt(sorted(w.year_preps | w.state_preps))
     nums = _cap_alt(list(w.numbers))
-    units = _alt(list(w.units))
+    units = word_alternation(list(w.units))
     fixed = _cap_alt(list(w.fixed))
     pub_words = _cap_alt(list(w.pub_day) + list(w.pub_month) + list(w.pub_year))
-    wd = _alt([x[:1].upper() + x[1:] for x in w.weekdays])
+    wd = word_alternation([x[:1].upper() + x[1:] for x in w.weekdays])
     seasons = _cap_alt(list(w.seasons))
     season_initials = "".join(sorted({c for x in w.seasons for c in (x[0], x[0].upper())}))
     return _Patterns(
@@ -295,19 +296,19 @@ def _patterns(curated_dir: Path) -> _Patterns:
             r"(?:[Aa]fter|[Ff]ollowing|[Ii]n\s+the\s+(?:wake|aftermath)\s+of)\s+(?P<np>[Tt]he\s+[^,.;:]{2,80})"
         ),
         gate_weekday=re.compile(rf"\b(?:{wd})\b"),
-        month_year=re.compile(rf"\s+(?:of\s+)?(?P<rel>{_alt(list(w.month_year))})\b"),
+        month_year=re.compile(rf"\s+(?:of\s+)?(?P<rel>{word_alternation(list(w.month_year))})\b"),
         gate_month=re.compile("|".join(re.escape(m) for m in w.month_stems)),
         gate_relative=re.compile("|".join(re.escape(g) for g in w.relative_gate), re.IGNORECASE),
-        approx_before=re.compile(rf"\b(?:the|{_alt(list(w.approximators))})\s+$", re.IGNORECASE),
+        approx_before=re.compile(rf"\b(?:the|{word_alternation(list(w.approximators))})\s+$", re.IGNORECASE),
         iso=re.compile(r"(?<![\d/.-])(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-(?P<day>0[1-9]|[12]\d|3[01])(?![\d/-])"),
         future=re.compile(
-            "|".join([rf"\b(?:{_alt([c for c in w.future_cues if c[:1].isalpha()])})\b",
+            "|".join([rf"\b(?:{word_alternation([c for c in w.future_cues if c[:1].isalpha()])})\b",
                       *[re.escape(c) + r"\b" for c in w.future_cues if not c[:1].isalpha()]]),
             re.IGNORECASE,
         ),
         state_before=re.compile(rf"\b(?:{_cap_alt(sorted(w.state_preps))})\s+$"),
-        state_when=re.compile(rf"\s*,?\s*(?:{_alt(list(w.state_when))})\b"),
-        duration_before=re.compile(rf"\b(?:{_alt(sorted(w.duration_words))})\s+$", re.IGNORECASE),
+        state_when=re.compile(rf"\s*,?\s*(?:{word_alternation(list(w.state_when))})\b"),
+        duration_before=re.compile(rf"\b(?:{word_alternation(sorted(w.duration_words))})\s+$", re.IGNORECASE),
         # "at about 1:30am on Wednesday (22:30 GMT on Tuesday)": the same moment told again.
         restated=re.compile(r"\s*\([^()]*$"),
         # "Earlier this year, in August, ...": a coarse date made precise right after it.

@@ -55,7 +55,7 @@ from pipeline import yamlload
 from pipeline.errors import CuratedDataError
 from pipeline.extract.clauses import Clauses
 from pipeline.extract.clauses.roles import dateline_end
-from pipeline.extract.dates import DateContext, DateMention
+from pipeline.extract.dates import DateContext, DateMention, word_alternation
 from pipeline.extract.event_frames import word_token
 from pipeline.extract.events.mention import EventMention
 from pipeline.extract.events.references import _words as _reference_words
@@ -96,18 +96,15 @@ def _words(curated_dir: Path) -> _Words:
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"cannot read context_time date words: {exc}", path) from None
 
-    def alt(ws: Sequence[str]) -> str:
-        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(ws), key=len, reverse=True))
-
     return _Words(
-        continues_re=re.compile(rf"\b(?i:{alt(lists['continues'])})\b"),
+        continues_re=re.compile(rf"\b(?i:{word_alternation(lists['continues'])})\b"),
         # "He ...", "Later, she ...", "And they ...": a pronoun subject opening the sentence
-        pronoun_re=re.compile(rf"\W*(?:(?:[Aa]nd|[Bb]ut|[Tt]hen|[Ll]ater|[Aa]fterwards?),?\s+)?(?i:{alt(lists['pronoun_subjects'])})\s"),
-        same_re=re.compile(rf"\b(?i:{alt(lists['same_occasion'])})\b"),
+        pronoun_re=re.compile(rf"\W*(?:(?:[Aa]nd|[Bb]ut|[Tt]hen|[Ll]ater|[Aa]fterwards?),?\s+)?(?i:{word_alternation(lists['pronoun_subjects'])})\s"),
+        same_re=re.compile(rf"\b(?i:{word_alternation(lists['same_occasion'])})\b"),
         not_now=frozenset(w.lower() for w in lists["not_now"]),
         occasions=frozenset(w.lower() for w in lists["occasions"]),
         topic_verbs=frozenset(w.lower() for w in lists["topic_verbs"]),
-        occasion_re=re.compile(rf"\b(?i:{alt(lists['occasions'])})"),
+        occasion_re=re.compile(rf"\b(?i:{word_alternation(lists['occasions'])})"),
     )
 
 

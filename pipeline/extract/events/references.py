@@ -22,7 +22,7 @@ import yaml
 
 from pipeline import yamlload
 from pipeline.errors import CuratedDataError
-from pipeline.extract.dates import DateContext, DateMention
+from pipeline.extract.dates import DateContext, DateMention, word_alternation
 
 # The noun phrase naming the occurrence: a determiner or a name, then up to five words, ending at
 # punctuation or a clause word (bounded: never more than a few words are read).
@@ -64,17 +64,14 @@ def _words(curated_dir: Path) -> _RefWords:
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"cannot read reference_only date words: {exc}", path) from None
 
-    def alt(ws: Sequence[str]) -> str:
-        return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(ws), key=len, reverse=True))
-
     return _RefWords(
-        lead_re=re.compile(rf"\b(?i:{alt(leads)})(?=\s)"),
-        alone_re=re.compile(rf"\W*(?:(?:[Aa]nd|[Bb]ut|[Tt]hen)\s+)?(?P<phrase>(?i:{alt(alone)}))\b"
+        lead_re=re.compile(rf"\b(?i:{word_alternation(leads)})(?=\s)"),
+        alone_re=re.compile(rf"\W*(?:(?:[Aa]nd|[Bb]ut|[Tt]hen)\s+)?(?P<phrase>(?i:{word_alternation(alone)}))\b"
                             r"(?=\s*,|\s+(?!(?:to|for|of|against|with)\b)[A-Za-z])"),
         heads=heads,
-        subject_re=re.compile(_SUBJECT.format(heads=alt(sorted(strike_heads)))),
+        subject_re=re.compile(_SUBJECT.format(heads=word_alternation(sorted(strike_heads)))),
         anniversary_re=re.compile(
-            rf"\b(?i:{alt(anniv_leads)})\s+(?:the|its|his|her|their)\s+(?P<ord>(?i:{alt(list(ordinals))})|\d{{1,2}}(?:st|nd|rd|th))"
+            rf"\b(?i:{word_alternation(anniv_leads)})\s+(?:the|its|his|her|their)\s+(?P<ord>(?i:{word_alternation(list(ordinals))})|\d{{1,2}}(?:st|nd|rd|th))"
             rf"\s+{re.escape(anniv_word)}\s+of(?=\s)"),
         ordinals=ordinals,
     )

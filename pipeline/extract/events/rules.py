@@ -8,7 +8,6 @@ that reads a source.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 
 from pipeline import yamlload
 from pipeline.errors import CuratedDataError
+from pipeline.extract.dates import word_alternation
 
 EVENT_TYPES = ("strike", "attack", "protest", "funeral", "statement", "legal_action", "political_action",
                "military_deployment", "plot", "cyber_operation", "other")
@@ -73,10 +73,6 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s.strip().lower())
 
 
-def _alt(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(set(words), key=len, reverse=True))
-
-
 @lru_cache(maxsize=4)
 def load_rules(curated_dir: Path) -> Rules:
     path = curated_dir / "event_types.yaml"
@@ -121,12 +117,12 @@ def load_rules(curated_dir: Path) -> Rules:
         openers = [str(x) for x in gram["clause_openers"]]
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError) as exc:
         raise CuratedDataError(f"cannot read event rules: {exc}", path) from None
-    num_alt = _alt([w for w in num_words if w not in ("a", "an")])
+    num_alt = word_alternation([w for w in num_words if w not in ("a", "an")])
     number = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{num_alt})(?:[- ](?:{num_alt}))?)"
-    hedge = rf"(?:(?:{_alt(hedges)})\s+)?"
+    hedge = rf"(?:(?:{word_alternation(hedges)})\s+)?"
     name = r"(?:[A-Z][\w'’.&-]*|\d+)(?:\s+(?:(?:of|the|and|for|al)\b|[A-Z][\w'’.&-]*|\d+\b))*"
-    tail = rf"(?:\s+(?:{_alt(tails)})\b)?"
-    title = rf"(?:(?:{_alt(titles)})\s+)?"
+    tail = rf"(?:\s+(?:{word_alternation(tails)})\b)?"
+    title = rf"(?:(?:{word_alternation(titles)})\s+)?"
     return Rules(
         triggers=triggers,
         lengths={
@@ -135,12 +131,12 @@ def load_rules(curated_dir: Path) -> Rules:
         },
         skip_sections=skip_sections,
         skip_kinds=skip_kinds,
-        aside_re=re.compile(rf"\s*(?:{_alt(asides)}|(?:{num_alt}|\d+)\s+(?:{_alt(aside_units)}))\b", re.IGNORECASE),
-        aside_not_re=re.compile(rf"\s*(?:{_alt(aside_not)})\b", re.IGNORECASE),
+        aside_re=re.compile(rf"\s*(?:{word_alternation(asides)}|(?:{num_alt}|\d+)\s+(?:{word_alternation(aside_units)}))\b", re.IGNORECASE),
+        aside_not_re=re.compile(rf"\s*(?:{word_alternation(aside_not)})\b", re.IGNORECASE),
         attr_lead_re=re.compile(
-            rf"\b(?i:{_alt(lead_ins)})\s+(?:(?:the|a|an)\s+)?(?:[\w-]+-based\s+)?{title}(?P<name>{name}{tail})"
+            rf"\b(?i:{word_alternation(lead_ins)})\s+(?:(?:the|a|an)\s+)?(?:[\w-]+-based\s+)?{title}(?P<name>{name}{tail})"
         ),
-        attr_verb_re=re.compile(rf"(?P<name>{name}{tail})\s*(?:,[^,]{{3,60}},\s*)?(?:{_alt(verbs)})\b"),
+        attr_verb_re=re.compile(rf"(?P<name>{name}{tail})\s*(?:,[^,]{{3,60}},\s*)?(?:{word_alternation(verbs)})\b"),
         num_words=num_words,
         killed_res=(
             # "killing 10 people", "killed six people", "killing an American contractor"
@@ -152,36 +148,36 @@ def load_rules(curated_dir: Path) -> Rules:
             re.compile(rf"\b{hedge}(?P<n>{number})\s+(?:people\s+|persons\s+)?(?:killed|dead)\b", re.IGNORECASE),
         ),
         subject_killed_re=re.compile(r"\b(?:were|was|have\s+been|had\s+been|are)\s+(?:\w+\s+)?(?:killed|slain)\b|\bdied\b"),
-        not_counts_re=re.compile(rf"\b(?:{_alt(not_counts)})\b", re.IGNORECASE),
+        not_counts_re=re.compile(rf"\b(?:{word_alternation(not_counts)})\b", re.IGNORECASE),
         number_re=re.compile(rf"(?<![\w$€£.,])(?P<n>{number}|[Aa]n?)(?=\s+[\w-]+)", re.IGNORECASE),
         # Whole phrases: their last words ("to", "by") are in nearly every clause.
         attr_gate=tuple(sorted({re.sub(r"\s+", " ", w.lower()) for w in [*lead_ins, *verbs]})),
         not_names=not_names,
         stopwords=stopwords,
-        kill_re=re.compile(rf"\b(?:{_alt(kill_words)})\b", re.IGNORECASE),
-        with_re=re.compile(rf"\b(?:{_alt(with_words)})\s+(?:\w+\s+){{0,3}}$"),
-        kill_after_re=re.compile(rf"\b(?:{_alt(kill_words)})\s+(?:(?:the|a|an|[A-Z][\w.-]*)\s+){{0,3}}$"),
-        object_break_re=re.compile(rf"[,;:\"“”(]|\b(?:{_alt(object_breaks)})\b"),
-        lead_junk_re=re.compile(rf"[\s,;:–—-]*(?:(?:{_alt(openers)})\b[\s,]*)*", re.IGNORECASE),
+        kill_re=re.compile(rf"\b(?:{word_alternation(kill_words)})\b", re.IGNORECASE),
+        with_re=re.compile(rf"\b(?:{word_alternation(with_words)})\s+(?:\w+\s+){{0,3}}$"),
+        kill_after_re=re.compile(rf"\b(?:{word_alternation(kill_words)})\s+(?:(?:the|a|an|[A-Z][\w.-]*)\s+){{0,3}}$"),
+        object_break_re=re.compile(rf"[,;:\"“”(]|\b(?:{word_alternation(object_breaks)})\b"),
+        lead_junk_re=re.compile(rf"[\s,;:–—-]*(?:(?:{word_alternation(openers)})\b[\s,]*)*", re.IGNORECASE),
         abbreviations=abbreviations,
         # A reporting verb followed by its bare reported clause ("said two of its members ...").
         report_re=re.compile(
-            rf"\b(?:{_alt([w for w, t in triggers.items() if t.type == 'statement' and t.group in ('statement', 'report') and ' ' not in w and w.endswith(('said', 'ed', 'says')) and w not in not_reporting])})"
+            rf"\b(?:{word_alternation([w for w, t in triggers.items() if t.type == 'statement' and t.group in ('statement', 'report') and ' ' not in w and w.endswith(('said', 'ed', 'says')) and w not in not_reporting])})"
             r"\b(?=\s+(?:that\s+)?(?!(?:on|in|at|by|during|of|since|to|with|for|from|after|before)\b)[a-z]+\s+[a-z])"
         ),
-        zero_killed_re=re.compile(rf"\b(?:{_alt(zero_phrases)})\b", re.IGNORECASE),
+        zero_killed_re=re.compile(rf"\b(?:{word_alternation(zero_phrases)})\b", re.IGNORECASE),
         legislatures=frozenset(str(x).lower() for x in gram["legislatures"]),
         reporting=frozenset(w for w, t in triggers.items() if t.type == "statement" and " " not in w
                             and w.endswith(("said", "ed", "says", "told")) and w not in not_reporting),
         injured_res=(
             # "wounded twelve others", "injuring 13 people"
-            re.compile(rf"\b(?:{_alt(hurt_words)})\s+{hedge}(?P<n>{number})\b(?!\s*(?:%|percent))", re.IGNORECASE),
+            re.compile(rf"\b(?:{word_alternation(hurt_words)})\s+{hedge}(?P<n>{number})\b(?!\s*(?:%|percent))", re.IGNORECASE),
             # "12 wounded", "twelve people were injured", "two Iraqi soldiers were hurt"
-            re.compile(rf"\b{hedge}(?P<n>{number})\s+(?:(?:{_alt([*victims, 'others'])})\s+){{0,2}}"
-                       rf"(?:(?:were|was)\s+)?(?:{_alt(hurt_words)})\b", re.IGNORECASE),
+            re.compile(rf"\b{hedge}(?P<n>{number})\s+(?:(?:{word_alternation([*victims, 'others'])})\s+){{0,2}}"
+                       rf"(?:(?:were|was)\s+)?(?:{word_alternation(hurt_words)})\b", re.IGNORECASE),
         ),
         and_count_re=re.compile(
             rf"(?:\s+[A-Za-z][\w.-]*){{1,3}}\s+and\s+(?P<n>{number}|an?)\s+(?:[A-Za-z][\w.-]*\s+)?"
-            rf"(?:{_alt(victims)})\b"
+            rf"(?:{word_alternation(victims)})\b"
         ),
     )
