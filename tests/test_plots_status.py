@@ -17,3 +17,16 @@ def test_carried_out_said_of_the_plot_itself_is_an_execution() -> None:
     # (the stage word sits in what officials said, and so does the plot)
     plots, _ = run(["Officials said the plot to kill John Bolt was carried out on Monday."], persons=("John Bolt",))
     assert [p["status"] for p in plots] == ["executed"]
+
+
+
+def test_saying_someone_must_be_removed_is_a_killing_considered() -> None:
+    # a deliberation over someone's removal ("should be taken out", "must be eliminated"), no act told
+    for verb in ("should be taken out", "must be eliminated"):
+        plots, _ = run([f"In 2017 several aides told the president that Omar Farid {verb}."], persons=("Omar Farid",))
+        assert [(p["name"], p["status"]) for p in plots] == [("Considered killing of Omar Farid", "considered")]
+
+
+def test_a_threat_that_someone_will_be_removed_is_no_considered_killing() -> None:
+    plots, _ = run(["Omar Farid said on Monday that the traitors will be eliminated."], persons=("Omar Farid",))
+    assert [p["status"] for p in plots] != ["considered"]
