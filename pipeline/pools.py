@@ -13,13 +13,20 @@ worker that raises while it holds the pool's queue lock leaves the others blocke
 - ``clean_executor``: for picklable work that needs the statistical model. Workers are forked by
   a ``forkserver`` started from a fresh interpreter (no Dagster handlers, no parent threads) that
   preloads ``pipeline.workerboot``, so the model is loaded once and shared by every worker.
+
+Threads: a forked child has only the thread that forked; any other thread's locks and work are
+lost in it. The build's processes start none (``pipeline/__init__.py`` keeps numpy's OpenBLAS and
+pyarrow's jemalloc from starting theirs), and ``fork_pool`` checks at every fork: it records the
+other threads it found (``threads_at_last_fork``) and warns if there were any.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
+import warnings
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -30,6 +37,33 @@ _SIGNALS = {signal.SIGTERM, signal.SIGINT}
 _PRELOAD = ["pipeline.workerboot"]
 _preload_lock = threading.Lock()
 _preload_set = False
+_last_fork_threads: list[str] = []
+
+
+def other_threads() -> list[str]:
+    """Every OS thread of this process but the calling one, as ``name (tid)``: native threads that
+    Python does not list (a BLAS pool, an allocator's) included. Read from ``/proc/self/task``;
+    where there is no ``/proc``, Python's own threads."""
+    me = threading.get_native_id()
+    try:
+        tids = [int(t) for t in os.listdir("/proc/self/task")]
+    except OSError:
+        return [f"{t.name} ({t.native_id})" for t in threading.enumerate() if t.native_id != me]
+    out = []
+    for tid in sorted(tids):
+        if tid == me:
+            continue
+        try:
+            with open(f"/proc/self/task/{tid}/comm", encoding="utf-8") as f:
+                out.append(f"{f.read().strip()} ({tid})")
+        except OSError:  # it ended meanwhile
+            continue
+    return out
+
+
+def threads_at_last_fork() -> list[str]:
+    """The other threads this process held when ``fork_pool`` last forked its workers."""
+    return list(_last_fork_threads)
 
 
 def reset_worker_signals() -> None:
@@ -53,7 +87,13 @@ def _signals_blocked() -> Iterator[None]:
 @contextmanager
 def fork_pool(workers: int) -> Iterator[Pool]:
     """A fork ``Pool`` of ``workers`` processes with clean signal handling and an orderly shutdown."""
+    global _last_fork_threads
     with _signals_blocked():
+        _last_fork_threads = other_threads()
+        if _last_fork_threads:
+            warnings.warn(f"forking {workers} workers from a process with {len(_last_fork_threads)} other "
+                          f"thread(s): {', '.join(_last_fork_threads)}; the workers will not have them",
+                          RuntimeWarning, stacklevel=3)
         pool = multiprocessing.get_context("fork").Pool(workers, initializer=reset_worker_signals)
     try:
         yield pool
