@@ -233,11 +233,12 @@ class AttributionReader:
         return att
 
     def _caveats(self, cue: Token) -> list[tuple[int, int]]:
-        """ "..., but gave no evidence", "without providing details": the reporter's caveats."""
+        """ "..., but gave no evidence", "without providing details": the reporter's caveats. Words inside
+        quotation marks are the source's own ("'They filed charges without providing evidence,' he said")."""
         out = []
         for t in cue.subtree:
             f = self.by_head.get(t.i)
-            if f is None or f.lemma not in self.lex.caveat_verbs or not f.negative:
+            if f is None or f.lemma not in self.lex.caveat_verbs or not f.negative or _quoted(self.doc, t.i):
                 continue
             objs = [c for c in t.children if c.dep_ == "dobj" and c.lemma_.lower() in self.lex.caveat_objects]
             if objs and ((t.dep_ == "conj" and t.head.i == cue.i) or t.dep_ == "pcomp" or f.negator == "without"
@@ -332,6 +333,20 @@ class AttributionReader:
                 # "..., the agency reported": an outlet names nobody else; it is still only the relay
                 a.relay = True
         return atts
+
+
+def _quoted(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` lies inside a quotation opened earlier in the sentence (curly marks open and
+    close, straight ones toggle)."""
+    curly = straight = False
+    for t in doc[:i]:
+        if t.text == "“":
+            curly = True
+        elif t.text == "”":
+            curly = False
+        elif t.text == '"':
+            straight = not straight
+    return curly or straight
 
 
 def acyclic(parents: Iterable[int | None]) -> list[int | None]:

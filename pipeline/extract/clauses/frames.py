@@ -3,7 +3,8 @@
 What belongs here: choosing the predicates of a spaCy parse (verbs, copular clauses, relative
 clauses, controlled ``xcomp`` acts, optionally event nouns), and for each its lemma, absolute
 offsets, polarity (a ``neg`` child, "never", "no" on its object, a governing deny/fail/refuse
-verb, "without"), modality (a modal auxiliary), condition (an ``advcl`` opened by if/unless/only
+verb, "without"), modality (a modal auxiliary), hedge (``hedge_of``: "could", "most likely",
+"appears to"), condition (an ``advcl`` opened by if/unless/only
 if/as long as), tense, voice and the frame it depends on. Roles, attribution and anchors are
 filled by the sibling modules; this module knows nothing about who the fillers are.
 
@@ -56,6 +57,7 @@ class Frame:
     polarity: str = "positive"  # positive | negative
     negator: str | None = None  # the word that negates: "not", "never", "denied", "failed", "without"
     modality: str | None = None  # modal auxiliary lemma: could, would, must, ...
+    hedge: str | None = None  # the word that hedges it: could, likely, appear, ... (``hedge_of``)
     condition: Condition | None = None
     tense: str | None = None  # past | present | future
     voice: str = "active"  # active | passive
@@ -109,6 +111,22 @@ def _modality(tok: Token) -> str | None:
     for c in tok.children:
         if c.dep_ == "aux" and c.tag_ == "MD":
             return c.lemma_.lower()
+    return None
+
+
+def hedge_of(tok: Token, lex: Lexicon) -> str | None:
+    """The word that hedges what ``tok`` predicates, else None: a hedging modal ("could be justified"),
+    a hedging adverb or adjective on it ("most likely unlawful", "probably breached", "a likely
+    violation"), or ``tok`` itself as a hedging word or raising verb taking a clause ("likely to be
+    legal", "appears to violate"). "would" is no hedge: it marks reported futures as often."""
+    for c in tok.children:
+        if c.dep_ == "aux" and c.tag_ == "MD" and c.lemma_.lower() in lex.hedge_modals:
+            return c.lemma_.lower()
+        if c.dep_ in ("advmod", "amod") and c.lower_ in lex.hedge_words:
+            return c.lower_
+    takes_clause = any(c.dep_ == "xcomp" for c in tok.children)
+    if takes_clause and (tok.lower_ in lex.hedge_words or tok.lemma_.lower() in lex.hedge_verbs):
+        return tok.lemma_.lower()
     return None
 
 
@@ -171,6 +189,7 @@ def frames_of(doc: Doc, base: int, lex: Lexicon, nominals: Iterable[str] = ()) -
             head=tok.i, lemma=tok.lemma_.lower(), kind=_kind(tok, noms), start=base + tok.idx,
             end=base + tok.idx + len(tok.text), clause_start=cs, clause_end=ce, dep=tok.dep_, parent=parent,
             polarity="negative" if negator else "positive", negator=negator, modality=_modality(tok),
+            hedge=hedge_of(tok, lex),
             condition=_condition(tok, lex, base), tense=_tense(tok), voice="passive" if passive else "active",
         ))
     return out

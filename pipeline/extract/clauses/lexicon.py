@@ -1,7 +1,7 @@
 """The clause layer's vocabulary, read once from ``raw/curated/clause_cues.yaml``.
 
 What belongs here: loading and checking the curated words (attribution cues, document and relay
-nouns, caveats, negating verbs, condition marks, coreference titles). The rules that use them
+nouns, caveats, negating verbs, condition marks, hedges, coreference titles). The rules that use them
 live in the other modules of this package.
 """
 
@@ -35,6 +35,8 @@ class Lexicon:
     negating_verbs: frozenset[str]
     condition_marks: tuple[str, ...]
     hedge_modals: frozenset[str]
+    hedge_words: frozenset[str]
+    hedge_verbs: frozenset[str]
     coref_titles: frozenset[str]
     telling_nouns: frozenset[str]
     content_nouns: frozenset[str]
@@ -80,6 +82,8 @@ def load_lexicon(curated_dir: Path | None = None) -> Lexicon:
         negating_verbs=_words(doc, path, "negating_verbs"),
         condition_marks=marks,
         hedge_modals=_words(doc, path, "hedge_modals"),
+        hedge_words=_words(doc, path, "hedge_words"),
+        hedge_verbs=_words(doc, path, "hedge_verbs"),
         coref_titles=_words(doc, path, "coref_titles"),
         telling_nouns=_words(doc, path, "telling_nouns"),
         author_verbs=_words(doc, path, "attribution", "author_verbs"),

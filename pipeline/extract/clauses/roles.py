@@ -268,6 +268,11 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
             # strike", "X's record of funding militias"): the owner does it; with no owner nobody is named
             poss = next((c for c in cur.head.head.children if c.dep_ == "poss"), None)
             return (poss, "inherited") if poss is not None else (None, "")
+        if participle and _in_noun_content(cur):
+            # "rejected US claims that X was a threat, stating that ...": a participle after a comma that the
+            # parse hangs in what a noun says ("claims that ...") belongs to the clause governing that noun
+            cur = cur.head.head.head
+            continue
         if (cur.dep_ in ("xcomp", "conj") or participle) and cur.head.i != cur.i:
             if cur.dep_ == "xcomp":
                 # object control: "ordered the troops to fire" -> the troops fire
@@ -283,6 +288,17 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
             continue
         return None, ""
     return None, ""
+
+
+def _in_noun_content(part: Token) -> bool:
+    """Whether a participle follows a comma inside a that-clause a noun governs, whose noun has a verb above
+    it ("rejected [claims [that X was a threat], stating ...]")."""
+    host = part.head
+    doc = part.doc
+    comma = part.left_edge.i > 0 and doc[part.left_edge.i - 1].text == ","
+    noun = host.head
+    return comma and host.dep_ == "acl" and any(c.dep_ == "mark" and c.lower_ == "that" for c in host.children) \
+        and noun.pos_ in ("NOUN", "PROPN") and noun.head.i != noun.i and noun.head.pos_ in ("VERB", "AUX")
 
 
 def _for_whom(be: Token) -> Token | None:

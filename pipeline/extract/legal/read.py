@@ -19,6 +19,7 @@ from spacy.tokens import Token
 
 from pipeline.corpus import PassageRow, SourceDoc
 from pipeline.extract.clauses import Clauses, SourceReader, load_lexicon, read_sentence
+from pipeline.extract.clauses.frames import hedge_of
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityIndex
 from pipeline.extract.legal.cues import (
@@ -31,6 +32,7 @@ from pipeline.extract.legal.cues import (
     unbracketed,
 )
 from pipeline.extract.legal.holders import Holder, HolderTyper, cue_holders, instrument_owner, speakers
+from pipeline.extract.legal.tellings import without_restatements
 from pipeline.extract.legal.vocab import LegalVocab, load_legal_vocab
 from pipeline.extract.sentences import (
     Parser,
@@ -222,7 +224,7 @@ def positions_of_source(
             last_reporter = reporter or last_reporter
             if reporter is not None:
                 reported.append((s.start, s.end))
-    return out
+    return without_restatements(out, report)
 
 
 _LATER_REFERENCE = re.compile(r"\b(he|she|it|they|his|her|its|their)\b|^[\"“]", re.IGNORECASE)
@@ -301,8 +303,10 @@ def _positions_of_sentence(
     # names who speaks, not what is judged
     # and one naming what a legislative measure limits or is named after ("sought to restrict his ability to
     # wage war without congressional consent", "introduced a war powers resolution") is its matter
+    # and one in a reporter's caveat on an attribution ("X said the strike was lawful, but offered no evidence")
+    # is the reporter's, whom no row names
     cues = [c for c in find_cues(text, vocab) if not _in_source_title(cl, c.start)
-            and not _matter_of_measure(cl, c.start, vocab)]
+            and not _matter_of_measure(cl, c.start, vocab) and not _in_caveat(cl, c.start)]
     bases = [b for b in find_bases(text, vocab) if not _in_source_title(cl, b[1])
              and not _matter_of_measure(cl, b[1], vocab)]
     strong_bases = [b for b in bases if b[0] not in vocab.weak_bases]
@@ -441,6 +445,13 @@ def _in_source_title(cl: Clauses, start: int) -> bool:
     return False
 
 
+def _in_caveat(cl: Clauses, start: int) -> bool:
+    """Whether sentence offset ``start`` lies in a reporter's caveat the clause layer found on an attribution
+    ("..., but gave no evidence", "without providing details")."""
+    at = cl.base + start
+    return any(s <= at < e for a in cl.attributions for s, e in a.caveats)
+
+
 def _matter_of_measure(cl: Clauses, start: int, vocab: LegalVocab) -> bool:
     """Whether sentence offset ``start`` lies in what a measure acts on (``measure_verbs``: "a vote to limit
     his war powers", "introduced a war powers resolution") before any stating verb governs it ("introduced a
@@ -465,7 +476,8 @@ _YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
 def _judged_act(cl: Clauses, cues: list[Cue], vocab: LegalVocab) -> str | None:
     """The act a cue's clause judges when it is not the strike itself: the clause's subject or object
     naming an act with a word setting it apart ("the retaliatory missile strikes were unlawful", "called
-    a 2024 strike illegal"); None for the strike and everything else."""
+    a 2024 strike illegal"), or naming an accusation ("brought charges without evidence"); None for the
+    strike and everything else."""
     by_head = {f.head: f for f in cl.frames}
     for cue in cues:
         tok = token_at(cl.doc, cue.start)
@@ -474,7 +486,11 @@ def _judged_act(cl: Clauses, cues: list[Cue], vocab: LegalVocab) -> str | None:
             continue
         for r in f.fillers("agent", "patient"):
             head = cl.doc[r.actor.head]
-            if head.lower_ not in vocab.act_nouns or r.actor.start <= cl.base + cue.start < r.actor.end:
+            if r.actor.start <= cl.base + cue.start < r.actor.end:
+                continue
+            if head.lower_ in vocab.accusation_nouns:
+                return r.actor.text
+            if head.lower_ not in vocab.act_nouns:
                 continue
             words = {w.lower() for w in re.findall(r"[\w-]+", r.actor.text)}
             first = r.actor.text.split()[0].lower()
@@ -484,22 +500,24 @@ def _judged_act(cl: Clauses, cues: list[Cue], vocab: LegalVocab) -> str | None:
 
 
 def _hedged(cl: Clauses, cue: Cue, stop: Token | None) -> bool:
-    """Whether the judgment is hedged or conditional: a frame between the cue and the holder's verb
-    carries a hedging modal ("could be justified") or a condition ("lawful only if ...")."""
+    """Whether the judgment is hedged or conditional: a word between the cue and the holder's verb
+    (the cue's own included) is hedged (the clause layer's ``hedge_of``: "could be justified", "most
+    likely unlawful", "appears to violate"), or a frame there holds under a condition ("lawful only
+    if ...")."""
     tok = token_at(cl.doc, cue.start)
     if tok is None:
         return False
-    hedges = load_lexicon().hedge_modals
+    lex = load_lexicon()
     by_head = {f.head: f for f in cl.frames}
+    at = cl.base + cue.start
     for cur in (tok, *tok.ancestors):
         if stop is not None and cur.i == stop.i:
             return False
+        if hedge_of(cur, lex) is not None:
+            return True
         f = by_head.get(cur.i)
-        if f is None:
-            continue
-        at = cl.base + cue.start
         # (a cue inside the condition itself, "unless Trump is brought to trial", is the condition's)
-        if f.modality in hedges or (f.condition is not None and not f.condition.start <= at < f.condition.end):
+        if f is not None and f.condition is not None and not f.condition.start <= at < f.condition.end:
             return True
     return False
 

@@ -55,6 +55,7 @@ class LegalVocab:
     any_cue: GatedAny = field(default_factory=lambda: GatedAny([]))  # does any cue or basis occur
     act_nouns: set[str] = field(default_factory=set)
     other_act_words: set[str] = field(default_factory=set)
+    accusation_nouns: set[str] = field(default_factory=set)  # "brought charges": an act of its own, judged
     response_nouns: set[str] = field(default_factory=set)  # "a response to the 'terrorist attack'": no position
     court_verbs: set[str] = field(default_factory=set)  # "a court ordered X to pay damages": the court's position
     measure_verbs: set[str] = field(default_factory=set)  # "sought to restrict his war powers": a measure's matter
@@ -145,6 +146,7 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
         subjects=subjects,
         act_nouns={str(w).lower() for w in subj.get("act_nouns", [])},
         other_act_words={str(w).lower() for w in subj.get("other_act_words", [])},
+        accusation_nouns={str(w).lower() for w in subj.get("accusation_nouns", [])},
         default_subject=str(subj.get("default", "the strike")),
         default_subject_re=default_re,
         title_after=[(htype, re.compile(str(rx))) for htype, pats in holders.get("title_after", {}).items()
