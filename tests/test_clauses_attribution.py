@@ -137,3 +137,19 @@ def test_nesting_links_never_form_a_cycle() -> None:
     assert acyclic([None, 0, 1]) == [None, 0, 1]  # an ordinary nesting is kept
     assert acyclic([2, 0, 1, 2]) == [None, 0, 1, 2]  # a longer cycle, and a chain into it
     assert acyclic([0]) == [None]
+
+
+def test_a_caveat_inside_the_quotation_is_the_speakers() -> None:
+    """'"They acted without giving evidence," he said': the quoted words are the source's, no caveat."""
+    cl = one("“The police made the arrests without giving any evidence,” the mayor said.")
+    att = cl.attribution_of(*span(cl, "made the arrests"))
+    assert att is not None and att.caveats == []
+    assert att.contains(*span(cl, "without giving any evidence"))
+
+
+def test_a_participle_hung_in_a_claim_states_for_the_main_subject() -> None:
+    """'A rejected the claims that B was guilty, stating that C': A states C, not B (the parse hangs
+    'stating' inside the that-clause of 'claims')."""
+    cl = one("The judge rejected police claims that Omar Rudd was a danger to the lives of officers, stating "
+             "that the shooting was a crime.", persons=("Omar Rudd",))
+    assert holders(cl, "the shooting was") == ["The judge"]

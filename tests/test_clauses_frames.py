@@ -109,3 +109,13 @@ def test_a_gerund_listing_what_an_owned_noun_holds_has_the_owner_as_agent() -> N
              persons=("Dale",))
     assert role_texts(cl, "fund", "agent") == ["Senator Dale"]
     assert role_texts(cl, "order", "agent") == ["Senator Dale"]
+
+
+def test_hedging_words_hedge_their_predicate() -> None:
+    """A modal, a probability adverb or a raising verb hedges; 'would' and a plain verb do not."""
+    assert frame(one("The raid could be unlawful."), "be").hedge == "could"
+    assert frame(one("The raid probably breached the treaty."), "breach").hedge == "probably"
+    assert frame(one("The raid appears to breach the treaty."), "appear").hedge == "appear"
+    assert frame(one("The raid seems to have breached the treaty."), "seem").hedge == "seem"
+    assert frame(one("The raid breached the treaty."), "breach").hedge is None
+    assert frame(one("The raid would be remembered for years."), "remember").hedge is None
