@@ -56,6 +56,12 @@ def test_charges_without_evidence_are_questioned_by_the_speaker_across_a_paragra
         ("javad-zarif", "questioned", "charges")]
 
 
+def test_charges_a_holder_brings_are_the_position_not_its_subject() -> None:
+    """'X faces charges including murder, the prosecutor said': the charges state the position on the strike."""
+    assert _rows("Ali Alqasimehr said the general's killers face several charges, including “murder and "
+                 "terrorist acts.”") == [("ali-alqasimehr", "unlawful", "the strike")]
+
+
 def test_a_call_for_prosecution_judges_the_act_unlawful() -> None:
     assert _rows("Ebrahim Raisi condemned the assassination and called for the prosecution of the officials "
                  "involved.") == [("ebrahim-raisi", "unlawful", "the strike")]

@@ -481,7 +481,9 @@ def _judged_act(cl: Clauses, cues: list[Cue], vocab: LegalVocab) -> str | None:
     by_head = {f.head: f for f in cl.frames}
     for cue in cues:
         tok = token_at(cl.doc, cue.start)
-        f = next((by_head[t.i] for t in (tok, *tok.ancestors) if t.i in by_head), None) if tok is not None else None
+        if tok is None:
+            continue
+        f = next((by_head[t.i] for t in (tok, *tok.ancestors) if t.i in by_head), None)
         if f is None:
             continue
         for r in f.fillers("agent", "patient"):
@@ -489,6 +491,8 @@ def _judged_act(cl: Clauses, cues: list[Cue], vocab: LegalVocab) -> str | None:
             if r.actor.start <= cl.base + cue.start < r.actor.end:
                 continue
             if head.lower_ in vocab.accusation_nouns:
+                if tok in head.subtree:
+                    continue  # "face charges including murder": the charges are the position, not what it judges
                 return r.actor.text
             if head.lower_ not in vocab.act_nouns:
                 continue
