@@ -4,11 +4,14 @@ object is no target; a pronoun read as the target never names one of the plot's 
 
 from __future__ import annotations
 
+from spacy.tokens import Doc
 from test_plots import CUR, corpus, roles
 from test_plots_telling import STATES
 
 from pipeline.extract.entities import EntityIndex
-from pipeline.extract.plots import extract_plots
+from pipeline.extract.nlp import require_model
+from pipeline.extract.plots import extract_plots, mentions_of_source
+from pipeline.extract.sentences import Parser, Sentence
 
 
 def run(paras: list[str], persons: tuple = (), orgs: tuple = ()) -> tuple[list[dict], list[dict]]:
@@ -130,3 +133,89 @@ def test_the_group_a_plotter_is_said_to_serve_elsewhere_stands_behind_the_plot()
     plots, actors = run(["Carl Dunn, a member of the Blue Guard, said on Monday that he feared for his life.",
                          "Prosecutors say John Bolt plotted to kill Dunn."], persons=persons, orgs=("Blue Guard",))
     assert roles(actors, plots[0]["plot_id"]) == {("carl-dunn", "target"), ("john-bolt", "perpetrator")}
+
+
+# -- the accused named by the verbs above an unnamed filler (issue 13, dev set 4 kinds) ----------------------
+
+def test_the_accused_is_the_perpetrator_past_an_unnamed_sum_or_crew() -> None:
+    # "to pay $50,000 to a crew to kill X": the sum and the crew fill lower roles; the one charged did it
+    for text in ("Prosecutors said Tom Reyes was charged with offering to pay $50,000 to a crew in Boston to "
+                 "kill Lena Marsh.",
+                 "Tom Reyes tried to hire gunmen in Boston to kill Lena Marsh, prosecutors said."):
+        plots, actors = run([text], persons=(("Tom Reyes", ["Reyes"]), "Lena Marsh"))
+        assert len(plots) == 1, text
+        got = roles(actors, plots[0]["plot_id"])
+        assert ("lena-marsh", "target") in got, text
+        assert {r for r in got if r[0] == "tom-reyes"} & {("tom-reyes", "perpetrator"), ("tom-reyes", "sponsor")}, text
+
+
+def test_a_charged_conjunct_shares_the_subject_of_the_verb_it_is_joined_to() -> None:
+    # the parse joins "was charged" to the relative clause's verb; the person is still the one charged
+    plots, actors = run(["Tom Reyes sought to recruit gunmen in Boston to carry out the plot against Lena Marsh.",
+                         "Reyes, who officials say lived in Ruritania for years, was charged with murder for hire "
+                         "in a Boston court."],
+                        persons=(("Tom Reyes", ["Reyes"]), "Lena Marsh"))
+    assert len(plots) == 1
+    got = roles(actors, plots[0]["plot_id"])
+    assert ("tom-reyes", "perpetrator") in got and ("lena-marsh", "target") in got
+    # the subject of a verb the charged one is merely joined to elsewhere is no accused of its own
+    plots, actors = run(["Lena Marsh wrote about the case and was charged with plotting to kill Carl Dunn."],
+                        persons=("Lena Marsh", "Carl Dunn"))
+    assert ("lena-marsh", "perpetrator") in roles(actors, plots[0]["plot_id"])
+    plots, actors = run(["Carl Dunn was the target, and two men were charged with plotting to kill him in Boston."],
+                        persons=("Carl Dunn",))
+    assert all(r[1] != "perpetrator" for p in plots for r in roles(actors, p["plot_id"]))
+
+
+def test_the_one_who_hatched_a_plot_did_it() -> None:
+    plots, actors = run(["Tom Reyes hatched a plot to kill Lena Marsh, prosecutors say."],
+                        persons=(("Tom Reyes", ["Reyes"]), "Lena Marsh"))
+    assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target"), ("tom-reyes", "perpetrator")}
+    assert plots[0]["status"] in ("planned", "alleged")
+
+
+def test_a_named_target_of_the_plot_joins_the_plot_told_before_in_the_article() -> None:
+    # a killing named in passing between the plot and "among the targets of the plot" is no plot to refer to
+    plots, actors = run([
+        "A Ruritanian man has been charged in a foiled plot to assassinate a U.S. official, the department said.",
+        "Tom Reyes sought to recruit hitmen to carry out the plot in revenge for the killing of Omar Velt in 2019.",
+        "Investigators believe that Lena Marsh was among the intended targets of the plot, a newspaper reported.",
+    ], persons=(("Tom Reyes", ["Reyes"]), "Lena Marsh", "Omar Velt"))
+    marsh = [p for p in plots if ("lena-marsh", "target") in roles(actors, p["plot_id"])]
+    assert len(marsh) == 1
+    assert marsh[0]["status"] != "executed"
+    assert ("tom-reyes", "perpetrator") in roles(actors, marsh[0]["plot_id"]) or (
+        "tom-reyes", "sponsor") in roles(actors, marsh[0]["plot_id"])
+    assert not any(p["status"] == "executed" and ("lena-marsh", "target") in roles(actors, p["plot_id"])
+                   for p in plots)
+
+
+def test_a_person_described_as_killed_earlier_is_no_target_of_the_plot_around() -> None:
+    # "to avenge X, killed in 2019 in a drone strike": where the parse hangs the participle on the person, it
+    # tells a past act in passing; the plot around it is against the one it names as its own target
+    text = ("The plot, meant to avenge the death of general Omar Velt, killed in 2019 in a drone strike, was exposed "
+            "by the police.")
+    docs, passages, mentions = corpus([text], ("Omar Velt",))
+    parsed = require_model()(text)
+    killed = next(t for t in parsed if t.text == "killed")
+    velt = next(t for t in parsed if t.text == "Velt")
+    heads = [velt.i if t.i == killed.i else t.head.i for t in parsed]
+    deps = ["acl" if t.i == killed.i else t.dep_ for t in parsed]
+    doc = Doc(parsed.vocab, words=[t.text for t in parsed], spaces=[bool(t.whitespace_) for t in parsed],
+              heads=heads, deps=deps, tags=[t.tag_ for t in parsed], pos=[t.pos_ for t in parsed],
+              lemmas=[t.lemma_ for t in parsed], ents=[t.ent_iob_ + ("-" + t.ent_type_ if t.ent_type_ else "")
+                                                    for t in parsed])
+
+    class Fixed(Parser):
+        def prefetch(self, sents: object) -> None:
+            pass
+
+        def __call__(self, sent: Sentence) -> Doc:
+            return doc
+
+    found, _ = mentions_of_source(docs[0], passages, EntityIndex(mentions, STATES), CUR, Fixed(), [])
+    velt_told = [pm for pm in found if any(a.entity_id == "omar-velt" for a in pm.targets)]
+    assert velt_told and all(pm.presupposed and pm.statuses == ["executed"] for pm in velt_told)
+    # the plot word keeps its own stage and is against no one named here
+    plot = [pm for pm in found if pm.kind == "plot"]
+    assert plot and all(not pm.targets and "executed" not in pm.statuses for pm in plot)

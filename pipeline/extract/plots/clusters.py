@@ -243,6 +243,7 @@ def clusters_of_source(
     clusters: list[Cluster] = []
     section_cluster: dict[str, Cluster] = {}
     last_in_section: dict[str, Cluster] = {}
+    last_plot: dict[str, Cluster] = {}  # the last telling of a plot itself (a stage told, no past act referred to)
     para_clusters: dict[str, list[Cluster]] = defaultdict(list)
     last_executed: Cluster | None = None
     bare: list[PlotMention] = []
@@ -284,7 +285,7 @@ def clusters_of_source(
         if target is None and pm.anaphoric and not t:
             target = last_in_section.get(pm.section)
         if target is None and news and not pm.presupposed:
-            target = _told_before(pm, t, last_in_section.get(pm.section), vocab)
+            target = _told_before(pm, t, (last_plot if pm.adds_target else last_in_section).get(pm.section), vocab)
         if target is None:
             if not pm.targets and not pm.perpetrators:
                 bare.append(pm)  # nothing says whose plot this is (unless its sentence says it later)
@@ -298,6 +299,9 @@ def clusters_of_source(
         para_clusters[pm.sent.passage.passage_id].append(target)
         if not pm.outcome:
             last_in_section[pm.section] = target
+            if pm.statuses and not pm.presupposed:
+                # (a killing named in passing is no plot "X was among the targets of the plot" refers to)
+                last_plot[pm.section] = target
         if "executed" in pm.statuses:
             last_executed = target
     return [c for c in clusters if c.mentions]
@@ -306,13 +310,18 @@ def clusters_of_source(
 def _told_before(pm: PlotMention, targets: set[str], last: Cluster | None, vocab: PlotVocab) -> Cluster | None:
     """In a news article, the plot told before whose target was not named yet, when a telling names it
     ("X said she was the target of the plot") or refers to it by the same description ("a New York-based
-    journalist" ... "the journalist"); or the plot told before against a named person, when a telling of
-    the same act refers to its target by a definite description only ("charged with plotting to kill
-    X" ... "paid a man to kill the former adviser"): a definite description names someone already known."""
+    journalist" ... "the journalist"), or names no target and only perpetrators that plot has ("X sought
+    to recruit men to carry out the plot" ... "X was charged with murder for hire"); or the plot told
+    before against a named person, when a telling of the same act refers to its target by a definite
+    description only ("charged with plotting to kill X" ... "paid a man to kill the former adviser"): a
+    definite description names someone already known."""
     if last is None or last.outcome_only:
         return None
     if targets:
         return last if pm.adds_target and not last.entity_keys("targets") else None
+    perps = {a.entity_id for a in pm.perpetrators if a.entity_id}
+    if not pm.targets and perps and perps <= last.entity_keys("perpetrators") and not pm.distinct:
+        return last
     heads = _role_heads(pm.targets)
     if heads and heads <= _role_heads([a for x in last.mentions for a in x.targets]):
         return last

@@ -113,6 +113,20 @@ class MentionReader(StatusReader):
             pm.statuses = ["executed"]
             pm.perpetrators = [a for a in pm.perpetrators if a.specific]
             return pm
+        if (kind == "kill" and is_verb and not passive and trig.dep_ == "acl" and trig.tag_ == "VBN"
+                and trig.head.i in sv.mentions and not pm.told_planned):
+            # "the plot to avenge X, killed in 2020 in a drone strike, ...": a participle on a named person tells
+            # a past act in passing, with a date of its own; never the target of the plot around it
+            pm.np_start, pm.np_end = sent.start + trig.idx, sent.start + trig.right_edge.idx + len(trig.right_edge.text)
+            pm.presupposed = True
+            pm.statuses = ["executed"]
+            acts = [g for c in trig.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "in")
+                    for g in c.children if g.dep_ == "pobj" and g.lemma_.lower() in v.agent_nouns]
+            for g in acts:
+                self._acl_sponsors(sv, g, pm)
+            pm.perpetrators = [a for a in pm.perpetrators if a.specific] + [
+                a for a in self.expand(sv, acts) if a.state]
+            return pm
         pm.adds_target = kind == "kill" and not is_verb and self._copula_target(trig) and bool(pm.targets)
         if kind == "plot" and not is_verb and "attempt" in " ".join(pm.words) and pm.targets and self._presupposed(trig):
             # "in the aftermath of the attempted assassination of X": a past attempt referred to, not the plot

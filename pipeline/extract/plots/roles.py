@@ -198,17 +198,21 @@ class RoleReader(ActorReader):
             obj = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass")]
             if any(c.dep_ == "auxpass" for c in t.children):
                 # passive: "X, who had been tasked by an IRGC official with ..." (the parse may call X nsubj)
-                obj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")]
+                obj = [c for c in t.children if c.dep_ in ("nsubj", "nsubjpass")] or _shared_subject(t)
                 subj = [g for c in t.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            elif not subj and t.dep_ == "xcomp" and lemma in v.sponsor_verbs:
+                # "X sought to recruit people to carry out the plot": the subject the infinitive inherits
+                who = agent_token(t)
+                subj = [who] if who is not None else []
             charged = self._accused(sv, t)
             if charged:
-                if not pm.perpetrators:
+                if not _named(pm.perpetrators):
                     pm.perpetrators += charged
                 break
             if accused:
                 # the verb governing the accusation: its object is the accused, its subject (or
                 # by-agent) the authority, never a party to the plot
-                if not pm.perpetrators:
+                if not _named(pm.perpetrators):
                     pm.perpetrators += self.expand(sv, obj)
                 break
             if lemma in v.target_verbs:
@@ -219,17 +223,17 @@ class RoleReader(ActorReader):
                     pm.targets += [a for a in self.expand(sv, subj + obj) if a.person_like or a.entity_id]
                 break
             if lemma in v.charge_verbs:
-                if not pm.perpetrators:
+                if not _named(pm.perpetrators):
                     pm.perpetrators += self.expand(sv, obj)
                 continue
             if lemma in v.sponsor_verbs:
                 pm.sponsors += self.expand(sv, subj)
-                if not pm.perpetrators:
+                if not _named(pm.perpetrators):
                     pm.perpetrators += self.expand(sv, obj)
                 continue
             if lemma in v.foiler_verbs or lemma in v.reporting_verbs:
                 break
-            if lemma in v.perpetrator_verbs and not pm.perpetrators:
+            if lemma in v.perpetrator_verbs and not _named(pm.perpetrators):
                 # a copula names the perpetrator only as "X was on the verge of/close to <act>"
                 between = {x.lemma_.lower() for x in sv.doc[min(t.i, path[0].i) : max(t.i, path[0].i)]}
                 if lemma != "be" or between & v.approach_words:
@@ -268,3 +272,19 @@ class RoleReader(ActorReader):
                 a = self._entity_actor(s.source_id, after[0])
                 if a.key not in targets:
                     pm.sponsors.append(a)
+
+
+def _named(actors: list[Actor]) -> bool:
+    """Whether a role has a filler worth keeping (an entity, a proper name or a singular role): an unnamed
+    one read lower on the path ("to recruit people", "to pay $300,000") leaves the role open for the
+    accused the verbs above name ("X was charged with offering to pay ...")."""
+    return any(a.specific or a.entity_id for a in actors)
+
+
+def _shared_subject(verb: Token) -> list[Token]:
+    """The subject a passive conjunct with none of its own shares with the verb it is joined to: "X
+    spent years abroad and was charged with ...", also where the parse joins a relative clause's
+    sentence this way ("X, who prosecutors say spent time abroad, was charged with ...")."""
+    if verb.dep_ != "conj" or verb.head.i == verb.i:
+        return []
+    return [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("who", "which", "that")]
