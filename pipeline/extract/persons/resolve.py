@@ -171,6 +171,7 @@ def resolve(sources: Sequence[SourceMentions], curated: Curated) -> Resolution:
                 g = singles[m.shape.core]
             g.mentions.append(m)
     groups = _merge_linked(groups, report)
+    groups = _merge_misspelt(groups, report)
     persons = [g for g in groups if g.mentions]
     persons.sort(key=lambda g: min((order[m.source_id], m.char_start) for m in g.mentions))
     return Resolution(persons, report)
@@ -286,6 +287,66 @@ def _merge_linked(groups: list[_Person], report: list[str]) -> list[_Person]:
                 where[(x.source_id, x.char_start, x.char_end)] = keep
             other.mentions = []
             gone.add(id(other))
+    return [g for g in groups if id(g) not in gone]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether two different strings are one insertion, deletion or substitution apart (linear)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
+
+
+# a surname key shorter than this is too common a shape to call one letter off a misspelling ("Hadad"/"Hadadi")
+_MISSPELT_MIN = 7
+
+
+def _merge_misspelt(groups: list[_Person], report: list[str]) -> list[_Person]:
+    """A full name written once, one letter off the surname of a known person the same source names
+    by surname alone, is a misspelling of that person ("Qassem Soleiman" in a report that goes on with
+    "Soleimani"): its mentions join that person.
+
+    Strong evidence only: the misspelt name is in no curated entry and in one source, at most twice;
+    the person it joins is curated or named in full in another source, named in this source only by
+    surname (a writer naming both in full tells two people apart); the given names are the same
+    (transliteration-tolerant keys); the surname keys are one edit apart and long. Two curated
+    people never merge."""
+    by_given: dict[tuple[str, ...], list[_Person]] = defaultdict(list)
+    for g in groups:
+        if g.mentions and not g.single:
+            for key in dict.fromkeys(sh.core[:-1] for sh in g.shapes if sh.full):
+                by_given[key].append(g)
+    gone: set[int] = set()
+    for g in groups:
+        srcs = {m.source_id for m in g.mentions}
+        if g.curated is not None or g.single or len(srcs) != 1 or not 0 < len(g.mentions) <= 2:
+            continue
+        src = next(iter(srcs))
+        last = g.rep.core[-1]
+        fits = []
+        for other in by_given.get(g.rep.core[:-1], ()):
+            if other is g or id(other) in gone or not any(m.source_id == src for m in other.mentions):
+                continue
+            if any(m.source_id == src and m.shape.full for m in other.mentions):
+                continue  # both named in full in one source: two people
+            named_elsewhere = other.curated is not None or any(
+                m.source_id != src and m.shape.full for m in other.mentions)
+            keys = {sh.core[-1] for sh in other.shapes if sh.core[:-1] == g.rep.core[:-1]}
+            if named_elsewhere and any(max(len(k), len(last)) >= _MISSPELT_MIN and _one_edit(k, last) for k in keys):
+                fits.append(other)
+        if len(fits) != 1:
+            continue
+        keep = fits[0]
+        report.append(f"persons: '{_canonical(g)}' in {src} read as a misspelling of '{_canonical(keep)}'")
+        keep.mentions.extend(g.mentions)
+        keep.forms.update(g.forms)
+        g.mentions = []
+        gone.add(id(g))
     return [g for g in groups if id(g) not in gone]
 
 
