@@ -45,10 +45,11 @@ decide whether an unresolved date still makes a row.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,6 +66,10 @@ if TYPE_CHECKING:
     from pipeline.corpus import PassageRow, SourceDoc
 
 DEFAULT_CURATED = Path(__file__).resolve().parents[2] / "raw" / "curated"
+# How many passages back an offset with no date in its own passage looks for the day the story is at.
+STORY_PASSAGES = 4
+# "the next day" after an occurrence known to its month: that month (as "days after" is), for a few days.
+MONTH_DAYS = 7
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,7 @@ class _Words:
     future_cues: tuple[str, ...]
     duration_words: frozenset[str]
     state_when: tuple[str, ...]
+    subject_heads: frozenset[str]  # event nouns naming, as a definite subject, an occurrence told before
 
 
 def word_alternation(words: Sequence[str]) -> str:
@@ -187,6 +193,7 @@ def _load_words(curated_dir: Path) -> _Words:
             future_cues=tuple(str(x).lower() for x in d["future_cues"]),
             duration_words=frozenset(str(x).lower() for x in d["duration_words"]),
             state_when=tuple(str(x).lower() for x in d["state_when"]),
+            subject_heads=frozenset(str(x).lower() for x in d["reference_subjects"]),
         )
     except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CuratedDataError(f"cannot read date words: {exc}", path) from None
@@ -229,6 +236,7 @@ class _Patterns:
     duration_before: re.Pattern[str]
     restated: re.Pattern[str]
     apposition: re.Pattern[str]
+    subject: re.Pattern[str]
 
 
 @lru_cache(maxsize=4)
@@ -313,6 +321,12 @@ def _patterns(curated_dir: Path) -> _Patterns:
         restated=re.compile(r"\s*\([^()]*$"),
         # "Earlier this year, in August, ...": a coarse date made precise right after it.
         apposition=re.compile(r"\s*,?\s*(?:(?:on|in|at|during)\s+)?", re.IGNORECASE),
+        # "The vote comes ...", "The twin blasts ripped ...": a definite event noun as a sentence's subject
+        # (at most two words before it; not "The vote of ...", "The attack that ...")
+        subject=re.compile(
+            rf"\W*(?:The|This|That|Its|Their|His|Her)\s+(?:[a-z][\w-]*\s+){{0,2}}?"
+            rf"(?P<head>{word_alternation(sorted(w.subject_heads))})\b"
+            r"(?![\w'’-])(?!\s+(?:of|that|which|who)\b)"),
     )
 
 
@@ -361,11 +375,15 @@ class DateContext:
         self.topic_groups = topic_groups
         self.curated_dir = curated_dir or DEFAULT_CURATED
         self._passage = _Passage(section="")
-        self._prev: _Passage | None = None
+        # the last few passages, newest last: "The day before, ..." two undated paragraphs after the
+        # dated one still counts from the day the story is at
+        self._earlier: deque[_Passage] = deque(maxlen=STORY_PASSAGES)
         self._section_last: dict[str, _Anchor] = {}
         self._heading_years: dict[str, int | None] = {}
         # Earlier dated sentences, for "the day after <the Baghdad airport attack>".
-        self._history: list[tuple[DateMention, frozenset[str], bool]] = []
+        # (date, the words of its sentence naming its occurrence, whether it is the article's subject date,
+        # the start of its sentence)
+        self._history: list[tuple[DateMention, frozenset[str], bool, int]] = []
         # Offsets from an occurrence not dated yet: (start, end) -> (named occurrence, unit, n).
         self._pending: dict[tuple[int, int], tuple[str, str, int]] = {}
 
@@ -405,16 +423,34 @@ class DateContext:
         is not its last ("the assassination of X")."""
         return _resolve_reference(phrase, self, _load_words(self.curated_dir), need, before, head)
 
+    def remember(self, mention: DateMention, phrase: str, sentence: tuple[int, int]) -> None:
+        """Record an occurrence dated by reading another ("the first anniversary of the bombing" on a
+        dated day dates the bombing), so that later references find it; the words of ``phrase`` then
+        name it, no longer the dates of ``sentence`` itself."""
+        words = _span_words(phrase)
+        hist = self._history
+        i = bisect.bisect_right(hist, mention.char_start, key=lambda h: h[0].char_start)
+        lo, hi = i, i
+        while lo > 0 and hist[lo - 1][0].char_start >= sentence[0]:  # (only the sentence's own few dates)
+            lo -= 1
+        while hi < len(hist) and hist[hi][0].char_start < sentence[1]:
+            hi += 1
+        for j in range(lo, hi):
+            dm, ws, topic, start = hist[j]
+            hist[j] = (dm, ws - words, topic, start)
+        hist.insert(i, (mention, words, False, sentence[0]))
+
     def last_dated(self, before: int) -> DateMention | None:
-        """The day- or month-dated occurrence the story is at before offset ``before``: the last
-        sentence's date (its first, when it names another in passing: "..., the worst since 1988")."""
-        found: tuple[DateMention, frozenset[str]] | None = None
-        for dm, words, _t in reversed(self._history):
+        """The occurrence the story is at before offset ``before``: the last dated sentence's date (its
+        first, when it names another in passing: "..., the worst since 1988"; "On the same day of the
+        strike, ... in January 2007": not the flashback)."""
+        found: tuple[DateMention, int] | None = None
+        for dm, _w, _t, sent in reversed(self._history):
             if dm.char_start >= before:
                 continue
-            if found is not None and words != found[1]:
+            if found is not None and sent != found[1]:
                 break
-            found = (dm, words)
+            found = (dm, sent)
         return found[0] if found else None
 
     @classmethod
@@ -449,7 +485,8 @@ class DateContext:
         """Start a new passage (paragraph); dates of earlier passages become section context."""
         name = section if isinstance(section, str) else section.section
         self._close_passage()
-        self._prev = self._passage if self._passage.anchors or self._passage.prev_sentence else None
+        if self._passage.anchors or self._passage.prev_sentence:
+            self._earlier.append(self._passage)
         self._passage = _Passage(section=name)
 
     def _close_passage(self) -> None:
@@ -528,12 +565,20 @@ class DateContext:
             return _Anchor(self.published, "day"), "published"
         return None, ""
 
-    def offset_anchor(self) -> tuple[_Anchor | None, str]:
-        """Context for "the following day": the latest date of this passage or the one before."""
+    def offset_anchor(self, story: bool = False) -> tuple[_Anchor | None, str]:
+        """Context for "the following day": the latest date of this passage or the one before; with
+        ``story`` (an offset opening its sentence: "The day before, ..."), of the latest of the few
+        passages before it in the same section -- undated paragraphs in between (a reaction, a
+        quotation) go on with the day the story is at. An offset inside a sentence ("X claimed ...,
+        before three days later admitting ...") counts from the occurrence its sentence tells first,
+        which an earlier paragraph does not date."""
         if self._passage.anchors:
             return self._passage.anchors[-1], "passage"
-        if self._prev is not None and self._prev.section == self.section and self._prev.anchors:
-            return self._prev.anchors[-1], "previous passage"
+        for p in reversed(self._earlier if story else list(self._earlier)[-1:]):
+            if p.section != self.section:
+                break
+            if p.anchors:
+                return p.anchors[-1], "previous passage"
         return None, ""
 
 
@@ -831,6 +876,8 @@ def _shift(anchor: _Anchor, unit: str, n: int) -> tuple[int, int | None, int | N
     """Anchor moved by n units; None when the anchor is coarser than the unit."""
     a = anchor.start
     if unit == "day":
+        if anchor.precision == "month" and abs(n) <= MONTH_DAYS:
+            return a.year, a.month, None  # a few days from a month-dated occurrence: no finer than its month
         if anchor.precision != "day":
             return None
         nd = a + dt.timedelta(days=n)
@@ -850,7 +897,9 @@ def _resolve_reference(np: str, ctx: DateContext, words: _Words, need: str, befo
     content = [t for t in toks if t.lower() not in words.determiners]
     if not content:
         return None
-    head = (head_word or content[-1]).lower()
+    # "a U.S. airstrike killed X", "the assassination of X": the event word, where the last is none
+    head = (head_word or next((t for t in content if any(t.lower() in ws for ws in words.ref_groups.values())),
+                              content[-1])).lower()
     groups = {g for g, ws in words.ref_groups.items() if head in ws}
     proper = {t.lower() for t in content if t[0].isupper()}
     plain = {t.lower() for t in content if not t[0].isupper()} - {head}
@@ -858,7 +907,7 @@ def _resolve_reference(np: str, ctx: DateContext, words: _Words, need: str, befo
     best_words: frozenset[str] = frozenset()
     # "the crash", "the appointment": a bare definite noun names the latest occurrence of its kind.
     bare = len(content) == 1 and toks[0].lower() == "the"
-    for i, (dm, sent_words, is_topic) in enumerate(ctx._history):
+    for i, (dm, sent_words, is_topic, _s) in enumerate(ctx._history):
         if need == "day" and dm.date_precision != "day":
             continue
         if before is not None and dm.char_start >= before:
@@ -893,7 +942,7 @@ def _apply_offset(
         else:
             ctx._pending[(raw.start, raw.end)] = (raw.np, unit, n)
     else:
-        base, by = ctx.offset_anchor()
+        base, by = ctx.offset_anchor(story=bool(_FRAMING.fullmatch(text, sent_start, raw.start)))
         if base is None:
             # "Shortly after the attack, ... The following day": the occurrence named at the
             # head of this or the previous sentence.
@@ -913,16 +962,18 @@ def _apply_offset(
     return _mention(raw, text, y, m, d, kind="relative", by=by, relative=True)
 
 
-def _counted_back(pending: DateMention, raw: _Raw, before: list[DateMention], ctx: DateContext) -> DateMention | None:
+def _counted_back(pending: DateMention, raw: _Raw, before: list[DateMention], ctx: DateContext, text: str,
+                  sent_start: int, pats: _Patterns) -> DateMention | None:
     """"Iraq's parliament voted Sunday ..., two days after a drone strike killed X": the clause has
     its own date, so the offset dates the occurrence it names, that many units earlier (later for
-    "before"). Only for an occurrence not dated before this sentence."""
+    "before"). Only for an occurrence not dated before this sentence. With no date of its own before
+    the offset, the sentence's subject may name an occurrence the story has dated ("The vote comes two
+    days after a drone strike killed X": the vote told before, on Sunday) -- never a time to come."""
     dated = [m for m in before if m.resolved and m.date_start is not None and m.date_precision]
-    if not dated:
-        return None
     _np, unit, n = ctx._pending[(raw.start, raw.end)]
-    own = dated[-1]
-    assert own.date_start is not None and own.date_precision is not None
+    own = dated[-1] if dated else _subject_occurrence(text, sent_start, raw.start, ctx, pats, unit)
+    if own is None or own.date_start is None or own.date_precision is None:
+        return None
     shifted = _shift(_Anchor(own.date_start, own.date_precision), unit, -n)
     if shifted is None:
         return None
@@ -930,6 +981,17 @@ def _counted_back(pending: DateMention, raw: _Raw, before: list[DateMention], ct
     y, m, d = shifted
     found = _mention(raw, "", y, m, d, kind="relative", by="clause", relative=True)
     return DateMention(**{**found.__dict__, "date_text": pending.date_text})
+
+
+def _subject_occurrence(text: str, sent_start: int, pos: int, ctx: DateContext, pats: _Patterns,
+                        unit: str) -> DateMention | None:
+    """The dated occurrence a definite subject opening the sentence names ("The vote comes ...", "The
+    blasts ripped ..."), told before the sentence; None in a clause looking ahead ("will come")."""
+    m = pats.subject.match(text, sent_start, pos)
+    if m is None or _future(text, sent_start, pos, pats):
+        return None
+    head = m.group("head").lower()
+    return ctx.occurrence(f"the {head}", need="day" if unit == "day" else "month", before=sent_start, head=head)
 
 
 def _time_of(raw: _Raw) -> str:
@@ -1244,7 +1306,7 @@ def find_dates(
             if dm is None:
                 continue
             if not dm.resolved and raw.np and (raw.start, raw.end) in ctx._pending:
-                dm = _counted_back(dm, raw, mentions, ctx) or dm
+                dm = _counted_back(dm, raw, mentions, ctx, text, s, pats) or dm
             if mentions and pats.apposition.fullmatch(text, mentions[-1].char_end, dm.char_start) and (
                 _refines(mentions[-1], dm)
                 # "on Friday, Jan. 3": the weekday names the date written next to it.
@@ -1275,7 +1337,7 @@ def find_dates(
                     # occurrence an offset names is not the one this date is of.
                     named = named or _NamedWords(raws)
                     own = own - named.except_of(raw)
-                    ctx._history.append((dm, own, is_topic))
+                    ctx._history.append((dm, own, is_topic, s))
         out.extend(mentions)
         ctx._passage.prev_sentence = text[s:e]
     return out

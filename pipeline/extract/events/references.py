@@ -10,6 +10,7 @@ phrase naming it. Words: ``reference_only`` and ``reference_heads`` in ``raw/cur
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -158,6 +159,33 @@ def _anniversary(text: str, s: int, e: int, ctx: DateContext, words: _RefWords, 
                         "day", relative=True, kind="reference", resolved_by="anniversary_of")]
 
 
+# "the second anniversary of top commander X's martyrdom": in a dated sentence, whatever words name the
+# occurrence marked (at most eight, up to punctuation or a clause word)
+_MARKED = re.compile(r"\s+((?:[\w'’.-]+\s+){0,7}?[\w'’.-]+)(?=[,;:]|\.(?:\s|$)|\s+(?:and|but|when|as|with|by|to|that|"
+                     r"which|who|on|at|in|was|were|is|are|had|has)\b|$)")
+
+
+def _marked(text: str, s: int, e: int, own: Sequence[DateMention], ctx: DateContext, words: _RefWords) -> None:
+    """"On Monday, crowds gathered to mark the second anniversary of the bombing": the bombing is dated N
+    years before the sentence's own date (at its precision) and remembered for later references ("five
+    days after the bombing"); it is no row of its own here (the occurrence marked is told elsewhere)."""
+    m = words.anniversary_re.search(text, s, e)
+    date = next((d for d in own if d.resolved and not d.in_list and d.date_precision == "day"), None) or next(
+        (d for d in own if d.resolved and not d.in_list), None)
+    if m is None or date is None or date.date_start is None or date.date_end is None or date.date_precision is None:
+        return
+    o = m.group("ord").lower()
+    n = int(o[:-2]) if o[:1].isdigit() else words.ordinals.get(o, 0)
+    np_m = _MARKED.match(text, m.end(), e)
+    if n <= 0 or np_m is None:
+        return
+    lo, hi = _years_later(date.date_start, -n), _years_later(date.date_end, -n)
+    iso = {"day": lo.isoformat(), "month": lo.isoformat()[:7], "year": lo.isoformat()[:4]}[date.date_precision]
+    phrase = np_m.group(1)
+    ctx.remember(DateMention(np_m.start(1), np_m.end(1), phrase, iso, lo, hi, date.date_precision, relative=True,
+                             kind="reference", resolved_by="anniversary_of"), phrase, (s, e))
+
+
 def _years_later(d: dt.date, n: int) -> dt.date:
     return d.replace(year=d.year + n, day=28) if (d.month, d.day) == (2, 29) else d.replace(year=d.year + n)
 
@@ -167,13 +195,16 @@ def reference_dates(text: str, sentences: Sequence[tuple[int, int]], dates: Sequ
     """The reference-only date of each sentence with no date of its own (at most one a sentence, or an
     anniversary and the occurrence it marks); ``lead``: the passage is a report's first."""
     words = _words(curated_dir)
-    starts = sorted(d.char_start for d in dates)
+    ordered = sorted(dates, key=lambda d: d.char_start)
+    starts = [d.char_start for d in ordered]
     out: list[DateMention] = []
     j = 0
     for s, e in sentences:
         while j < len(starts) and starts[j] < s:
             j += 1
         if j < len(starts) and starts[j] < e:
+            if "anniversar" in text[s:e]:
+                _marked(text, s, e, ordered[j : bisect.bisect_left(starts, e, j)], ctx, words)
             continue  # the sentence dates itself
         anniv = _anniversary(text, s, e, ctx, words, lead)
         if anniv:
