@@ -134,3 +134,12 @@ def test_later_inside_a_sentence_counts_from_its_own_undated_occurrence() -> Non
                       "The rockets were fired from a truck parked near the river.",
                       "Officials first blamed a fire, before two days later admitting that rockets hit it."])
     assert _dated(events, "two days later") == []
+
+
+def test_a_bare_time_takes_the_day_of_the_occurrence_its_subject_names() -> None:
+    events = _events(["Militants fired rockets at the airport on Wednesday, June 30.",
+                      "Both governments confirmed the launch site.",
+                      "The officials gave no figures.",
+                      "The attacks at 2:10 a.m. came after weeks of threats."])
+    timed = [(e["date"], e["time_local"]) for e in events if e["time_local"]]
+    assert timed and set(timed) == {("2021-06-30", "02:10")}

@@ -16,10 +16,16 @@ Resolution rules (a date that cannot be resolved keeps ``date = None``; nothing 
   "is due to") or the past reading is far off ("on Jan. 20" in a report of 7 January 2021);
 - "Jan. 3 last year", "in June last year": the month's year counted from the publication date;
 - day/month offsets ("the following day") count from the latest date of the passage (or of
-  the paragraph just before, in the same section), or from an occurrence the phrase names
+  the paragraph just before, in the same section; for an offset opening its sentence, of the
+  last dated one of the few paragraphs before), or from an occurrence the phrase names
   ("the day after the Baghdad airport attack", "three days after the crash") found among dated
   sentences -- earlier ones while reading, any of the source once it is read (``resolve_later``:
-  "two days after a US drone strike killed ..." told before the strike is dated);
+  "two days after a US drone strike killed ..." told before the strike is dated); a few days
+  from an occurrence known only to its month is that month;
+- an offset naming an occurrence not dated yet in a clause that has a date ("voted Sunday, two
+  days after a drone strike killed X"), or whose definite subject names an occurrence the story
+  has dated ("The vote comes two days after ..."), dates the named one that many units BEFORE
+  (after, for "before"); never in a clause looking ahead ("will come two days after");
 - weekdays count from the publication date (the most recent such day on or before it, or the
   coming one when the clause looks ahead: "a vote could come as early as Sunday"); "that Sunday",
   "the following Friday" count from the date the narrative is at; "this month", "last February",
@@ -1171,6 +1177,11 @@ def _resolve(
             topic, topic_by = ctx.year_anchor()
             if topic is not None and topic_by == "topic" and topic.precision == "day":
                 base, by = topic, topic_by
+        if base is None:
+            # "The attacks at 1:20 a.m. came after ...": the day of the occurrence its subject names
+            told = _subject_occurrence(text, sent_start, raw.start, ctx, pats, "day")
+            if told is not None and told.date_start is not None and told.date_precision == "day":
+                base, by = _Anchor(told.date_start, "day"), "reference"
         t = _time_of(raw)
         if base is None or base.precision != "day":
             return _mention(raw, text, None, None, None, kind="time", relative=True, time=t)

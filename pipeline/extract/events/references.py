@@ -5,7 +5,11 @@ from the occurrence it names ("in retaliation for the assassination", "less than
 attack", "Iran responded to the killing with ...") or, at the head of a sentence, from the one
 told just before ("Shortly afterward, ..."). The named occurrence must be told dated earlier in
 the source; the date is its month (or year) -- no finer is known -- and ``date_text`` is the
-phrase naming it. Words: ``reference_only`` and ``reference_heads`` in ``raw/curated/date_words.yaml``.
+phrase naming it. "Ahead of the anniversary", "shortly before the vote": a short, unknown span
+before the occurrence named, its month too. In a sentence with a date of its own, "to mark the
+second anniversary of the bombing" dates the bombing that many years earlier and remembers it in
+the source's context for later references ("five days after the bombing"); no row of its own.
+Words: ``reference_only``, ``reference_heads`` and ``anniversary`` in ``raw/curated/date_words.yaml``.
 """
 
 from __future__ import annotations
