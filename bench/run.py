@@ -816,6 +816,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--distinct-urls", type=int, default=6000, help="distinct URLs generated (part distinct)")
     parser.add_argument("--distinct-concurrency", default="1,50")
     parser.add_argument("--distinct-duration", type=float, default=20.0, help="seconds per concurrency")
+    parser.add_argument("--distinct-servers", default="single,multi",
+                        help="servers for part distinct: single (datasette serve), multi (make serve)")
     parser.add_argument("--work", type=Path, default=Path("/tmp/soleimani-bench"))
     parser.add_argument("--json", type=Path, default=BENCH / "results.json")
     args = parser.parse_args(argv)
@@ -881,7 +883,7 @@ def main(argv: list[str] | None = None) -> int:
             save()
         if "distinct" in parts:
             res["distinct"] = part_distinct(site, args.distinct_urls, args.distinct_concurrency,
-                                            args.distinct_duration)
+                                            args.distinct_duration, tuple(args.distinct_servers.split(",")))
             save()
     res["targets"] = targets(res)
     res["last_run"] = {"parts": parts, "seconds": round(time.perf_counter() - t_start, 1),

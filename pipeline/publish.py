@@ -288,9 +288,9 @@ def write_sqlite(
     db["changes"].insert_all(changes)  # type: ignore[union-attr]
     db["changes"].create_index(["table_name"])  # type: ignore[union-attr]
     db["changes"].create_index(["change"])  # type: ignore[union-attr]
-    filters = {n: [c for c, _, _ in t.foreign_keys] + [f for f in _facets(t, dictionary) if isinstance(f, str)]
-               for n, t in dictionary.tables.items()}
-    create_serving_indexes(db.conn, serving_indexes(dictionary, DEFAULT_SORT, filters))
+    facets = {n: [f for f in _facets(t, dictionary) if isinstance(f, str)] for n, t in dictionary.tables.items()}
+    filters = {n: [c for c, _, _ in t.foreign_keys] + facets[n] for n, t in dictionary.tables.items()}
+    create_serving_indexes(db.conn, serving_indexes(dictionary, DEFAULT_SORT, filters, facets))
     _create_map_views(db)
     db.execute("ANALYZE")
     db.vacuum()

@@ -161,14 +161,30 @@ def test_release_has_the_serving_indexes(site: Paths) -> None:  # noqa: F811
     from schemas.dictionary import load_dictionary
 
     dictionary = load_dictionary()
-    filters = {n: [c for c, _, _ in t.foreign_keys] + [f for f in _facets(t, dictionary) if isinstance(f, str)]
-               for n, t in dictionary.tables.items()}
-    wanted = serving_indexes(dictionary, DEFAULT_SORT, filters)
-    assert ("claims", ("table", "row_id", "property")) in wanted and ("events", ("source_id", "date_start")) in wanted
+    facets = {n: [f for f in _facets(t, dictionary) if isinstance(f, str)] for n, t in dictionary.tables.items()}
+    filters = {n: [c for c, _, _ in t.foreign_keys] + facets[n] for n, t in dictionary.tables.items()}
+    wanted = serving_indexes(dictionary, DEFAULT_SORT, filters, facets)
+    assert ("claims", ("table", "row_id", "property")) in wanted
+    # a facet column: then the default sort, the key and the other facets (a filtered page and its counts)
+    assert ("events", ("source_id", "date_start", "event_id", "event_type", "country", "date_precision",
+                       "disputed")) in wanted
+    assert ("claims", ("table", "claim_id", "source_id", "disputed")) in wanted
+    # a foreign key that is no facet: the default sort only; numeric and date columns: sorted pages
+    assert ("events", ("passage_id", "date_start")) in wanted
+    assert ("person_mentions", ("char_start", "mention_id")) in wanted and ("passages", ("ordinal", "passage_id")) in wanted
+    assert not any(t == "passages" and cols[0] == "text" for t, cols in wanted)
     with sqlite3.connect(f"file:{site.site_dir / DB_FILE}?mode=ro", uri=True) as conn:
         have = {(table, tuple(r[2] for r in conn.execute(f'pragma index_info("{name}")')))
                 for name, table in conn.execute("select name, tbl_name from sqlite_master where type = 'index'")}
         assert set(wanted) <= have, set(wanted) - have
+        # the facet counts of a filtered page read an index alone, and a sorted page is an index walk
+        plan = " ".join(str(r) for r in conn.execute(
+            'explain query plan select disputed as value, count(*) from (select * from claims where "table" = ?)'
+            ' where disputed is not null group by disputed', ("events",)))
+        assert "COVERING INDEX" in plan, plan
+        plan = " ".join(str(r) for r in conn.execute(
+            "explain query plan select * from person_mentions order by char_start desc, mention_id desc limit 51"))
+        assert "idx_person_mentions_char_start_mention_id" in plan and "TEMP B-TREE" not in plan, plan
 
 
 def test_page_queue_computes_one_page_at_a_time_in_arrival_order() -> None:
