@@ -119,3 +119,14 @@ def test_hedging_words_hedge_their_predicate() -> None:
     assert frame(one("The raid seems to have breached the treaty."), "seem").hedge == "seem"
     assert frame(one("The raid breached the treaty."), "breach").hedge is None
     assert frame(one("The raid would be remembered for years."), "remember").hedge is None
+
+
+def test_a_modified_title_resolves_to_the_name_it_was_written_before() -> None:
+    """'the UN Rapporteur' in a later paragraph sentence: the person whose name followed that title; a title
+    with another modifier ('the Iranian president') is not the one titled 'President X'."""
+    cls = read("The raid was unlawful, UN Rapporteur on executions Lina Varga wrote. Nine people died in it. "
+               "The UN Rapporteur said the deaths were avoidable.", persons=("Lina Varga",), orgs=("UN",))
+    assert cls[2].holders_of(*_span(cls[2], "the deaths were"))[0].entity_id == "lina-varga"
+    cls = read("President Omar Haddad spoke in Doha. The Iranian president said the talks failed.",
+               persons=("Omar Haddad",))
+    assert cls[1].holders_of(*_span(cls[1], "the talks failed"))[0].entity_id is None

@@ -114,7 +114,7 @@ class SourceReader:
         if text is not None:
             dates = [self.story.anchor(d, text) for d in dates]
         cl = read_sentence(doc, base, mentions, dates, nominals, self.lex)
-        self.coref.next_sentence()
+        self.coref.next_sentence(doc, base)
         actors: list[tuple[Actor, bool, bool]] = [(r.actor, r.role == "agent", False) for f in cl.frames
                                                   for r in f.roles]
         actors += [(s, True, True) for a in cl.attributions if a.kind != "according" for s in a.sources]

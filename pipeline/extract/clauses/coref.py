@@ -2,9 +2,10 @@
 
 What belongs here: the paragraph memory of actors and the rule that picks an antecedent. No
 statistical coreference model installs offline for spaCy 3.8 (see RELATIONS-NOTES §5), so:
-- he/she/him/her -> a person; a definite title from ``coref_titles`` ("the spokesperson") -> the
-  latest phrase of the paragraph holding that title ("An Interpol spokesperson", "Gen. X"), else
-  unresolved;
+- he/she/him/her -> a person; a definite title from ``coref_titles``, with up to two modifiers ("the
+  spokesperson", "the UN Rapporteur") -> the latest phrase of the paragraph holding that title with
+  its modifiers, in its own words or in the title written before it ("An Interpol spokesperson",
+  "Gen. X", "UN Rapporteur on executions Agnès X said"), else unresolved;
   it/its -> an organization, state or document; they/them/their -> an organization or state
   (or several persons);
 - candidates are actors of earlier sentences of the same paragraph (and, for a paragraph that
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacy.tokens import Doc
+
 from pipeline.extract.clauses.lexicon import Lexicon
 from pipeline.extract.clauses.roles import Actor
 
@@ -27,6 +30,7 @@ _PERSON = {"he", "she", "him", "her", "his", "hers", "himself", "herself"}
 _THING = {"it", "its", "itself"}
 _PLURAL = {"they", "them", "their", "themselves"}
 _FIRST = {"i", "we", "me", "us", "my", "our"}
+_TITLE_WORDS = 4  # "the" and a title with at most two modifiers: "the UN special rapporteur"
 
 
 @dataclass
@@ -35,6 +39,10 @@ class _Seen:
     actor: Actor
     subject: bool
     source: bool = False  # the source of an attribution (a speaker)
+    context: str = ""  # lower-case: the actor's words with the title before them in its clause
+
+
+_TITLE_POS = {"PROPN", "NOUN", "ADJ", "ADP", "DET", "PUNCT"}  # words a title before a name is made of
 
 
 def wanted_kinds(actor: Actor, lex: Lexicon) -> set[str] | None:
@@ -49,9 +57,9 @@ def wanted_kinds(actor: Actor, lex: Lexicon) -> set[str] | None:
             return {"org", "state"}
         return None
     words = low.split()
-    if actor.entity_id is None and actor.kind == "other" and len(words) >= 2 and words[0] == "the" \
-            and " ".join(words[1:]) in lex.coref_titles:
-        return {"person"}
+    if actor.entity_id is None and actor.kind == "other" and 2 <= len(words) <= _TITLE_WORDS and words[0] == "the" \
+            and (" ".join(words[1:]) in lex.coref_titles or words[-1] in lex.coref_titles):
+        return {"person"}  # "the spokesman", "the UN Rapporteur", "the special envoy"
     return None
 
 
@@ -63,6 +71,8 @@ class Coref:
         self.seen: list[_Seen] = []
         self.titled: list[_Seen] = []  # every named phrase of the paragraph, for titles
         self.sentence = 0
+        self.doc: Doc | None = None  # the current sentence and its absolute offset, for titles before a name
+        self.base = 0
 
     def new_paragraph(self, carry: bool = False) -> None:
         """Forget the paragraph's actors; with ``carry`` keep its subjects (a paragraph continuing
@@ -70,14 +80,30 @@ class Coref:
         self.seen = [s for s in self.seen if s.subject] if carry else []
         self.titled = [s for s in self.titled if s.subject] if carry else []
 
-    def next_sentence(self) -> None:
+    def next_sentence(self, doc: Doc | None = None, base: int = 0) -> None:
         self.sentence += 1
+        self.doc, self.base = doc, base
+
+    def _context(self, actor: Actor) -> str:
+        """A named person's words with the title written right before them ("UN Rapporteur on executions
+        Agnès X tweeted": the name's phrase may stop before its title); the title's words run back from the
+        name to a verb or a clause's punctuation."""
+        if actor.kind != "person" or self.doc is None:
+            return actor.text.lower()
+        doc = self.doc
+        first = next((t.i for t in doc if self.base + t.idx >= actor.start), None)
+        if first is None:
+            return actor.text.lower()
+        i = first
+        while i > 0 and doc[i - 1].pos_ in _TITLE_POS and (doc[i - 1].pos_ != "PUNCT" or doc[i - 1].text == "-"):
+            i -= 1
+        return (doc[i:first].text + " " + actor.text).strip().lower() if i < first else actor.text.lower()
 
     def observe(self, actor: Actor, subject: bool, source: bool = False) -> None:
         """Remember a named actor of the current sentence (after resolving that sentence's anaphors)."""
         target = actor.named
         if target.kind != "pronoun" and wanted_kinds(target, self.lex) is None:
-            self.titled.append(_Seen(self.sentence, target, subject, source))
+            self.titled.append(_Seen(self.sentence, target, subject, source, self._context(target)))
         if target.kind in ("person", "org", "state", "document") and wanted_kinds(target, self.lex) is None:
             self.seen.append(_Seen(self.sentence, target, subject or source, source))
         for named in target.appositions:
@@ -88,8 +114,10 @@ class Coref:
         Interpol spokesperson", "Gen. X"); never merely the nearest person."""
         title = " ".join(actor.text.lower().split()[1:])
         for s in reversed(self.titled):
-            if s.actor is not actor and title in s.actor.text.lower() and s.actor.text.lower() != actor.text.lower():
-                return s.actor
+            if s.actor is not actor and title in (s.context or s.actor.text.lower()) \
+                    and s.actor.text.lower() != actor.text.lower():
+                # (the name in apposition to a titled phrase: "the Special Rapporteur, Agnes X, ...")
+                return next((a for a in s.actor.appositions if a.kind == "person"), s.actor)
         return None
 
     def resolve(self, actor: Actor, source: bool = False) -> Actor | None:

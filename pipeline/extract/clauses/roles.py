@@ -141,8 +141,10 @@ class ActorReader:
             # a name in apposition to a title: "the U.S. ambassador, Lana Marks"
             named = next((c for c in head.children if c.dep_ == "appos" and c.i in self.mentions), None)
             m = self.mentions.get(named.i) if named is not None else None
-        if m is None and head.pos_ == "PROPN":
-            # a title before a name, the name's last token heading a compound chain
+        title = low in self.lex.coref_titles
+        if m is None and head.pos_ == "PROPN" and not title:
+            # a title before a name, the name's last token heading a compound chain ("the UN Rapporteur" is no
+            # name: the organization compounded to a title describes the person holding it)
             m = next((self.mentions[k] for k in range(i, j) if k in self.mentions
                       and doc[k].dep_ == "compound" and doc[k].head.i == head.i), None)
         label = head.ent_type_
@@ -153,6 +155,8 @@ class ActorReader:
             return Actor(text, start, end, head.i, kind, m.entity_id, m.kind, label, described, appositions=appos)
         if low in self.lex.document_nouns:
             kind = "document"
+        elif title:
+            kind = "other"  # a person by title, for coreference to name ("the UN Rapporteur", "the Special Envoy")
         elif label == "PERSON":
             kind = "person"
         elif label == "ORG":

@@ -58,7 +58,9 @@ class HolderTyper:
             return quote_speaker  # "we" inside a quotation is its speaker; outside one, nobody we can check
         named = actor.named
         if named is not actor:
-            return self._of_other_sentence(named)
+            # (an antecedent that names no holder leaves the phrase's own words: "the Special Rapporteur")
+            return self._of_other_sentence(named) or (None if actor.kind == "pronoun" else
+                                                       self.of_token(sv, sv.doc[actor.head]))
         if named.kind == "pronoun":
             return None
         if named.kind == "document" and named.entity_id is None:
