@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.changes import diff_releases, table_fingerprint
+from pipeline.changes import diff_releases, table_digests, table_fingerprint
 from pipeline.continuity import load_previous, write_ledger
 from pipeline.paths import Paths
 
@@ -46,7 +46,8 @@ def publish(paths: Paths, attribution: list[dict[str, Any]], force: bool = False
     """Publish the warehouse as a new release if its data changed; return a summary."""
     from pipeline.publish import build_release
 
-    fingerprint = table_fingerprint(paths.parquet_dir)
+    digests = table_digests(paths.parquet_dir)  # read once: the fingerprint and the change log
+    fingerprint = table_fingerprint(paths.parquet_dir, digests)
     previous = current_release(paths)
     if previous is not None and not force:
         meta = previous / "release.json"
@@ -61,7 +62,7 @@ def publish(paths: Paths, attribution: list[dict[str, Any]], force: bool = False
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     previous_downloads = previous / "downloads" if previous is not None else None
-    changes = diff_releases(previous_downloads, paths.parquet_dir)
+    changes = diff_releases(previous_downloads, paths.parquet_dir, new_digests=digests)
     changes.update({"version": version, "previous_version": previous.name if previous else None})
     (tmp / "changes.json").write_text(json.dumps(changes, indent=1) + "\n")
     summary = build_release(paths.parquet_dir, tmp, version, attribution, previous)
