@@ -219,3 +219,54 @@ def test_a_person_described_as_killed_earlier_is_no_target_of_the_plot_around() 
     # the plot word keeps its own stage and is against no one named here
     plot = [pm for pm in found if pm.kind == "plot"]
     assert plot and all(not pm.targets and "executed" not in pm.statuses for pm in plot)
+
+
+# -- who acts for whom: phrases and descriptions naming the sponsor ------------------------------------------
+
+ORGS = (("Blue Guard", []),)
+
+
+def test_acting_or_working_for_a_group_makes_it_the_sponsor() -> None:
+    # (the first: the parse hangs "plotted" on the plotter like a participle on its object, "the man targeted";
+    # nobody is plotted, the plotter is its perpetrator)
+    for text in ("Carl Dunn, acting at the direction of the Blue Guard, plotted to kill Lena Marsh, officials said.",
+                 "Officials say Carl Dunn was working for the Blue Guard when he plotted to kill Lena Marsh.",
+                 "Carl Dunn worked for the Blue Guard for a decade. He was charged with plotting to kill Lena Marsh."):
+        plots, actors = run([text], persons=(("Carl Dunn", ["Dunn"]), "Lena Marsh"), orgs=ORGS)
+        assert len(plots) == 1, text
+        assert roles(actors, plots[0]["plot_id"]) == {
+            ("lena-marsh", "target"), ("carl-dunn", "perpetrator"), ("blue-guard", "sponsor")}, text
+
+
+def test_the_target_working_for_a_group_gives_no_sponsor() -> None:
+    for text in ("Lena Marsh, who worked for the Blue Guard, was the target of a plot by Carl Dunn.",
+                 "Lena Marsh, who spoke on behalf of the Ruritanian government, was the target of a plot by Carl Dunn."):
+        plots, actors = run([text], persons=(("Carl Dunn", ["Dunn"]), "Lena Marsh"), orgs=ORGS)
+        assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target"), ("carl-dunn", "perpetrator")}, text
+
+
+def test_a_state_the_act_is_done_on_behalf_of_is_its_sponsor() -> None:
+    plots, actors = run(["A Ruritanian man was charged on Monday with trying to kill Lena Marsh on behalf of the "
+                         "Ruritanian government."], persons=("Lena Marsh",))
+    assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target"), ("government-of-ruritania", "sponsor")}
+
+
+def test_the_one_paid_to_kill_is_the_perpetrator_the_payer_the_sponsor() -> None:
+    for text in ("Officials said the Blue Guard had paid Carl Dunn $100,000 to kill Lena Marsh.",
+                 "Officials said the Blue Guard had paid $100,000 to Carl Dunn to kill Lena Marsh."):
+        plots, actors = run([text], persons=(("Carl Dunn", ["Dunn"]), "Lena Marsh"), orgs=ORGS)
+        assert roles(actors, plots[0]["plot_id"]) == {
+            ("lena-marsh", "target"), ("carl-dunn", "perpetrator"), ("blue-guard", "sponsor")}, text
+
+
+def test_a_second_name_after_alias_is_no_second_actor() -> None:
+    # the parse makes the alias a second subject; the model may even call it an organization
+    plots, actors = run(["Prosecutors said Darius Kamali, alias Reza Mostofi, 52, was charged with plotting to kill "
+                         "Lena Marsh."], persons=("Darius Kamali", "Lena Marsh"), orgs=("Reza Mostofi",))
+    assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target"), ("darius-kamali", "perpetrator")}
+    assert plots[0]["sponsor_org_id"] is None
+    # two people named side by side both did it
+    plots, actors = run(["Prosecutors said Darius Kamali and Reza Mostofi were charged with plotting to kill "
+                         "Lena Marsh."], persons=("Darius Kamali", "Lena Marsh", "Reza Mostofi"))
+    assert {r for r in roles(actors, plots[0]["plot_id"]) if r[1] == "perpetrator"} == {
+        ("darius-kamali", "perpetrator"), ("reza-mostofi", "perpetrator")}

@@ -30,3 +30,13 @@ def test_saying_someone_must_be_removed_is_a_killing_considered() -> None:
 def test_a_threat_that_someone_will_be_removed_is_no_considered_killing() -> None:
     plots, _ = run(["Omar Farid said on Monday that the traitors will be eliminated."], persons=("Omar Farid",))
     assert [p["status"] for p in plots] != ["considered"]
+
+
+def test_arrested_before_he_could_act_is_a_foiled_plot() -> None:
+    plots, _ = run(["Carl Dunn was arrested in Boston before he could carry out the plot to kill John Bolt."],
+                        persons=("Carl Dunn", "John Bolt"))
+    assert [(p["name"], p["status"]) for p in plots] == [("Plot to assassinate John Bolt", "foiled")]
+    # a modal without such a clause stays a threat, not a plot
+    plots, _ = run(["Carl Dunn could kill John Bolt, officials warned on Monday."], persons=("Carl Dunn", "John Bolt"))
+    assert plots == []
+

@@ -34,7 +34,9 @@ _REPORT_RE = re.compile(
 _VICTIM_PREPS = {"along", "alongside", "together"}
 # between a name and a description of the group it serves ("X is", "X, 45,", "X was also"), and between the
 # description and the group ("a member of Iran's Y", "an officer of the Y")
-_DESCRIBED_GAP = re.compile(r"(,(\s*\d+\s*,)?|\s+(is|was|has been|had been))(\s+(also|allegedly|reportedly))?\s*")
+# (", 45, ", " is ", ", who had ", or nothing but a space before a verb phrase: "X worked for Y")
+_DESCRIBED_GAP = re.compile(r"(,(\s*\d+\s*,)?(\s*who)?)?(\s+(is|was|has been|had been|has|had))?"
+                            r"(\s+(also|allegedly|reportedly))?\s*")
 _EMPLOYER_GAP = re.compile(r"\W*((an?|the)\s+)?([\w.-]+['’]s\s+)?\W*")
 # a description in apposition after a name: ", the former national security advisor," (its words, group 1)
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+([A-Za-z][\w .'-]{2,60}?)\s*(?=[,.;]|$)")
@@ -301,6 +303,8 @@ class ActorReader:
             if _possessor_misparsed(t):
                 continue
             for x in [t, *t.conjuncts]:
+                if x.i > 0 and any(w.lower_ in self.v.alias_words for w in (sv.doc[np_bounds(x)[0]], sv.doc[x.i - 1])):
+                    continue  # "X, alias Y, was charged": Y is another name of X, no second actor
                 a = self.actor(sv, x)
                 appos = [c for c in x.children if c.dep_ == "appos"]
                 if x.i not in sv.mentions and appos and any(

@@ -71,8 +71,13 @@ class MentionReader(StatusReader):
             tgt = [c for c in trig.children if c.dep_ == "dobj" or (passive and c.dep_ == "nsubjpass" and kind != "plot")]
             tgt += [g for c in trig.children if c.dep_ == "prep" and c.lower_ in ("against", "on")
                     for g in c.children if g.dep_ == "pobj"]
-            if not tgt and trig.dep_ in ("acl", "relcl") and trig.tag_ == "VBN":
+            # "the man targeted": a participle's head is what it was done to; but nobody is plotted ("X, acting
+            # for Y, plotted to kill Z" parsed as a participle on X): a plot verb's head is its plotter
+            plotter = kind == "plot" and any(c.dep_ == "xcomp" for c in trig.children)
+            if not tgt and trig.dep_ in ("acl", "relcl") and trig.tag_ == "VBN" and not plotter:
                 tgt = [trig.head]
+            elif plotter and trig.dep_ == "acl" and trig.tag_ == "VBN" and not passive:
+                pm.perpetrators += self.expand(sv, [trig.head])
             pm.targets = self.expand(sv, tgt)
             pm.target_tokens = tgt
             if passive:

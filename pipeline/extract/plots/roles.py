@@ -227,6 +227,10 @@ class RoleReader(ActorReader):
                     pm.perpetrators += self.expand(sv, obj)
                 continue
             if lemma in v.sponsor_verbs:
+                # "paid X $100,000 to kill Y": the one paid is the dative, the sum the object
+                # (or "paid $100,000 to X to kill Y")
+                obj = obj + [next((g for g in c.children if g.dep_ == "pobj"), c) for c in t.children
+                             if c.dep_ == "dative" or (c.dep_ == "prep" and c.lower_ == "to")]
                 pm.sponsors += self.expand(sv, subj)
                 if not _named(pm.perpetrators):
                     pm.perpetrators += self.expand(sv, obj)
@@ -261,17 +265,42 @@ class RoleReader(ActorReader):
                 after = self.index.in_span(s.source_id, s.start + m.end(), s.start + m.end() + 80)
                 # allow a possessor between ("a member of Iran's Islamic Revolutionary Guard Corps")
                 gap = s.text[m.end() : after[0].char_start - s.start] if after else ""
-                if not (after and re.fullmatch(r"\W*((an?|the)\s+)?(\w+['’]s\s+)?\W*", gap)):
+                a: Actor | None = None
+                if after and re.fullmatch(r"\W*((an?|the)\s+)?(\w+['’]s\s+)?\W*", gap):
+                    a = self._entity_actor(s.source_id, after[0])
+                elif not description and _on_path(sv, m.start(), pm):
+                    # "charged with trying to kill X on behalf of the Iranian government": a state, where the
+                    # phrase hangs on the act or the verbs above it (not on a description of someone else)
+                    a = self._state_after(sv, m.end())
+                if a is None:
                     continue
                 if description:
-                    noun = next((t for t in sv.doc if m.start() <= t.idx < m.end() and t.pos_ in ("NOUN", "PROPN")), None)
-                    who = described(noun) if noun is not None else None
+                    words = [t for t in sv.doc if m.start() <= t.idx < m.end()]
+                    noun = next((t for t in words if t.pos_ in ("NOUN", "PROPN")), None)
+                    verb = next((t for t in words if t.pos_ == "VERB"), None)
+                    # "X, a member of Y" describes X; "X, working for Y" / "X worked for Y" tells what X does
+                    who = described(noun) if noun is not None else agent_token(verb) if verb is not None else None
                     actor = self.actor(sv, who) if who is not None else None
                     if actor is None or actor.key not in perps:
                         continue
-                a = self._entity_actor(s.source_id, after[0])
-                if a.key not in targets:
+                if a.key not in targets and a.key not in {x.key for x in pm.sponsors}:
                     pm.sponsors.append(a)
+
+    def _state_after(self, sv: SentenceView, rel: int) -> Actor | None:
+        """The state the noun phrase starting at ``rel`` (offset in the sentence) names, if any."""
+        tok = next((t for t in sv.doc if t.idx >= rel), None)
+        while tok is not None and tok.dep_ in ("det", "amod", "compound", "nmod", "poss", "case") and tok.head.i > tok.i:
+            tok = tok.head
+        if tok is None:
+            return None
+        i, j = np_bounds(tok)
+        return self._state(tok, i, j)
+
+
+def _on_path(sv: SentenceView, rel: int, pm: PlotMention) -> bool:
+    """Whether the word at ``rel`` (offset in the sentence) hangs on the trigger or a verb above it."""
+    tok = next((t for t in sv.doc if t.idx >= rel), None)
+    return tok is not None and tok.head.i in pm.path
 
 
 def _named(actors: list[Actor]) -> bool:

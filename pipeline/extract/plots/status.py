@@ -77,7 +77,9 @@ class StatusReader(RoleReader):
                 if (c.dep_ == "neg" or c.lower_ == "never") and not span[0] <= c.idx < span[1]:
                     # (a negation inside the trigger is its own: "pleaded not guilty")
                     return True
-                if c.dep_ == "aux" and c.lower_ in v.modals:
+                if c.dep_ == "aux" and c.lower_ in v.modals and not any(
+                        x.dep_ == "mark" and x.lower_ in v.stopped_marks for x in t.children):
+                    # (not "arrested before he could carry out the plot": the plot was real, and stopped)
                     return True
         return False
 

@@ -60,6 +60,9 @@ class PlotVocab:
     state_agents: set[str] = field(default_factory=set)  # "Iranian operatives": the state named on its agents
     participation_verbs: set[str] = field(default_factory=set)  # "not accused of taking part in the plot"
     agent_persons: set[str] = field(default_factory=set)  # "an Iranian officer": a person acting for a state
+    # "arrested before he could carry out the plot": a modal under one of these marks tells what was stopped
+    stopped_marks: set[str] = field(default_factory=set)
+    alias_words: set[str] = field(default_factory=set)  # "X, alias Y": Y names X
 
     def rank(self, status: str | None) -> int:
         return self.order.index(status) if status in self.order else -1
@@ -127,6 +130,8 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
             state_agents=_words(c, "state_agents"),
             participation_verbs=_words(c, "participation_verbs"),
             agent_persons=_words(c, "agent_persons"),
+            stopped_marks=_words(c, "stopped_marks"),
+            alias_words=_words(c, "alias_words"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"malformed plot cues ({exc})", path) from exc
