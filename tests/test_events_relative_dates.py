@@ -143,3 +143,18 @@ def test_a_bare_time_takes_the_day_of_the_occurrence_its_subject_names() -> None
                       "The attacks at 2:10 a.m. came after weeks of threats."])
     timed = [(e["date"], e["time_local"]) for e in events if e["time_local"]]
     assert timed and set(timed) == {("2021-06-30", "02:10")}
+
+
+def test_a_named_occurrence_is_found_only_among_occurrences_of_its_kind() -> None:
+    # the only dated sentence shares the city's name, but tells a vote, not an explosion
+    events = _events(["Parliament in Basra voted on 9 March 2021 to close the port.",
+                      "The port was reopened two days after an explosion in Basra damaged the docks."])
+    assert all(e["date"] != "2021-03-11" for e in events)
+
+
+def test_a_flashback_is_not_the_point_the_story_is_at() -> None:
+    # the last dated sentence recalls a 2007 killing; "shortly after the attack" still answers the 2021 one
+    events = _events([BLAST + " Its planner was also blamed for the killing of five guards in Herat on 20 January 2007.",
+                      "Shortly after the attack, the government sent troops to the capital."])
+    dated = [(e["date"], e["date_precision"]) for e in events if e["date_text"] == "Shortly after the attack"]
+    assert dated == [("2021-03", "month")]
