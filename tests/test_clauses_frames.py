@@ -130,3 +130,47 @@ def test_a_modified_title_resolves_to_the_name_it_was_written_before() -> None:
     cls = read("President Omar Haddad spoke in Doha. The Iranian president said the talks failed.",
                persons=("Omar Haddad",))
     assert cls[1].holders_of(*_span(cls[1], "the talks failed"))[0].entity_id is None
+
+
+# ----------------------------------------------------------------------- participles, groups, titles
+
+
+def test_a_participle_on_a_name_tells_what_the_named_underwent() -> None:
+    cl = one("The plot, apparently meant to avenge the death of Omar Tell, killed in March 2019 in a Valdorian "
+             "strike, was uncovered by the police.")
+    assert cl.doc[13].lower_ == "killed" and cl.doc[13].dep_ == "acl"  # the parse this rule reads
+    assert role_texts(cl, "kill", "patient") == ["Omar Tell"]
+    assert role_texts(cl, "kill", "agent") == []
+
+
+def test_the_subject_of_a_passive_small_clause_undergoes_it() -> None:
+    cl = one("A magistrate ordered the courier detained on Friday.")
+    assert role_texts(cl, "detain", "patient") == ["the courier"]
+    assert role_texts(cl, "detain", "agent") == []
+    # with its own auxiliary the participle is an ordinary clause: "has detained" keeps its agent
+    cl = one("The magistrate said the police have detained the courier.")
+    assert role_texts(cl, "detain", "agent") == ["the police"]
+
+
+def test_a_group_noun_with_a_name_inside_is_that_group_and_the_group_refers_back() -> None:
+    cls = read("The Red Lantern armed group claimed the ambush on Monday. The group posted a video later.",
+               orgs=("Red Lantern",))
+    (claimant,) = [r.actor for f in cls[0].frames if f.lemma == "claim" for r in f.roles if r.role == "agent"]
+    assert claimant.entity_id == "red-lantern"
+    (poster,) = [r.actor for f in cls[1].frames if f.lemma == "post" for r in f.roles if r.role == "agent"]
+    assert poster.named.entity_id == "red-lantern"
+
+
+def test_the_group_with_no_group_before_stays_unresolved() -> None:
+    cls = read("Mira Solt spoke on Monday. The group posted a video later.", persons=("Mira Solt",))
+    (poster,) = [r.actor for f in cls[1].frames if f.lemma == "post" for r in f.roles if r.role == "agent"]
+    assert poster.resolved is None
+
+
+def test_a_title_for_a_country_before_a_name_is_that_person_not_a_spokesman_for_someone() -> None:
+    cls = read("US envoy for Iran Mira Solt answered the charges.", persons=("Mira Solt",), orgs=("Iran",))
+    (who,) = [r.actor for f in cls[0].frames if f.lemma == "answer" for r in f.roles if r.role == "agent"]
+    assert who.entity_id == "mira-solt"
+    cls = read("A spokesman for Mira Solt answered the charges.", persons=("Mira Solt",))
+    (who,) = [r.actor for f in cls[0].frames if f.lemma == "answer" for r in f.roles if r.role == "agent"]
+    assert who.entity_id is None

@@ -86,3 +86,36 @@ def test_an_anniversary_gathering_is_not_the_strike_it_marks() -> None:
     evs, _ = _events("Thousands of people converged on a central square in Port Selm on Sunday to commemorate the "
                      "anniversary of the killing of a general in a drone strike.", published="2021-01-03")
     assert [(e["date"], e["event_type"]) for e in evs] == [("2021-01-03", "protest")]
+
+
+def test_a_court_appearance_reported_by_a_ministry_is_a_legal_act() -> None:
+    evs, _ = _events("The two suspects made their first court appearance Tuesday, the ministry said.")
+    assert [(e["date"], e["event_type"]) for e in evs] == [("2021-03-09", "legal_action")]
+
+
+def test_taking_to_social_media_is_a_statement() -> None:
+    evs, _ = _events("On Tuesday, the ministry took to Twitter to mock its rival.")
+    assert [e["event_type"] for e in evs] == ["statement"]
+
+
+def test_rejecting_what_others_said_is_a_statement_rejecting_a_bill_a_political_act() -> None:
+    evs, _ = _events("The minister rejected the accusations on Tuesday.")
+    assert [e["event_type"] for e in evs] == ["statement"]
+    evs, _ = _events("The parliament rejected the budget bill on Tuesday.")
+    assert [e["event_type"] for e in evs] == ["political_action"]
+
+
+def test_who_speaks_at_a_press_conference_is_its_actor() -> None:
+    from test_events_legal_acts import _run
+
+    (ev,) = _run("Omar Tell called the move a stunt at a press conference in the capital on Monday.",
+                 [("Omar Tell", "omar-tell", "person")])
+    assert ev[1] == "statement" and ev[2] == {("omar-tell", "actor")}
+
+
+def test_the_possessor_of_a_decision_made_it() -> None:
+    from test_events_legal_acts import _run
+
+    (ev,) = _run("The crisis began with Omar Tell's decision in May 2018 to leave the pact.",
+                 [("Omar Tell", "omar-tell", "person")])
+    assert (ev[0], ev[1]) == ("2018-05", "political_action") and ev[2] == {("omar-tell", "actor")}

@@ -17,6 +17,7 @@ agent. Curated words: ``roles`` in ``raw/curated/event_types.yaml``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,6 +60,9 @@ class RoleWords:
     response_verbs: frozenset[str] = frozenset()  # "responded to the killing with strikes": the strikes answer
     state_anaphors: frozenset[str] = frozenset()  # "the country": the state named just before
     marking_nouns: frozenset[str] = frozenset()  # "the anniversary of the killing": the killing is not dated now
+    # "X claimed responsibility for the blasts", "X claimed the attack": X carried it out (by its claim)
+    claim_nouns: frozenset[str] = frozenset()
+    claim_verbs: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=4)
@@ -74,7 +78,9 @@ def load_role_words(curated_dir: Path) -> RoleWords:
                          frozenset(str(w).lower() for w in d.get("measure_nouns") or ()),
                          frozenset(str(w).lower() for w in d.get("response_verbs") or ()),
                          frozenset(str(w).lower() for w in d.get("state_anaphors") or ()),
-                         frozenset(str(w).lower() for w in d.get("marking_nouns") or ()))
+                         frozenset(str(w).lower() for w in d.get("marking_nouns") or ()),
+                         frozenset(str(w).lower() for w in d.get("claim_nouns") or ()),
+                         frozenset(str(w).lower() for w in d.get("claim_verbs") or ()))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CuratedDataError(f"cannot read event roles: {exc}", path) from None
 
@@ -92,6 +98,7 @@ class EventFrames:
         self.reader = SourceReader(doc.source_id, curated_dir)
         self._read: dict[tuple[int, int], Clauses] = {}
         self._passage: str | None = None
+        self._last: tuple[str, int] | None = None  # section and ordinal of the paragraph read last
 
     def prefetch(self, spans: Sequence[tuple[PassageRow, int, int]]) -> None:
         self.parser.prefetch(self._sentence(p, s, e) for p, s, e in spans)
@@ -104,8 +111,11 @@ class EventFrames:
         key = (s, e)
         if key not in self._read:
             if p.passage_id != self._passage:
-                self.reader.new_paragraph()
+                # pronouns reach back one paragraph within a section ("... claimed the attack." / "The group
+                # posted a statement ..."), never further
+                self.reader.new_paragraph(carry=self._last == (p.section, p.ordinal - 1))
                 self._passage = p.passage_id
+                self._last = (p.section, p.ordinal)
             parsed: Doc = self.parser(self._sentence(p, s, e))
             mentions = self.index.in_span(self.doc.source_id, s, e)
             self._read[key] = self.reader.read(parsed, s, mentions, dates, self.nominals)
@@ -202,6 +212,7 @@ def answered_by(at: Token, words: RoleWords) -> Token | None:
 
 
 # modal auxiliaries of an act not (yet) done: "would attack", "could strike"
+_SETTING_PREPS = frozenset({"at"})
 _UNREALIS = {"would", "will", "could", "might", "may", "shall", "should", "must", "can", "'ll", "wo", "ca"}
 
 
@@ -254,6 +265,52 @@ def marked(tok: Token, words: RoleWords) -> bool:
     return False
 
 
+def victims_setting(tok: Token, words: RoleWords) -> Token | None:
+    """The killing verb whose victims' phrase holds the occurrence word ``tok``, else None: "blasts that
+    killed 40 people attending a memorial", "killed mourners": the memorial and the mourners tell where and
+    whom the killing hit; the occurrence is the killing's."""
+    cur = tok
+    for _ in range(8):
+        head = cur.head
+        if head.i == cur.i:
+            return None
+        if (cur.dep_ in ("dobj", "nsubjpass") and head.pos_ in ("VERB", "AUX")
+                and head.lemma_.lower() in words.kill_lemmas):
+            return head
+        if head.pos_ in ("VERB", "AUX") and cur.dep_ not in ("dobj", "prep", "acl", "relcl"):
+            return None  # a clause of its own, not a phrase of the victims
+        cur = head
+    return None
+
+
+def killing_occurrence(kill: Token, acts: set[int]) -> Token | None:
+    """The occurrence word a killing verb tells of, among ``acts`` (token indexes of violent occurrence words):
+    the noun it describes ("blasts that killed"), its subject ("the bomb killed"), its means ("killed ... in a
+    strike"), else the verb itself."""
+    cands = [kill.head] if kill.dep_ in ("relcl", "acl") else []
+    cands += [c for c in kill.children if c.dep_ == "nsubj"]
+    cands += [g for c in kill.children if c.dep_ == "prep" and c.lower_ in _INSTRUMENT_PREPS
+              for g in c.children if g.dep_ == "pobj"]
+    return next((t for t in [*cands, kill] if t.i in acts), None)
+
+
+def dated_of_phrase(cl: Clauses, date_start: int, date_end: int, nouns: Sequence[Token]) -> Token | None:
+    """The occurrence noun, among ``nouns``, whose of-phrase runs up to the date ("in retaliation for the
+    killing of the group's top commander X in 2020": the date is the killing's, wherever the parser hung
+    it), else None."""
+    toks = [t for t in cl.doc if date_start <= cl.base + t.idx < date_end]
+    if not toks:
+        return None
+    first = toks[0].i
+    if toks[0].pos_ != "ADP" and first > 0 and cl.doc[first - 1].lower_ in ("in", "on", "during"):
+        first -= 1
+    for noun in nouns:
+        of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None and noun.i < first and (of.right_edge.i + 1 == first or of.i < first <= of.right_edge.i):
+            return noun
+    return None
+
+
 def talked_about(cl: Clauses, tok: Token, statements: set[int]) -> Token | None:
     """The statement verb an occurrence word is only talked about by, else None: its object ("dismissed
     the arrest warrant as a stunt") or an act it vows, threatens or urges -- not done ("vowed that they
@@ -271,11 +328,12 @@ def talked_about(cl: Clauses, tok: Token, statements: set[int]) -> Token | None:
 
 
 def occurrence_frames(cl: Clauses, tok: Token, alleging: frozenset[str] = frozenset(),
-                      words: RoleWords | None = None) -> list[Frame]:
+                      words: RoleWords | None = None, preps: frozenset[str] = frozenset()) -> list[Frame]:
     """The frames telling the occurrence ``tok`` names: its own (or the nearest governing one), the
     verb an event noun is subject, object or instrument of (not an ``alleging`` verb: "accuses X of
     involvement in the attack"), and clauses hanging on either. ``words``: the event noun is read
-    where the word standing for it stands (``standing_word``, ``answered_by``)."""
+    where the word standing for it stands (``standing_word``, ``answered_by``). ``preps``: more prepositions
+    whose phrase on a verb tells how that verb's act was done ("said ... at a press conference")."""
     by_head = {f.head: f for f in cl.frames}
     own = by_head.get(tok.i)
     out: list[Frame] = []
@@ -289,9 +347,12 @@ def occurrence_frames(cl: Clauses, tok: Token, alleging: frozenset[str] = frozen
     elif at.pos_ in ("NOUN", "PROPN"):
         if at.dep_ in _NOUN_TO_VERB:
             verb = at.head
-        elif (at.dep_ == "pobj" and at.head.lower_ in _INSTRUMENT_PREPS and at.head.head.pos_ in ("VERB", "AUX")
+        elif (at.dep_ == "pobj" and at.head.lower_ in _INSTRUMENT_PREPS | preps and at.head.head.pos_ in ("VERB", "AUX")
               and at.head.head.lemma_.lower() not in alleging):
             verb = at.head.head
+        elif (at.dep_ == "pobj" and at.head.lower_ in preps and at.head.head.dep_ in ("oprd", "dobj")
+              and at.head.head.head.pos_ == "VERB"):
+            verb = at.head.head.head  # "called the move a stunt at a press conference": the phrase hung on the object
     elif own is None:
         verb = next((a for a in tok.ancestors if a.i in by_head), None)
     if verb is not None and verb.i in by_head and by_head[verb.i] not in out:
@@ -310,7 +371,9 @@ def occurrence_actors(
 ) -> list[tuple[EntityMention, str]]:
     """The named actors of the occurrence ``tok`` names and their roles (see module docstring)."""
     found: dict[str, tuple[EntityMention, str]] = {}
-    frames = occurrence_frames(cl, tok, words.alleging_verbs, words)
+    # a statement told by its setting ("called the move a stunt at a press conference"): the verb's speaker
+    frames = occurrence_frames(cl, tok, words.alleging_verbs, words,
+                               _SETTING_PREPS if etype == "statement" else frozenset())
     at = standing_word(tok, words) if tok.pos_ in ("NOUN", "PROPN") else tok
     answer = answered_by(at, words)
     up = {a.i for a in (answer, *answer.ancestors)} if answer is not None else {a.i for a in at.ancestors}
@@ -318,7 +381,7 @@ def occurrence_actors(
     for f in frames:
         for r in f.roles:
             actor = r.actor.named
-            if actor.head == tok.i:
+            if r.actor.head == tok.i:
                 continue  # the event noun itself ("the strike killed X")
             role = _role(r.role, f, etype, words)
             # a clause hanging on the occurrence tells who made or ordered it or who died in it, not
@@ -328,6 +391,16 @@ def occurrence_actors(
             ent = _entity(actor, source_id, state_of)
             if ent is None and actor.text.lower() in words.state_anaphors:
                 ent = _state_before(cl, actor, source_id, state_of)
+            if ent is None and actor is r.actor:
+                # "two defendants, A and B, were arrested": the names in apposition
+                for app in actor.appositions:
+                    for t in (cl.doc[app.head], *cl.doc[app.head].conjuncts):
+                        named = _token_entity(cl, t, mentions)
+                        if named is not None:
+                            found.setdefault(named.entity_id, (named, role))
+            if ent is not None and actor is not r.actor:
+                # an anaphor ("him", "the group") names its antecedent here, in this clause
+                ent = dataclasses.replace(ent, char_start=r.actor.start, char_end=r.actor.end, surface=r.actor.text)
             if ent is not None:
                 found.setdefault(ent.entity_id, (ent, role))
     if etype in _VIOLENT and tok.pos_ == "NOUN" and state_of is not None:
@@ -364,19 +437,67 @@ def occurrence_actors(
             for prep in noun.children:
                 if prep.dep_ == "prep" and prep.lower_ == "of":
                     for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                        for t in [pobj, *pobj.conjuncts]:
+                        # "the killing of the group's commander X": the name in apposition too
+                        for t in [pobj, *pobj.conjuncts, *(c for c in pobj.children if c.dep_ == "appos")]:
                             ent = _token_entity(cl, t, mentions)
                             if ent is not None:
                                 found.setdefault(ent.entity_id, (ent, "victim"))
-    if etype == "legal_action" and tok.pos_ in ("NOUN", "PROPN"):
-        # "a warrant for X", "charges against X": whom the legal act is against
-        for prep in tok.children:
-            if prep.dep_ == "prep" and prep.lower_ in ("for", "against"):
-                for pobj in (c for c in prep.children if c.dep_ == "pobj"):
-                    ent = _token_entity(cl, pobj, mentions)
-                    if ent is not None:
-                        found.setdefault(ent.entity_id, (ent, "target"))
+    if etype == "legal_action":
+        # "a warrant for X", "charges against X", "unsealed an indictment on X": whom the legal act is against
+        nouns = [tok] if tok.pos_ in ("NOUN", "PROPN") else [c for c in tok.children if c.dep_ == "dobj"
+                                                             and c.pos_ == "NOUN"]
+        for noun in nouns:
+            for prep in noun.children:
+                if prep.dep_ == "prep" and prep.lower_ in ("for", "against", "on"):
+                    for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                        for t in [pobj, *pobj.conjuncts]:
+                            ent = _token_entity(cl, t, mentions)
+                            if ent is not None:
+                                found[ent.entity_id] = (ent, "target")
+    if etype in ("statement", "political_action") and tok.pos_ == "NOUN":
+        # "Trump's decision to withdraw", "the minister's speech": the possessor made it
+        for poss in (c for c in tok.children if c.dep_ == "poss"):
+            ent = _token_entity(cl, poss, mentions) or _entity_of(cl, poss, source_id, state_of)
+            if ent is not None:
+                found.setdefault(ent.entity_id, (ent, "actor"))
+    if etype in _VIOLENT:
+        # "X claimed responsibility for the blasts", "X claimed the attack": by its claim, X carried it out
+        for ent in claimants(cl, standing_word(tok, words) if tok.pos_ == "NOUN" else tok, words, source_id,
+                             state_of):
+            found[ent.entity_id] = (ent, "perpetrator")
     return sorted(found.values(), key=lambda x: x[0].char_start)
+
+
+def claimants(cl: Clauses, tok: Token, words: RoleWords, source_id: str,
+              state_of: Callable[[str], str | None] | None) -> list[EntityMention]:
+    """Who claims the occurrence ``tok`` names: the agents of a claim verb whose object it is ("X claimed the
+    bombing"), or whose claim noun's for-phrase it is ("X claimed responsibility for the blasts")."""
+    verb = None
+    if tok.dep_ == "dobj" and tok.head.lemma_.lower() in words.claim_verbs:
+        verb = tok.head
+    elif (tok.dep_ == "pobj" and tok.head.lower_ == "for" and tok.head.head.lemma_.lower() in words.claim_nouns
+          and tok.head.head.dep_ == "dobj"):
+        verb = tok.head.head.head
+    frame = next((f for f in cl.frames if verb is not None and f.head == verb.i), None)
+    if frame is None:
+        return []
+    out = []
+    for r in frame.roles:
+        if r.role == "agent":
+            ent = _entity(r.actor.named, source_id, state_of)
+            if ent is not None:
+                out.append(ent)
+    return out
+
+
+def _entity_of(cl: Clauses, tok: Token, source_id: str,
+               state_of: Callable[[str], str | None] | None) -> EntityMention | None:
+    """The state a name of the model's GPE or NORP labels stands for, else None."""
+    org = state_of(tok.text) if state_of is not None and tok.ent_type_ in ("GPE", "NORP") else None
+    if not org:
+        return None
+    start = cl.base + tok.idx
+    return EntityMention(source_id, start, start + len(tok.text), org, "org", tok.text)
 
 
 def _token_entity(cl: Clauses, tok: Token, mentions: Sequence[EntityMention]) -> EntityMention | None:

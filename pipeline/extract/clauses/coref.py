@@ -7,7 +7,7 @@ statistical coreference model installs offline for spaCy 3.8 (see RELATIONS-NOTE
   its modifiers, in its own words or in the title written before it ("An Interpol spokesperson",
   "Gen. X", "UN Rapporteur on executions Agnès X said"), else unresolved;
   it/its -> an organization, state or document; they/them/their -> an organization or state
-  (or several persons);
+  (or several persons); "the group" (``group_nouns``) -> a phrase so called, else an organization;
 - candidates are actors of earlier sentences of the same paragraph (and, for a paragraph that
   continues its section, the previous paragraph's subjects), those before the pronoun in its own
   sentence, and names in apposition to them; the nearest sentence with a candidate decides;
@@ -57,6 +57,8 @@ def wanted_kinds(actor: Actor, lex: Lexicon) -> set[str] | None:
             return {"org", "state"}
         return None
     words = low.split()
+    if actor.entity_id is None and len(words) == 2 and words[0] == "the" and words[1] in lex.group_nouns:
+        return {"org"}  # "the group": the organization named before
     if actor.entity_id is None and actor.kind == "other" and 2 <= len(words) <= _TITLE_WORDS and words[0] == "the" \
             and (" ".join(words[1:]) in lex.coref_titles or words[-1] in lex.coref_titles):
         return {"person"}  # "the spokesman", "the UN Rapporteur", "the special envoy"
@@ -127,9 +129,15 @@ class Coref:
         kinds = wanted_kinds(actor, self.lex)
         if kinds is None:
             return None
-        if actor.kind != "pronoun":
+        if actor.kind != "pronoun" and kinds != {"org"}:
             actor.resolved = self._title(actor)
             return actor.resolved
+        if actor.kind != "pronoun":
+            # "the group": a phrase called so ("the Daesh terrorist group"), else an organization as for "it"
+            named = self._title(actor)
+            if named is not None and named.entity_kind == "org":
+                actor.resolved = named
+                return named
         pool = [s for s in self.seen if s.actor.kind in kinds and s.actor is not actor and (
             s.sentence < self.sentence or s.actor.end <= actor.start)]
         if source:

@@ -1,8 +1,8 @@
 """The clause layer's vocabulary, read once from ``raw/curated/clause_cues.yaml``.
 
 What belongs here: loading and checking the curated words (attribution cues, document and relay
-nouns, caveats, negating verbs, condition marks, hedges, coreference titles). The rules that use them
-live in the other modules of this package.
+nouns, caveats, negating verbs, condition marks, hedges, coreference titles, group nouns). The rules
+that use them live in the other modules of this package.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ class Lexicon:
     telling_nouns: frozenset[str]
     content_nouns: frozenset[str]
     author_verbs: frozenset[str]
+    group_nouns: frozenset[str] = frozenset()
 
 
 def _words(doc: Any, path: Path, *keys: str) -> frozenset[str]:
@@ -87,6 +88,7 @@ def load_lexicon(curated_dir: Path | None = None) -> Lexicon:
         coref_titles=_words(doc, path, "coref_titles"),
         telling_nouns=_words(doc, path, "telling_nouns"),
         author_verbs=_words(doc, path, "attribution", "author_verbs"),
+        group_nouns=_words(doc, path, "group_nouns"),
         content_nouns=_words(doc, path, "attribution", "document_nouns") | _words(doc, path, "attribution",
                                                                                  "content_nouns"),
     )

@@ -3,7 +3,8 @@
 What belongs here: the map from dependency labels to roles (``nsubj`` agent; passive by-agent;
 ``nsubjpass`` and ``dobj`` patient; ``dative`` recipient; ``pobj`` of at/against/on target), the
 subject an ``xcomp``, ``conj`` or relative clause inherits ("planned to kill", "who ordered"), the
-fan-out over conjuncts ("A and B said"), and the ``Actor`` a filler names: the noun phrase without
+fan-out over conjuncts ("A and B said"), the patient of a participle ("X, killed in a strike"; "ordered
+him detained"), and the ``Actor`` a filler names: the noun phrase without
 its appositions and clauses, resolved to an ``EntityIndex`` mention (person or organization), else
 typed from the statistical model (PERSON, ORG; GPE/NORP acting are states: "Iran fired missiles").
 Descriptions are not actors: in "a commander of group X" the actor is the commander and X is
@@ -147,6 +148,14 @@ class ActorReader:
             # name: the organization compounded to a title describes the person holding it)
             m = next((self.mentions[k] for k in range(i, j) if k in self.mentions
                       and doc[k].dep_ == "compound" and doc[k].head.i == head.i), None)
+        if m is None and head.lemma_.lower() in self.lex.coref_titles:
+            m = self._titled_name(head)
+        if m is None and head.lemma_.lower() in self.lex.group_nouns:
+            # "the Daesh terrorist group", "the Houthi movement": the organization named before the noun
+            m = next((self.mentions[k] for k in range(i, head.i) if k in self.mentions
+                      and self.mentions[k].kind != "person"), None)
+            if m is not None:
+                described = [d for d in described if d != m.surface]
         label = head.ent_type_
         appos = [self._named(c) for c in head.children if c.dep_ == "appos" and c.i in self.mentions
                  and self.mentions[c.i] is not m]
@@ -166,6 +175,23 @@ class ActorReader:
         else:
             kind = "other"
         return Actor(text, start, end, head.i, kind, None, None, label, described, appositions=appos)
+
+    def _titled_name(self, head: Token) -> EntityMention | None:
+        """The person a title's for-phrase names when the parser took the name for the title's domain: "US envoy
+        for Iran Brian Hook" (a place's name right before the person's, in one phrase), not "a spokesman for X"."""
+        for prep in head.children:
+            if prep.dep_ != "prep" or prep.lower_ != "for":
+                continue
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                m = self.mentions.get(pobj.i)
+                first = next((k for k in range(pobj.left_edge.i, pobj.i + 1) if self.mentions.get(k) is m), None)
+                if m is None or m.kind != "person" or first is None or first <= pobj.left_edge.i:
+                    continue
+                before = self.mentions.get(first - 1)
+                if (before.kind != "person" if before is not None
+                        else self.doc[first - 1].ent_type_ in ("GPE", "NORP", "ORG", "LOC")):
+                    return m
+        return None
 
     def _named(self, tok: Token) -> Actor:
         """The name a token of an apposition belongs to, as an actor of its own."""
@@ -213,12 +239,20 @@ def subjects_first(tok: Token) -> list[Token]:
     return kids
 
 
+def small_passive(tok: Token) -> bool:
+    """A participle with its own subject and no auxiliary, the complement of a verb: a passive small clause
+    ("ordered him detained", "wants them arrested"): its subject undergoes the act."""
+    return (tok.tag_ == "VBN" and tok.dep_ in ("ccomp", "xcomp", "oprd")
+            and any(c.dep_ == "nsubj" for c in tok.children)
+            and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
+
+
 def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]:
     """The agent token of a predicate: its own subject, a by-agent, or one it inherits (subjects
     before ``skip_before``, a dateline's place, are passed over)."""
     cur = tok
     for _ in range(6):
-        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in cur.children)
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in cur.children) or small_passive(cur)
         for c in cur.children:
             if c.dep_ == "agent":
                 pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -342,7 +376,7 @@ def fill_roles(frames: list[Frame], reader: ActorReader) -> None:
         if subj is not None:
             add("agent", subj, via)
         for c in tok.children:
-            if c.dep_ == "nsubjpass":
+            if c.dep_ == "nsubjpass" or (c.dep_ == "nsubj" and small_passive(tok)):
                 if c.lower_ in RELATIVES and tok.dep_ == "relcl":
                     add("patient", tok.head, "relcl")
                 else:
@@ -356,6 +390,10 @@ def fill_roles(frames: list[Frame], reader: ActorReader) -> None:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         add("target", g, "pobj:" + c.lower_)
+        if (tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN")
+                and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
+            # "X, killed in a strike in 2020": a past participle on a noun tells what that noun underwent
+            add("patient", tok.head, "acl")
         if tok.dep_ == "relcl" and not any(r.role == "patient" for r in roles) and subj is not None \
                 and subj.i != tok.head.i and tok.head.pos_ in ("NOUN", "PROPN"):
             # "the missiles Iran fired": the modified noun is the object

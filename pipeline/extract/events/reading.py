@@ -25,14 +25,17 @@ from pipeline.extract.entities import EntityIndex
 from pipeline.extract.event_frames import (
     EventFrames,
     RoleWords,
+    dated_of_phrase,
     elsewhere,
     governing_noun,
+    killing_occurrence,
     marked,
     occurrence_actors,
     outside_date_clause,
     reported_act,
     standing_word,
     talked_about,
+    victims_setting,
     word_token,
 )
 from pipeline.extract.events.context_dates import KIND as CONTEXT
@@ -187,6 +190,9 @@ def find_event_mentions(
                         and trig.phrase.lower() not in rules.reporting
                         and any(c.dep_ == "nsubj" and c.lemma_.lower() in rules.legislatures for c in tok.children)):
                     etype = "political_action"  # "Parliament called for the expulsion": a legislature's act
+                if (etype == "political_action" and tok is not None and tok.pos_ == "VERB"
+                        and any(c.dep_ == "dobj" and c.lemma_.lower() in rules.telling_objects for c in tok.children)):
+                    etype = "statement"  # "rejected the accusations": a word on what others said
                 if tok is not None and trig is not None:
                     # "a resolution on drone strikes": the noun whose topic the trigger is tells the occurrence
                     by_tok = {t.i: h for h in hits if not h.trig.weak and (t := word_token(cl, h.start, h.end)) is not None}
@@ -194,6 +200,8 @@ def find_event_mentions(
                     if up is not None:
                         trig, tok = by_tok[up.i], up
                         etype = trig.trig.type
+                if tok is not None and trig is not None and dm.kind != CONTEXT and dm.resolved_by not in _TOLD_IN_DATE:
+                    trig, tok, etype = _harm_told(cl, trig, tok, etype, hits, dm, frames.words)
                 if tok is not None and trig is not None and dm.kind != CONTEXT:  # (context_trigger chose it)
                     # what the predicate of the occurrence tells, not a reporting verb or a word near it
                     trig, tok, etype = _told(cl, trig, tok, etype, hits, rules, dm, frames.words)
@@ -267,6 +275,31 @@ def find_event_mentions(
 # drone strike killed X", "The air strike, ordered by T, ...", "the anniversary of his assassination".
 _TOLD_IN_DATE = ("clause", "subject", "anniversary_of")
 _TOLD_AGAIN = ("subject", "anniversary_of")  # tellings of a strike or attack told dated elsewhere
+
+
+_HARM = ("strike", "attack")
+
+
+def _harm_told(cl: Clauses, trig: _TrigHit, tok: Token, etype: str, hits: Sequence[_TrigHit], dm: DateMention,
+               words: RoleWords) -> tuple[_TrigHit, Token, str]:
+    """The strike or attack a date tells when the word chosen names only its neighbour: a killing whose
+    of-phrase runs up to the date ("plotted in retaliation for the killing of X in 2020": not the plot), or a
+    killing whose victims the chosen word describes ("blasts that killed 40 people attending a memorial on
+    Wednesday": not the memorial)."""
+    harm = {t.i: (h, t) for h in hits if h.trig.type in _HARM and (t := word_token(cl, h.start, h.end)) is not None}
+    if not harm:
+        return trig, tok, etype
+    verbs = {t.i for h in hits if not h.trig.weak and (t := word_token(cl, h.start, h.end)) is not None
+             and t.pos_ == "VERB"}
+    nouns = [t for _, t in harm.values() if t.pos_ == "NOUN" and not (t.dep_ == "dobj" and t.head.i in verbs)]
+    found = dated_of_phrase(cl, dm.char_start, dm.char_end, nouns)
+    if found is None and etype not in _HARM:
+        kill = victims_setting(tok, words)
+        found = killing_occurrence(kill, set(harm)) if kill is not None else None
+    if found is None:
+        return trig, tok, etype
+    h, t = harm[found.i]
+    return h, t, h.trig.type
 
 
 def _told(cl: Clauses, trig: _TrigHit, tok: Token, etype: str, hits: Sequence[_TrigHit], rules: Rules,

@@ -67,6 +67,7 @@ class Rules:
     # the occurrence is the content's.
     reporting: frozenset[str] = frozenset()
     legislatures: frozenset[str] = frozenset()  # their calls and demands are political acts
+    telling_objects: frozenset[str] = frozenset()  # "rejected the accusations": what was said, a statement
 
 
 def _norm(s: str) -> str:
@@ -167,6 +168,7 @@ def load_rules(curated_dir: Path) -> Rules:
         ),
         zero_killed_re=re.compile(rf"\b(?:{word_alternation(zero_phrases)})\b", re.IGNORECASE),
         legislatures=frozenset(str(x).lower() for x in gram["legislatures"]),
+        telling_objects=frozenset(str(x).lower() for x in gram.get("telling_objects") or ()),
         reporting=frozenset(w for w, t in triggers.items() if t.type == "statement" and " " not in w
                             and w.endswith(("said", "ed", "says", "told")) and w not in not_reporting),
         injured_res=(
