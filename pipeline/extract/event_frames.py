@@ -306,9 +306,22 @@ def dated_of_phrase(cl: Clauses, date_start: int, date_end: int, nouns: Sequence
         first -= 1
     for noun in nouns:
         of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        if of is not None and noun.i < first and (of.right_edge.i + 1 == first or of.i < first <= of.right_edge.i):
+        if of is None or noun.i >= first:
+            continue
+        # the of-phrase without the clauses on its nouns ("the death of X, who died in a strike near the port
+        # in 2019": the date is the relative clause's)
+        phrase, stack = {of.i}, [of]
+        while stack:
+            for c in stack.pop().children:
+                if c.dep_ not in _CLAUSE_DEPS:
+                    phrase.add(c.i)
+                    stack.append(c)
+        if first in phrase or max(phrase) + 1 == first:
             return noun
     return None
+
+
+_CLAUSE_DEPS = {"relcl", "acl", "advcl", "ccomp", "xcomp", "parataxis", "punct"}
 
 
 def talked_about(cl: Clauses, tok: Token, statements: set[int]) -> Token | None:
