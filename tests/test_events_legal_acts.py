@@ -91,3 +91,11 @@ def test_a_state_named_only_as_an_adjective_or_a_place_is_no_actor() -> None:
     (ev,) = _run("A Valdorian court appearance by Ramin Kohl took place in Valdoria on 4 March 2021.", [KOHL])
     assert ev[1] == "legal_action"
     assert not {a for a in ev[2] if a[0] == "government-of-valdoria"}
+
+
+def test_it_and_they_are_not_read_back_into_an_acts_roles() -> None:
+    # a plural or neuter pronoun is too often another party than the one named before it
+    evs = _run("The Red Lantern group fired rockets at the port on 1 March 2021.\nThey discussed the decision to "
+               "leave the pact on 2 March 2021.", [LANTERN])
+    (decision,) = [a for d, t, a in evs if d == "2021-03-02"]
+    assert not decision

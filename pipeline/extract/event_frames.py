@@ -213,6 +213,8 @@ def answered_by(at: Token, words: RoleWords) -> Token | None:
 
 # modal auxiliaries of an act not (yet) done: "would attack", "could strike"
 _SETTING_PREPS = frozenset({"at"})
+# anaphors whose antecedent fills an occurrence's role ("ordered him detained"); titles and "the group" too
+_PERSONAL = {"he", "she", "him", "her"}
 _UNREALIS = {"would", "will", "could", "might", "may", "shall", "should", "must", "can", "'ll", "wo", "ca"}
 
 
@@ -396,6 +398,8 @@ def occurrence_actors(
             actor = r.actor.named
             if r.actor.head == tok.i:
                 continue  # the event noun itself ("the strike killed X")
+            if actor is not r.actor and r.actor.kind == "pronoun" and r.actor.text.lower() not in _PERSONAL:
+                continue  # "it", "they": too often another party than the one resolved for an act's role
             role = _role(r.role, f, etype, words)
             # a clause hanging on the occurrence tells who made or ordered it or who died in it, not
             # whom else its verb is about ("issued a warrant and asked Interpol for help")
