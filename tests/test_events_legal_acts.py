@@ -99,3 +99,10 @@ def test_it_and_they_are_not_read_back_into_an_acts_roles() -> None:
                "leave the pact on 2 March 2021.", [LANTERN])
     (decision,) = [a for d, t, a in evs if d == "2021-03-02"]
     assert not decision
+
+
+def test_a_date_hung_on_a_killing_participle_dates_the_strike_not_the_plot() -> None:
+    evs = _run("The plot, apparently meant to avenge the death of Omar Tell, killed in January 2020 in a Valdorian "
+               "strike, was revealed to the police by the man hired to carry it out.", [TELL])
+    assert [(d, t) for d, t, _ in evs] == [("2020-01", "strike")]
+    assert ("omar-tell", "victim") in evs[0][2]

@@ -296,6 +296,19 @@ def killing_occurrence(kill: Token, acts: set[int]) -> Token | None:
     return next((t for t in [*cands, kill] if t.i in acts), None)
 
 
+def date_head(cl: Clauses, date_start: int, date_end: int) -> Token | None:
+    """The word the parse hangs a date on ("killed in January 2020": killed), through its preposition."""
+    toks = [t for t in cl.doc if date_start <= cl.base + t.idx < date_end]
+    inside = {t.i for t in toks}
+    top = next((t for t in toks if t.head.i not in inside), None)
+    if top is None:
+        return None
+    up = top.head
+    if top.dep_ == "pobj" and up.dep_ == "prep" and up.i not in inside:
+        up = up.head
+    return up if up.i not in inside else None
+
+
 def dated_of_phrase(cl: Clauses, date_start: int, date_end: int, nouns: Sequence[Token]) -> Token | None:
     """The occurrence noun, among ``nouns``, whose of-phrase runs up to the date ("in retaliation for the
     killing of the group's top commander X in 2020": the date is the killing's, wherever the parser hung

@@ -25,6 +25,7 @@ from pipeline.extract.entities import EntityIndex
 from pipeline.extract.event_frames import (
     EventFrames,
     RoleWords,
+    date_head,
     dated_of_phrase,
     elsewhere,
     governing_noun,
@@ -283,7 +284,8 @@ _HARM = ("strike", "attack")
 def _harm_told(cl: Clauses, trig: _TrigHit, tok: Token, etype: str, hits: Sequence[_TrigHit], dm: DateMention,
                words: RoleWords) -> tuple[_TrigHit, Token, str]:
     """The strike or attack a date tells when the word chosen names only its neighbour: a killing whose
-    of-phrase runs up to the date ("plotted in retaliation for the killing of X in 2020": not the plot), or a
+    of-phrase runs up to the date ("plotted in retaliation for the killing of X in 2020": not the plot), a
+    killing the parse hangs the date on ("to avenge X, killed in January 2020 in a strike"), or a
     killing whose victims the chosen word describes ("blasts that killed 40 people attending a memorial on
     Wednesday": not the memorial)."""
     harm = {t.i: (h, t) for h in hits if h.trig.type in _HARM and (t := word_token(cl, h.start, h.end)) is not None}
@@ -293,6 +295,12 @@ def _harm_told(cl: Clauses, trig: _TrigHit, tok: Token, etype: str, hits: Sequen
              and t.pos_ == "VERB"}
     nouns = [t for _, t in harm.values() if t.pos_ == "NOUN" and not (t.dep_ == "dobj" and t.head.i in verbs)]
     found = dated_of_phrase(cl, dm.char_start, dm.char_end, nouns)
+    if found is None and etype not in _HARM:
+        # "the death of X, killed in January 2020 in a strike": the date hangs on a killing told by its means
+        on = date_head(cl, dm.char_start, dm.char_end)
+        if on is not None and on.pos_ == "VERB" and on.lemma_.lower() in words.kill_lemmas | words.undergoer_verbs:
+            means = killing_occurrence(on, set(harm))
+            found = means if means is not None and means.pos_ == "NOUN" and means.i != on.i else None
     if found is None and etype not in _HARM:
         kill = victims_setting(tok, words)
         found = killing_occurrence(kill, set(harm)) if kill is not None else None
