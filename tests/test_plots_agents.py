@@ -270,3 +270,13 @@ def test_a_second_name_after_alias_is_no_second_actor() -> None:
                          "Lena Marsh."], persons=("Darius Kamali", "Lena Marsh", "Reza Mostofi"))
     assert {r for r in roles(actors, plots[0]["plot_id"]) if r[1] == "perpetrator"} == {
         ("darius-kamali", "perpetrator"), ("reza-mostofi", "perpetrator")}
+
+
+def test_who_set_the_means_of_a_killing_to_work_did_it() -> None:
+    plots, actors = run(["Lena Marsh was killed by a car bomb planted by Blue Guard agents in 2020."],
+                        persons=("Lena Marsh",), orgs=ORGS)
+    assert [p["status"] for p in plots] == ["executed"]
+    assert roles(actors, plots[0]["plot_id"]) == {("lena-marsh", "target"), ("blue-guard", "perpetrator")}
+    # with nobody named behind the means, a killing told as past fact is no plot
+    plots, _ = run(["Lena Marsh was killed by a car bomb in 2020."], persons=("Lena Marsh",), orgs=ORGS)
+    assert plots == []

@@ -40,3 +40,18 @@ def test_arrested_before_he_could_act_is_a_foiled_plot() -> None:
     plots, _ = run(["Carl Dunn could kill John Bolt, officials warned on Monday."], persons=("Carl Dunn", "John Bolt"))
     assert plots == []
 
+
+
+def test_an_attempt_on_someones_life_is_against_that_person() -> None:
+    plots, _ = run(["John Bolt survived an attempt on his life in Boston in 2021."], persons=("John Bolt",))
+    assert [(p["name"], p["status"]) for p in plots] == [("Assassination attempt on John Bolt", "failed")]
+    plots, _ = run(["Police foiled an attempt on the life of John Bolt, the mayor, in May."], persons=("John Bolt",))
+    assert [p["status"] for p in plots] == ["foiled"] and "John Bolt" in plots[0]["name"]
+
+
+def test_an_act_ordered_is_planned_an_ordered_killing_told_as_done_is_executed() -> None:
+    plots, _ = run(["Carl Dunn ordered his men to kill John Bolt, the court heard."], persons=("Carl Dunn", "John Bolt"))
+    assert [p["status"] for p in plots] == ["planned"]
+    plots, _ = run(["Carl Dunn ordered the killing of John Bolt in 2019, the court heard."],
+                   persons=("Carl Dunn", "John Bolt"))
+    assert [p["status"] for p in plots] == ["executed"]

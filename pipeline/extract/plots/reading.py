@@ -83,7 +83,12 @@ class MentionReader(StatusReader):
             if passive:
                 for c in trig.children:
                     if c.dep_ == "agent":
-                        pm.perpetrators += self.expand(sv, [g for g in c.children if g.dep_ == "pobj"])
+                        by = [g for g in c.children if g.dep_ == "pobj"]
+                        pm.perpetrators += self.expand(sv, by)
+                        # "killed by a car bomb planted by X": who set the means to work did it
+                        pm.perpetrators += self.expand(sv, [x for g in by for a in g.children if a.dep_ == "acl"
+                                                            for b in a.children if b.dep_ == "agent"
+                                                            for x in b.children if x.dep_ == "pobj"])
             else:
                 pm.perpetrators += self.expand(sv, [c for c in trig.children if c.dep_ == "nsubj"])
             if trig.dep_ == "acl" and trig.tag_ == "VBG" and trig.head.lemma_.lower() in v.agent_nouns:

@@ -137,6 +137,10 @@ class RoleReader(ActorReader):
                         tgt.append(g)
                     if g.dep_ == "prep" and g.lower_ in ("against", "on"):
                         tgt += [x for x in g.children if x.dep_ == "pobj"]
+        # "an attempt on the life of X", "an attempt on her life": the one whose life it is
+        tgt = [next((g for c in t.children if (c.dep_ == "prep" and c.lower_ == "of") or c.dep_ == "poss"
+                     for g in ([c] if c.dep_ == "poss" else [x for x in c.children if x.dep_ == "pobj"])), t)
+               if t.lemma_.lower() in self.v.life_nouns else t for t in tgt]
         if trig.lemma_.lower() in ("target", "victim"):
             # "the target of a plot": the plot is no target, the one the copula names is
             tgt = [t for t in tgt if not self.v.any_trigger.fullmatch(t.text)]

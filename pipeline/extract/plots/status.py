@@ -123,6 +123,8 @@ class StatusReader(RoleReader):
                 intrinsic = v.intrinsic.get("targeted_passive")  # "air raids targeting X": an attack on X was made
             elif kind in ("plot", "attack_plan"):
                 intrinsic = v.intrinsic.get(kind)
+            elif kind == "kill" and is_verb and trig.tag_ == "VB" and pm.told_planned:
+                intrinsic = v.intrinsic.get("ordered")  # "X ordered his men to kill Y": an act ordered, not yet done
             elif kind == "strike_kill":
                 intrinsic = v.intrinsic.get("kill_past")
             elif kind == "hack" and passive and trig.tag_ in ("VBN", "VBD"):

@@ -63,6 +63,7 @@ class PlotVocab:
     # "arrested before he could carry out the plot": a modal under one of these marks tells what was stopped
     stopped_marks: set[str] = field(default_factory=set)
     alias_words: set[str] = field(default_factory=set)  # "X, alias Y": Y names X
+    life_nouns: set[str] = field(default_factory=set)  # "an attempt on the life of X": X
 
     def rank(self, status: str | None) -> int:
         return self.order.index(status) if status in self.order else -1
@@ -132,6 +133,7 @@ def load_plot_vocab(curated_dir: Path) -> PlotVocab:
             agent_persons=_words(c, "agent_persons"),
             stopped_marks=_words(c, "stopped_marks"),
             alias_words=_words(c, "alias_words"),
+            life_nouns=_words(c, "life_nouns"),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"malformed plot cues ({exc})", path) from exc
