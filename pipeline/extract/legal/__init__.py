@@ -10,7 +10,8 @@ not violate", "no imminent attack that could trigger the right of self-defense")
 no position ("declined to say whether") gives no row; the subject says what is judged.
 
 Modules: ``vocab`` (curated vocabularies), ``cues`` (stance cues, bases, subject groups),
-``holders`` (who holds it, on the clause layer), ``read`` (one source, sentence by sentence); this
+``holders`` (who holds it, on the clause layer), ``subjects`` (which act a clause judges), ``read``
+(one source, sentence by sentence), ``tellings`` (a headline restating its body is one position); this
 module makes the rows. Per-source work (``positions_of_source``) is separate from the cross-source
 step, which for legal positions is only concatenation: the same holder stating the same position in
 two sources gives two rows, each checkable against its own quote.

@@ -32,6 +32,7 @@ from pipeline.extract.legal.cues import (
     unbracketed,
 )
 from pipeline.extract.legal.holders import Holder, HolderTyper, cue_holders, instrument_owner, speakers
+from pipeline.extract.legal.subjects import judged_act, paragraph_subject
 from pipeline.extract.legal.tellings import without_restatements
 from pipeline.extract.legal.vocab import LegalVocab, load_legal_vocab
 from pipeline.extract.sentences import (
@@ -383,7 +384,7 @@ def _positions_of_sentence(
         clause = _clause_text(sv, verbs) or text
         subject, skip = subject_of(clause, vocab)
         if subject is None:
-            subject = _judged_act(cl, hcues, vocab)
+            subject = judged_act(cl, hcues, vocab)
         if subject is None:
             subject, skip = subject_of(text, vocab)
         if skip:
@@ -409,7 +410,7 @@ def _positions_of_sentence(
             # "Esper said the military would follow the laws of armed conflict" in a paragraph about
             # cultural sites: the paragraph says what the position is about (for a weak cue, only
             # a named subject group: "self-defense" alone next to "the strike" is no position)
-            subject = _paragraph_subject(sv.sent.passage.text, vocab)
+            subject = paragraph_subject(sv.sent.passage.text, vocab)
             names_subject = subject is not None or (
                 not weak and bool(vocab.default_subject_re.search(sv.sent.passage.text)))
         if stance is None:
@@ -470,39 +471,6 @@ def _matter_of_measure(cl: Clauses, start: int, vocab: LegalVocab) -> bool:
     return False
 
 
-_YEAR = re.compile(r"\b(1[89]|20)\d\d\b")
-
-
-def _judged_act(cl: Clauses, cues: list[Cue], vocab: LegalVocab) -> str | None:
-    """The act a cue's clause judges when it is not the strike itself: the clause's subject or object
-    naming an act with a word setting it apart ("the retaliatory missile strikes were unlawful", "called
-    a 2024 strike illegal"), or naming an accusation ("brought charges without evidence"); None for the
-    strike and everything else."""
-    by_head = {f.head: f for f in cl.frames}
-    for cue in cues:
-        tok = token_at(cl.doc, cue.start)
-        if tok is None:
-            continue
-        f = next((by_head[t.i] for t in (tok, *tok.ancestors) if t.i in by_head), None)
-        if f is None:
-            continue
-        for r in f.fillers("agent", "patient"):
-            head = cl.doc[r.actor.head]
-            if r.actor.start <= cl.base + cue.start < r.actor.end:
-                continue
-            if head.lower_ in vocab.accusation_nouns:
-                if tok in head.subtree:
-                    continue  # "face charges including murder": the charges are the position, not what it judges
-                return r.actor.text
-            if head.lower_ not in vocab.act_nouns:
-                continue
-            words = {w.lower() for w in re.findall(r"[\w-]+", r.actor.text)}
-            first = r.actor.text.split()[0].lower()
-            if words & vocab.other_act_words or (first in ("a", "an") and _YEAR.search(r.actor.text)):
-                return r.actor.text
-    return None
-
-
 def _hedged(cl: Clauses, cue: Cue, stop: Token | None) -> bool:
     """Whether the judgment is hedged or conditional: a word between the cue and the holder's verb
     (the cue's own included) is hedged (the clause layer's ``hedge_of``: "could be justified", "most
@@ -524,13 +492,6 @@ def _hedged(cl: Clauses, cue: Cue, stop: Token | None) -> bool:
         if f is not None and f.condition is not None and not f.condition.start <= at < f.condition.end:
             return True
     return False
-
-
-def _paragraph_subject(text: str, vocab: LegalVocab) -> str | None:
-    for subject, rx, skip in vocab.subjects:
-        if not skip and rx.search(text):
-            return subject
-    return None
 
 
 def _no_position(sv: SentenceView, cue: Cue, verb: Token | None, vocab: LegalVocab) -> bool:

@@ -26,6 +26,7 @@ class CueGroup:
     weak: bool = False
     negated_only: bool = False  # counts only when negated ("cannot be read to authorize")
     faults_subject: bool = False  # faults its own clause's subject ("X failed to show"): X is no holder
+    measure: bool = False  # names a measure ("arrest warrant"): what a holder who did not take it judges
 
 
 @dataclass
@@ -82,7 +83,8 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
     try:
         groups = [
             CueGroup(g["name"], g["stance"], compile_any(g["cues"], cues_path), bool(g.get("negatable")),
-                     bool(g.get("weak")), bool(g.get("negated_only")), bool(g.get("faults_subject")))
+                     bool(g.get("weak")), bool(g.get("negated_only")), bool(g.get("faults_subject")),
+                     bool(g.get("measure")))
             for g in cues["groups"]
         ]
         non_positions = compile_any(cues.get("non_positions", []), cues_path)
