@@ -25,6 +25,12 @@ def test_a_measure_taken_is_a_position_on_the_act_it_answers() -> None:
         ("ali-alqasimehr", "other", "the strike")]
 
 
+def test_a_measure_the_holder_calls_for_is_a_position_on_the_act() -> None:
+    """'X called on the court to take legal action against Y for the assassination': X seeks the measure."""
+    assert _rows("Ebrahim Raisi called on the United Nations to take legal action against Washington for the "
+                 "assassination.") == [("ebrahim-raisi", "other", "the strike")]
+
+
 def test_an_accusation_judged_is_the_subject() -> None:
     """Quoted words faulting charges brought by others: the charges are judged, not the strike."""
     assert _rows("“Washington brought these charges without offering any proof,” Javad Zarif said.") == [

@@ -13,7 +13,7 @@ import re
 
 from spacy.tokens import Token
 
-from pipeline.extract.clauses import Clauses, Frame
+from pipeline.extract.clauses import Clauses, Frame, load_lexicon
 from pipeline.extract.legal.cues import Cue
 from pipeline.extract.legal.vocab import LegalVocab
 from pipeline.extract.sentences import np_bounds, span_text, token_at
@@ -57,10 +57,12 @@ def judged_act(cl: Clauses, cues: list[Cue], vocab: LegalVocab) -> str | None:
 
 def _answered_measure(cl: Clauses, tok: Token, f: Frame, vocab: LegalVocab) -> str | None:
     """The measure a cue names ("the arrest warrants"), as written, when the clause it lies in answers it rather
-    than takes it: its predicate is no act of taking a measure (``act_verbs``, ``court_verbs``: "issued",
-    "sought", "ordered") and the measure is what that predicate is about ("responded to the arrest warrants",
-    "mocked the arrest warrant"). None when the holder takes the measure (a position on the act it answers)."""
-    if f.lemma in vocab.act_verbs or f.lemma in vocab.court_verbs or f.kind == "copula":
+    than takes it: its predicate is a verb of judging or answering (the clause layer's attribution verbs, but
+    no plain telling: "responded to the arrest warrants", "dismissed the arrest warrant") and the measure is
+    what that predicate is about. None when the holder takes or seeks the measure ("issued an arrest warrant",
+    "called on the assembly to take legal action"): a position on the act the measure answers."""
+    if f.lemma not in load_lexicon().cue_verbs or f.lemma in vocab.speech_verbs or f.lemma in vocab.act_verbs \
+            or f.lemma in vocab.court_verbs:
         return None
     noun = tok
     while noun.dep_ in ("compound", "amod") and noun.head.i != noun.i:
