@@ -280,3 +280,16 @@ def test_who_set_the_means_of_a_killing_to_work_did_it() -> None:
     # with nobody named behind the means, a killing told as past fact is no plot
     plots, _ = run(["Lena Marsh was killed by a car bomb in 2020."], persons=("Lena Marsh",), orgs=ORGS)
     assert plots == []
+
+
+def test_a_group_named_on_a_perpetrators_description_stands_behind_the_plot() -> None:
+    for text in ("Carl Dunn, a Blue Guard operative, tried to hire gunmen to kill Lena Marsh, officials said.",
+                 "Carl Dunn, a senior Blue Guard official, was charged with plotting to kill Lena Marsh."):
+        plots, actors = run([text], persons=(("Carl Dunn", ["Dunn"]), "Lena Marsh"), orgs=ORGS)
+        assert roles(actors, plots[0]["plot_id"]) == {
+            ("lena-marsh", "target"), ("carl-dunn", "perpetrator"), ("blue-guard", "sponsor")}, text
+    # described so, the target's group sponsors nothing; a noun that is no agent of the group names no employer
+    for text in ("Lena Marsh, a Blue Guard officer, was the target of a plot by Carl Dunn.",
+                 "Carl Dunn, a Blue Guard critic, plotted to kill Lena Marsh, officials said."):
+        plots, actors = run([text], persons=(("Carl Dunn", ["Dunn"]), "Lena Marsh"), orgs=ORGS)
+        assert ("blue-guard", "sponsor") not in roles(actors, plots[0]["plot_id"]), text

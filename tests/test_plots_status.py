@@ -55,3 +55,12 @@ def test_an_act_ordered_is_planned_an_ordered_killing_told_as_done_is_executed()
     plots, _ = run(["Carl Dunn ordered the killing of John Bolt in 2019, the court heard."],
                    persons=("Carl Dunn", "John Bolt"))
     assert [p["status"] for p in plots] == ["executed"]
+
+
+def test_trying_to_hire_men_for_a_killing_is_planning_it() -> None:
+    plots, _ = run(["Carl Dunn tried to hire two men to kill John Bolt, prosecutors said."],
+                   persons=("Carl Dunn", "John Bolt"))
+    assert [p["status"] for p in plots] == ["planned"]
+    # trying the act itself is an attempt
+    plots, _ = run(["Carl Dunn tried to kill John Bolt with poison, prosecutors said."], persons=("Carl Dunn", "John Bolt"))
+    assert [p["status"] for p in plots] == ["attempted"]

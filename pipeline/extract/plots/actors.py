@@ -38,6 +38,16 @@ _VICTIM_PREPS = {"along", "alongside", "together"}
 _DESCRIBED_GAP = re.compile(r"(,(\s*\d+\s*,)?(\s*who)?)?(\s+(is|was|has been|had been|has|had))?"
                             r"(\s+(also|allegedly|reportedly))?\s*")
 _EMPLOYER_GAP = re.compile(r"\W*((an?|the)\s+)?([\w.-]+['’]s\s+)?\W*")
+# ", a ", ", 45, an ": what stands between a name and the organization named on its description
+_ORG_AGENT_BEFORE = re.compile(r",(\s*\d+\s*,)?\s+(an?|the)\s+")
+_LOWER_WORD = re.compile(r"[a-z][\w-]*\s+")  # an adjective before the organization ("a senior Y official")
+_WORD = re.compile(r"[\s-]+([A-Za-z]+)")
+
+
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 # a description in apposition after a name: ", the former national security advisor," (its words, group 1)
 _APPOSITION = re.compile(r",\s+(?:the|a|an)\s+([A-Za-z][\w .'-]{2,60}?)\s*(?=[,.;]|$)")
 
@@ -274,10 +284,30 @@ class ActorReader:
             if before:
                 self.employers.setdefault(before[-1].entity_id, self._entity_actor(sent.source_id, after[0]))
 
+    def _remember_org_agents(self, sent: Sentence) -> None:
+        """"X, a Y operative,", "X, a senior Y official,": an organization named on an agent noun in the
+        description right after a person is the group that person serves."""
+        orgs = self.index.in_span(sent.source_id, sent.start, sent.end, "org")
+        if not orgs:
+            return
+        for p in self.index.in_span(sent.source_id, sent.start, sent.end, "person"):
+            m = _ORG_AGENT_BEFORE.match(sent.text, p.char_end - sent.start)
+            if m is None:
+                continue
+            starts = [m.end()]
+            adj = _LOWER_WORD.match(sent.text, m.end())
+            if adj is not None:
+                starts.append(adj.end())
+            org = next((o for o in orgs if o.char_start - sent.start in starts), None)
+            noun = _WORD.match(sent.text, org.char_end - sent.start) if org is not None else None
+            if org is not None and noun is not None and _singular(noun.group(1).lower()) in self.v.agent_persons:
+                self.employers.setdefault(p.entity_id, self._entity_actor(sent.source_id, org))
+
     def remember(self, sent: Sentence) -> None:
         """Persons named in a sentence, except those reporting, for later pronouns."""
         if self.v.sponsor_descriptions.search(sent.text):
             self._remember_employers(sent)
+        self._remember_org_agents(sent)
         named: list[Actor] = []
         for m in self.index.in_span(sent.source_id, sent.start, sent.end, "person"):
             after = sent.text[m.char_end - sent.start : m.char_end - sent.start + 40]

@@ -90,7 +90,9 @@ class StatusReader(RoleReader):
         for t in path[1:]:
             lemma = t.lemma_.lower()
             s = v.governing.get(lemma)
-            if s == "alleged":
+            if s == "attempted" and self._preparing(trig, t):
+                st.append(v.intrinsic.get("ordered", "planned"))  # "tried to hire men to kill X": tried to prepare it
+            elif s == "alleged":
                 pm.alleged = True
             elif s is not None:
                 st.append(s)
@@ -105,7 +107,9 @@ class StatusReader(RoleReader):
             elif s is not None:
                 st.append(s)
         for s, rx in v.status_words:
-            if any(not self._said_of_other(sv, trig, m.start()) for m in rx.finditer(sv.sent.text)):
+            if any(not self._said_of_other(sv, trig, m.start()) and not (
+                    s == "attempted" and self._preparing(trig, self._token_at(sv, m.start())))
+                   for m in rx.finditer(sv.sent.text)):
                 if s == "alleged":
                     pm.alleged = True
                 else:
@@ -134,6 +138,18 @@ class StatusReader(RoleReader):
             if intrinsic:
                 st.append(intrinsic)
         pm.statuses = st
+
+    def _preparing(self, trig: Token, attempt: Token | None) -> bool:
+        """Whether an attempt word above the act governs it through a verb of preparing it ("tried to hire
+        men to kill X", "sought to recruit ..."): what was attempted is the preparation, the act was planned."""
+        if attempt is None or attempt not in trig.ancestors:
+            return False
+        return any(a.lemma_.lower() in self.v.sponsor_verbs and a.pos_ == "VERB" and a.i != attempt.i
+                   for a in trig.ancestors if attempt in a.ancestors)
+
+    @staticmethod
+    def _token_at(sv: SentenceView, rel: int) -> Token | None:
+        return next((t for t in sv.doc if t.idx <= rel < t.idx + len(t.text)), None)
 
     def _said_of_other(self, sv: SentenceView, trig: Token, rel: int) -> bool:
         """Whether the word at ``rel`` (offset in the sentence) sits in what someone said or wrote that
