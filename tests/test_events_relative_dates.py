@@ -158,3 +158,26 @@ def test_a_flashback_is_not_the_point_the_story_is_at() -> None:
                       "Shortly after the attack, the government sent troops to the capital."])
     dated = [(e["date"], e["date_precision"]) for e in events if e["date_text"] == "Shortly after the attack"]
     assert dated == [("2021-03", "month")]
+
+
+def test_a_reply_to_a_dated_warning_takes_its_month() -> None:
+    events = _events(["On 4 May 2020 the governor issued a warning to the rebels in the north.",
+                      "In response to the warning, the rebels said in a statement that they would lay down arms."])
+    dated = [(e["date"], e["date_precision"]) for e in events if e["date_text"] == "In response to the warning"]
+    assert dated == [("2020-05", "month")]
+
+
+def test_offsets_chain_from_the_day_the_one_before_reached() -> None:
+    events = _events([BLAST, "Three days later, the police arrested two men in the city.",
+                      "The next day, the minister resigned in a televised address."])
+    assert [(d, p) for d, p, _ in _dated(events, "Three days later")] == [("2021-03-06", "day")]
+    assert [(d, p) for d, p, _ in _dated(events, "The next day")] == [("2021-03-07", "day")]
+
+
+def test_the_next_day_after_a_reference_only_date_counts_from_it() -> None:
+    # the resignation is known to its month only: the day after it is no finer (never 4 March, the day
+    # after the bombing itself)
+    events = _events([BLAST, "In the days after the bombing, the interior minister resigned. The next day, his deputy "
+                             "said in a statement that the police chief had been dismissed."])
+    dated = [(e["date"], e["date_precision"]) for e in events if e["date_text"] == "The next day"]
+    assert dated == [("2021-03", "month")]

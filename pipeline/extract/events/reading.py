@@ -42,7 +42,7 @@ from pipeline.extract.event_frames import (
 from pipeline.extract.events.context_dates import KIND as CONTEXT
 from pipeline.extract.events.context_dates import ContextDates, context_trigger, retold
 from pipeline.extract.events.mention import EventMention, _inside, _quote_spans
-from pipeline.extract.events.references import reference_dates
+from pipeline.extract.events.references import chained, reference_dates
 from pipeline.extract.events.rules import Rules, load_rules
 from pipeline.extract.events.tolls import (
     _attribution,
@@ -89,7 +89,8 @@ def find_event_mentions(
         dates = find_dates(text, p.char_start, p.char_end, ctx, sentences=sentences)
         refs = reference_dates(text, sentences, dates, ctx, curated_dir, lead=p is body[0] if body else False)
         if refs:
-            dates = sorted([*dates, *refs], key=lambda d: d.char_start)
+            # "In the days after the bombing, X. The next day, Y": Y counts from X's date
+            dates = chained(text, sorted([*dates, *refs], key=lambda d: d.char_start))
         # sentences with no date at all: the time of the sentence before, or of the report (context_dates.py)
         undated = context.read(sentences, dates, (p.char_start, p.char_end))
         if undated:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import calendar
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ import yaml
 
 from pipeline import yamlload
 from pipeline.errors import CuratedDataError
+from pipeline.extract.clauses.anchors import reread
 from pipeline.extract.dates import DateContext, DateMention, word_alternation
 
 # The noun phrase naming the occurrence: a determiner or a name, then up to five words, ending at
@@ -192,6 +194,29 @@ def _marked(text: str, s: int, e: int, own: Sequence[DateMention], ctx: DateCont
 
 def _years_later(d: dt.date, n: int) -> dt.date:
     return d.replace(year=d.year + n, day=28) if (d.month, d.day) == (2, 29) else d.replace(year=d.year + n)
+
+
+# how an offset with no occurrence of its own was resolved: from the dates read before it
+_COUNTED_FROM_CONTEXT = frozenset({"passage", "previous passage"})
+
+
+def chained(text: str, dates: Sequence[DateMention]) -> list[DateMention]:
+    """A passage's dates (in text order, reference-only dates included) with each offset naming no
+    occurrence ("The next day", "two days later") that follows a reference-only date, with no other
+    date between, counted from that one ("In the days after the bombing, the minister resigned. The
+    next day, ...": the resignation's month, not the day after the bombing); unresolved where the
+    offset is finer than what the reference date knows."""
+    out: list[DateMention] = []
+    last: DateMention | None = None  # the latest date told before, reference-only or not
+    for d in dates:
+        if (last is not None and last.kind == "reference" and last.resolved and d.kind == "relative"
+                and (d.resolved_by in _COUNTED_FROM_CONTEXT or not d.resolved)):
+            again = reread(d, text, last)
+            d = again if again is not d else dataclasses.replace(
+                d, date=None, date_start=None, date_end=None, date_precision=None, resolved_by=None)
+        out.append(d)
+        last = d
+    return out
 
 
 def reference_dates(text: str, sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention],
