@@ -196,3 +196,12 @@ def test_an_occurrence_a_dated_sentence_follows_keeps_its_own_date_where_told() 
     events = _events([BLAST, "On 9 March 2021, in the aftermath of the bombing, the ministry said in a statement "
                              "that the road would be closed."])
     assert sorted(e["date"] for e in events) == ["2021-03-03", "2021-03-09"]
+
+
+def test_a_sentence_dated_by_the_occurrence_it_names_dates_nothing_before_it() -> None:
+    # "days after Tuesday's attack": the sentence's only date is the attack's own, not a later clause's
+    events = _events(["A drone strike killed the commander near the airport on Friday.",
+                      "The killing came days after Tuesday's attack on the embassy, in which protesters burned a "
+                      "gate."], published="2020-01-03")
+    assert _dated(events, "days after Tuesday's attack") == []
+    assert not [e for e in events if e["date"] == "2019-12"]

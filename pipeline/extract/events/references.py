@@ -121,7 +121,10 @@ def _named_before(text: str, s: int, e: int, own: Sequence[DateMention], ctx: Da
         return None
     np_m = _NP.match(text, m.end(), e)
     head = _np_head(np_m.group(1), words) if np_m is not None else None
-    if np_m is None or head is None or ctx.occurrence(np_m.group(1), need="month", before=s, head=head) is not None:
+    if np_m is None or head is None or m.start() <= date.char_start < np_m.end(1) or any(
+            m.start() <= d.char_start < np_m.end(1) for d in own):
+        return None  # "days after Tuesday's attack": the sentence's date is the named occurrence's own
+    if ctx.occurrence(np_m.group(1), need="month", before=s, head=head) is not None:
         return None
     d = date.date_start
     found = DateMention(m.start(), np_m.end(1), text[m.start() : np_m.end(1)], f"{d.year:04d}-{d.month:02d}",
@@ -235,12 +238,13 @@ def chained(text: str, dates: Sequence[DateMention]) -> list[DateMention]:
     occurrence ("The next day", "two days later") that follows a reference-only date, with no other
     date between, counted from that one ("In the days after the bombing, the minister resigned. The
     next day, ...": the resignation's month, not the day after the bombing); unresolved where the
-    offset is finer than what the reference date knows."""
+    offset is finer than what the reference date knows. An offset naming its own occurrence ("two
+    days after a drone strike killed X") is left as read."""
     out: list[DateMention] = []
     last: DateMention | None = None  # the latest date told before, reference-only or not
     for d in dates:
         if (last is not None and last.kind == "reference" and last.resolved and d.kind == "relative"
-                and (d.resolved_by in _COUNTED_FROM_CONTEXT or not d.resolved)):
+                and d.resolved_by in _COUNTED_FROM_CONTEXT):
             again = reread(d, text, last)
             d = again if again is not d else dataclasses.replace(
                 d, date=None, date_start=None, date_end=None, date_precision=None, resolved_by=None)
