@@ -42,7 +42,7 @@ from pipeline.extract.event_frames import (
 from pipeline.extract.events.context_dates import KIND as CONTEXT
 from pipeline.extract.events.context_dates import ContextDates, context_trigger, retold
 from pipeline.extract.events.mention import EventMention, _inside, _quote_spans
-from pipeline.extract.events.references import NAMED_BEFORE, chained, reference_dates
+from pipeline.extract.events.references import chained, reference_dates
 from pipeline.extract.events.rules import Rules, load_rules
 from pipeline.extract.events.tolls import (
     _attribution,
@@ -140,13 +140,7 @@ def find_event_mentions(
             prev_trig: _TrigHit | None = None
             prev_cs: int | None = None
             masked = (SpanSet((d.char_start, d.char_end) for d in sdates), quotes)
-            if any(d.resolved_by == NAMED_BEFORE for d in sdates):
-                # "On July 16, in the aftermath of the attempted assassination of X, ...": the occurrence
-                # named is told by its own words only; the sentence's clauses are those of its other dates
-                others = iter(_clauses(text, s, e, [d for d in sdates if d.resolved_by != NAMED_BEFORE], rules))
-                spans = [(d.char_start, d.char_end) if d.resolved_by == NAMED_BEFORE else next(others) for d in sdates]
-            else:
-                spans = _clauses(text, s, e, sdates, rules)
+            spans = _clauses(text, s, e, sdates, rules)
             if any(d.resolved_by == "anniversary" for d in sdates):
                 # "..., on the fourth anniversary of his assassination, killing 95": the sentence is the
                 # anniversary's occurrence; the occurrence it marks is told by its own words only
@@ -166,8 +160,8 @@ def find_event_mentions(
                     # occurrence's (counted back from the clause's own date), so its type is read
                     # from the words that name it.
                     own = [h for h in _triggers(text, dm.char_start, dm.char_end, rules, (quotes,)) if not h.trig.weak]
-                    trig = own[0] if own else None if dm.resolved_by in _NAMED_ONLY else trig
-                    if trig is None and dm.resolved_by in _NAMED_ONLY:
+                    trig = own[0] if own else None if dm.resolved_by == "anniversary_of" else trig
+                    if trig is None and dm.resolved_by == "anniversary_of":
                         continue  # "his assassination" names no kind the curated words know
                 if trig is None and prev_trig is not None and prev_cs is not None:
                     # "... Saddam Hussein in 1991, 1998, and 2003": a clause with no trigger of its
@@ -281,8 +275,7 @@ def find_event_mentions(
 
 # Dates whose words tell the occurrence (its type and actors are read inside them): "two days after a
 # drone strike killed X", "The air strike, ordered by T, ...", "the anniversary of his assassination".
-_TOLD_IN_DATE = ("clause", "subject", "anniversary_of", NAMED_BEFORE)
-_NAMED_ONLY = ("anniversary_of", NAMED_BEFORE)  # an occurrence only named: its own words must tell its kind
+_TOLD_IN_DATE = ("clause", "subject", "anniversary_of")
 _TOLD_AGAIN = ("subject", "anniversary_of")  # tellings of a strike or attack told dated elsewhere
 
 

@@ -40,7 +40,6 @@ _OF = re.compile(r"\s+of\s+")
 # A sentence opening with a definite event noun: "The air strike, ...", "The attack killed ...".
 _SUBJECT = r"\W*(?:The|This)\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<head>{heads})\b(?=\s*,|\s+(?!(?:that|which|of|on|in|against|at)\b)[a-z])"
 _UNTIL = re.compile(r"\b(?:until|till|before)\s+$", re.IGNORECASE)
-NAMED_BEFORE = "named_before"  # resolved_by: an occurrence a dated sentence names as shortly before it
 # How far (in years) the named occurrence may lie from the latest date the story has told.
 MAX_YEARS_BACK = 5
 
@@ -52,7 +51,6 @@ class _RefWords:
     heads: frozenset[str]  # event words an occurrence is named by
     subject_re: re.Pattern[str]  # a definite strike or attack noun opening a sentence
     anniversary_re: re.Pattern[str]  # "on the fourth anniversary of <NP>"
-    short_re: re.Pattern[str]  # "in the aftermath of", "shortly after": a short span after
     ordinals: dict[str, int]
 
 
@@ -70,7 +68,6 @@ def _words(curated_dir: Path) -> _RefWords:
         ordinals = {str(k).lower(): int(v) for k, v in anniv["ordinals"].items()}
         anniv_leads = [str(x) for x in anniv["leads"]]
         anniv_word = str(anniv["word"])
-        short = [str(x) for x in ref["short_after"]]
     except (OSError, yaml.YAMLError, KeyError, TypeError, AttributeError) as exc:
         raise CuratedDataError(f"cannot read reference_only date words: {exc}", path) from None
 
@@ -84,7 +81,6 @@ def _words(curated_dir: Path) -> _RefWords:
             rf"\b(?i:{word_alternation(anniv_leads)})\s+(?:the|its|his|her|their)\s+(?P<ord>(?i:{word_alternation(list(ordinals))})|\d{{1,2}}(?:st|nd|rd|th))"
             rf"\s+{re.escape(anniv_word)}\s+of(?=\s)"),
         ordinals=ordinals,
-        short_re=re.compile(rf"\b(?i:{word_alternation(short)})(?=\s)"),
     )
 
 
@@ -107,31 +103,6 @@ def _np_head(np: str, words: _RefWords) -> str | None:
     first = _OF.split(np, maxsplit=1)[0]
     return next((w for part in (first, np) for w in reversed(re.findall(r"[\w'’-]+", part))
                  if w.lower() in words.heads), None)
-
-
-def _named_before(text: str, s: int, e: int, own: Sequence[DateMention], ctx: DateContext,
-                  words: _RefWords) -> DateMention | None:
-    """"On July 16, in the aftermath of the attempted assassination of X, the agency revealed ...": in a
-    sentence with a date of its own, an occurrence a short-span lead names, and the source dates nowhere
-    before, falls shortly before that date -- its month (no finer is known; as "days after" is). It is
-    remembered for later references; None when the occurrence is dated before or the lead names none."""
-    m = words.short_re.search(text, s, e)
-    date = next((d for d in own if d.resolved and not d.in_list and d.date_precision in ("day", "month")), None)
-    if m is None or date is None or date.date_start is None or _UNTIL.search(text, max(s, m.start() - 8), m.start()):
-        return None
-    np_m = _NP.match(text, m.end(), e)
-    head = _np_head(np_m.group(1), words) if np_m is not None else None
-    if np_m is None or head is None or m.start() <= date.char_start < np_m.end(1) or any(
-            m.start() <= d.char_start < np_m.end(1) for d in own):
-        return None  # "days after Tuesday's attack": the sentence's date is the named occurrence's own
-    if ctx.occurrence(np_m.group(1), need="month", before=s, head=head) is not None:
-        return None
-    d = date.date_start
-    found = DateMention(m.start(), np_m.end(1), text[m.start() : np_m.end(1)], f"{d.year:04d}-{d.month:02d}",
-                        d.replace(day=1), d.replace(day=calendar.monthrange(d.year, d.month)[1]), "month",
-                        relative=True, kind="reference", resolved_by=NAMED_BEFORE)
-    ctx.remember(found, np_m.group(1), (s, e))
-    return found
 
 
 def _named(text: str, s: int, e: int, ctx: DateContext, words: _RefWords) -> DateMention | None:
@@ -266,12 +237,8 @@ def reference_dates(text: str, sentences: Sequence[tuple[int, int]], dates: Sequ
         while j < len(starts) and starts[j] < s:
             j += 1
         if j < len(starts) and starts[j] < e:
-            own = ordered[j : bisect.bisect_left(starts, e, j)]
             if "anniversar" in text[s:e]:
-                _marked(text, s, e, own, ctx, words)
-            before = _named_before(text, s, e, own, ctx, words)
-            if before is not None:
-                out.append(before)
+                _marked(text, s, e, ordered[j : bisect.bisect_left(starts, e, j)], ctx, words)
             continue  # the sentence dates itself
         anniv = _anniversary(text, s, e, ctx, words, lead)
         if anniv:
