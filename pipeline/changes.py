@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +59,47 @@ def table_fingerprint(parquet_dir: Path, digests: dict[str, dict[str, tuple[str,
     return h.hexdigest()
 
 
+DIGEST_CACHE = "release-digests"
+
+
+def _file_key(path: Path) -> str:
+    """The cache key of a Parquet file's row digests: its bytes and the code that reads and writes them."""
+    from pipeline.fingerprint import code_files_digest
+
+    h = hashlib.sha256(code_files_digest(("changes.py", "publish.py")).encode())
+    h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:32]
+
+
+def cached_row_digests(path: Path, pk: str, cache_dir: Path | None) -> dict[str, str]:
+    """Content digests of ``path``'s rows (``row_digests``, positions left out), read from
+    ``cache_dir`` when the release that wrote this very file kept them (``keep_row_digests``)."""
+    if cache_dir is not None and path.exists():
+        with contextlib.suppress(FileNotFoundError, pickle.UnpicklingError, EOFError):
+            found = pickle.loads((cache_dir / DIGEST_CACHE / _file_key(path)).read_bytes())
+            if isinstance(found, dict):
+                return found
+    return {k: v[0] for k, v in row_digests(path, pk).items()}
+
+
+def keep_row_digests(cache_dir: Path, files: dict[str, Path], digests: dict[str, dict[str, str]]) -> None:
+    """Keep the content digests of a new release's ``<table>.parquet`` files (``files``, by table) for
+    the next release's change log, which reads this release as its previous one; entries of older
+    releases are removed."""
+    folder = cache_dir / DIGEST_CACHE
+    folder.mkdir(parents=True, exist_ok=True)
+    keep = set()
+    for name, path in files.items():
+        key = _file_key(path)
+        keep.add(key)
+        tmp = folder / f".{key}.{os.getpid()}"
+        tmp.write_bytes(pickle.dumps(digests[name], pickle.HIGHEST_PROTOCOL))
+        os.replace(tmp, folder / key)
+    for stale in folder.iterdir():
+        if stale.name not in keep:
+            stale.unlink(missing_ok=True)
+
+
 def _redirects(new_dir: Path) -> dict[tuple[str, str], str]:
     """(table, old_id) -> new_id from the new release's ``redirects`` table."""
     path = new_dir / "redirects.parquet"
@@ -65,16 +109,18 @@ def _redirects(new_dir: Path) -> dict[tuple[str, str], str]:
 
 
 def diff_releases(old_dir: Path | None, new_dir: Path, limit_ids: int = 5000,
-                  new_digests: dict[str, dict[str, tuple[str, str]]] | None = None) -> dict[str, Any]:
+                  new_digests: dict[str, dict[str, tuple[str, str]]] | None = None,
+                  cache_dir: Path | None = None) -> dict[str, Any]:
     """Per table: IDs added, modified, deleted between two folders of ``<table>.parquet``, and
     IDs merged into another row (listed in the new ``redirects``, with the ID they now lead to).
     A row whose position columns alone changed is not modified. ``new_digests``: ``table_digests``
-    of ``new_dir`` if the caller has them."""
+    of ``new_dir`` if the caller has them; ``cache_dir``: where ``keep_row_digests`` kept those of
+    ``old_dir``'s files."""
     tables: dict[str, Any] = {}
     redirects = _redirects(new_dir)
     for name, spec in load_dictionary().tables.items():
         pk = spec.primary_key[0]
-        old = {k: v[0] for k, v in row_digests(old_dir / f"{name}.parquet", pk).items()} if old_dir else {}
+        old = cached_row_digests(old_dir / f"{name}.parquet", pk, cache_dir) if old_dir else {}
         found = new_digests[name] if new_digests is not None else row_digests(new_dir / f"{name}.parquet", pk)
         new = {k: v[0] for k, v in found.items()}
         added = sorted(set(new) - set(old))

@@ -15,9 +15,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.changes import diff_releases, table_digests, table_fingerprint
+from pipeline.changes import diff_releases, keep_row_digests, row_digests, table_digests, table_fingerprint
 from pipeline.continuity import load_previous, write_ledger
 from pipeline.paths import Paths
+from schemas.dictionary import load_dictionary
 
 
 def current_release(paths: Paths) -> Path | None:
@@ -62,7 +63,7 @@ def publish(paths: Paths, attribution: list[dict[str, Any]], force: bool = False
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     previous_downloads = previous / "downloads" if previous is not None else None
-    changes = diff_releases(previous_downloads, paths.parquet_dir, new_digests=digests)
+    changes = diff_releases(previous_downloads, paths.parquet_dir, new_digests=digests, cache_dir=paths.cache_dir)
     changes.update({"version": version, "previous_version": previous.name if previous else None})
     (tmp / "changes.json").write_text(json.dumps(changes, indent=1) + "\n")
     summary = build_release(paths.parquet_dir, tmp, version, attribution, previous)
@@ -79,4 +80,20 @@ def publish(paths: Paths, attribution: list[dict[str, Any]], force: bool = False
         shutil.rmtree(final)
     os.replace(tmp, final)
     swap_site(paths, final)
+    _keep_digests(paths, final / "downloads", digests)  # after the swap: a failed build keeps the old ones
     return {"version": version, "changed": True, "summary": changes["summary"], "release_dir": str(final), **summary}
+
+
+def _keep_digests(paths: Paths, downloads: Path, warehouse: dict[str, dict[str, tuple[str, str]]]) -> None:
+    """Keep the row digests of the release's downloads for the next build's change log (it reads this
+    release as its previous one): the warehouse's, which hold the same values, but for the tables whose
+    non-public text the release withholds, read again from the files."""
+    from pipeline.publish import TEXT_TABLES
+
+    digests = {}
+    for name, rows in warehouse.items():
+        if name in TEXT_TABLES:
+            pk = load_dictionary().tables[name].primary_key[0]
+            rows = row_digests(downloads / f"{name}.parquet", pk)
+        digests[name] = {k: v[0] for k, v in rows.items()}
+    keep_row_digests(paths.cache_dir, {name: downloads / f"{name}.parquet" for name in digests}, digests)

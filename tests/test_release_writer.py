@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import sqlite3
 from pathlib import Path
 
@@ -104,3 +105,37 @@ def test_the_release_database_is_one_file_under_two_names(tmp_path: Path) -> Non
     assert served.read_bytes() == offered.read_bytes()
     sums = (tmp_path / "rel" / "downloads" / "SHA256SUMS").read_text()
     assert publish._sha256(offered) in sums
+
+
+def test_the_digests_kept_for_the_next_change_log_are_those_of_the_published_files(tmp_path: Path) -> None:
+    """A release keeps its files' row digests (from the warehouse's, the withheld text read again) for
+    the next build's change log; they equal the files' own, and the next change log is the one computed
+    without them."""
+    from pipeline.changes import DIGEST_CACHE, _file_key, cached_row_digests
+    from pipeline.paths import Paths
+    from pipeline.release import publish as publish_release
+
+    paths = Paths(raw_dir=tmp_path / "raw", out_dir=tmp_path / "out")
+    write_fixture_parquet(paths.parquet_dir)
+    first = publish_release(paths, ATTRIBUTION)
+    downloads = Path(first["release_dir"]) / "downloads"
+    dictionary = load_dictionary()
+    withheld = 0
+    for name, spec in dictionary.tables.items():
+        path = downloads / f"{name}.parquet"
+        assert (paths.cache_dir / DIGEST_CACHE / _file_key(path)).exists(), name
+        own = {k: v[0] for k, v in row_digests(path, spec.primary_key[0]).items()}
+        assert cached_row_digests(path, spec.primary_key[0], paths.cache_dir) == own, name
+        if name == "passages":
+            withheld = sum(t is None for t in pq.read_table(path).column("text").to_pylist())
+    assert withheld, "the fixture has no withheld text: the re-read path would go untested"
+    moved = copy.deepcopy(fixture_rows())
+    moved["events"][0]["killed"] = (moved["events"][0]["killed"] or 0) + 1
+    write_fixture_parquet(paths.parquet_dir, moved)
+    expected = diff_releases(downloads, paths.parquet_dir)  # no cache: every file read
+    second = publish_release(paths, ATTRIBUTION)
+    got = json.loads((Path(second["release_dir"]) / "changes.json").read_text())
+    assert got["tables"] == expected["tables"] and got["summary"] == expected["summary"]
+    assert got["tables"]["events"]["modified"] == [moved["events"][0]["event_id"]]
+    kept = {f.name for f in (paths.cache_dir / DIGEST_CACHE).iterdir()}
+    assert kept == {_file_key(Path(second["release_dir"]) / "downloads" / f"{n}.parquet") for n in dictionary.tables}
