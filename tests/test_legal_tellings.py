@@ -69,3 +69,18 @@ def test_two_tellings_in_the_body_are_both_kept() -> None:
                           "Heiko Maas said the drone strike was illegal.",
                           "Heiko Maas later said the drone strike had violated the UN Charter.")
     assert _holders(rows) == [("heiko-maas", "unlawful"), ("heiko-maas", "unlawful")]
+
+
+def test_a_pronoun_never_reaches_into_the_headline() -> None:
+    """'He said ...' opening the body has no antecedent in the headline: nobody the reader can check."""
+    rows = _with_headline("Javad Zarif visits Baghdad", "He said the drone strike was a crime.")
+    assert rows == []
+
+
+def test_a_pronoun_after_a_paragraph_break_is_the_last_speaker_not_an_earlier_one() -> None:
+    """Across a paragraph break 'he' is the speaker of the paragraph before, not one named earlier."""
+    rows = _with_headline("Ministers speak on strike",
+                          "Javad Zarif spoke in Tehran on Sunday.",
+                          "Heiko Maas spoke in Berlin on Monday.",
+                          "He said the drone strike had violated the UN Charter.")
+    assert _holders(rows) == [("heiko-maas", "unlawful")]

@@ -19,6 +19,7 @@ Only role fillers and attribution sources are resolved, never every pronoun of t
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from spacy.tokens import Doc
@@ -75,6 +76,7 @@ class Coref:
         self.sentence = 0
         self.doc: Doc | None = None  # the current sentence and its absolute offset, for titles before a name
         self.base = 0
+        self.starts: list[int] = []
 
     def new_paragraph(self, carry: bool = False) -> None:
         """Forget the paragraph's actors; with ``carry`` keep its subjects (a paragraph continuing
@@ -85,6 +87,7 @@ class Coref:
     def next_sentence(self, doc: Doc | None = None, base: int = 0) -> None:
         self.sentence += 1
         self.doc, self.base = doc, base
+        self.starts = [base + t.idx for t in doc] if doc is not None else []  # (one bisect per actor, not a scan)
 
     def _context(self, actor: Actor) -> str:
         """A named person's words with the title written right before them ("UN Rapporteur on executions
@@ -93,8 +96,8 @@ class Coref:
         if actor.kind != "person" or self.doc is None:
             return actor.text.lower()
         doc = self.doc
-        first = next((t.i for t in doc if self.base + t.idx >= actor.start), None)
-        if first is None:
+        first = bisect_left(self.starts, actor.start)
+        if first >= len(doc):
             return actor.text.lower()
         i = first
         while i > 0 and doc[i - 1].pos_ in _TITLE_POS and (doc[i - 1].pos_ != "PUNCT" or doc[i - 1].text == "-"):
