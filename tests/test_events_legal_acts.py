@@ -106,3 +106,11 @@ def test_a_date_hung_on_a_killing_participle_dates_the_strike_not_the_plot() -> 
                "strike, was revealed to the police by the man hired to carry it out.", [TELL])
     assert [(d, t) for d, t, _ in evs] == [("2020-01", "strike")]
     assert ("omar-tell", "victim") in evs[0][2]
+
+
+def test_charges_announced_are_the_legal_act_a_plain_saying_of_past_arrests_stays_a_statement() -> None:
+    (ev,) = _run("On 2 March 2021, the justice ministry announced that Ramin Kohl, 45, was charged in his absence "
+                 "with hiring men to kill a former envoy.", [KOHL])
+    assert (ev[0], ev[1]) == ("2021-03-02", "legal_action") and ("ramin-kohl", "target") in ev[2]
+    (ev,) = _run("The ministry said on 4 March 2021 that the suspect was arrested.")  # no announcing verb
+    assert ev[1] == "statement"

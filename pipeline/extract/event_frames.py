@@ -219,7 +219,7 @@ _UNREALIS = {"would", "will", "could", "might", "may", "shall", "should", "must"
 
 
 def reported_act(cl: Clauses, say: Token, acts: set[int], date_start: int, words: RoleWords,
-                 content_after: bool = False) -> Token | None:
+                 content_after: bool = False, announced: bool = False) -> Token | None:
     """The act a reporting verb's content clause tells as done, when the content comes first and the
     date is the saying's ("Iran has launched a missile attack on the forces, the military said on
     Tuesday": the news is the attack, known on Tuesday): the content's predicate or its object or
@@ -228,10 +228,11 @@ def reported_act(cl: Clauses, say: Token, acts: set[int], date_start: int, words
     content (it dates the content itself), when the saying comes first ("Trump claimed that X had
     been planning attacks": the claim is the news) or nothing done is told. ``content_after``: the
     content may follow the saying, told in the present or present perfect (a prosecutor's "said X
-    and 35 others now face charges" announces the charges)."""
+    and 35 others now face charges" announces the charges); ``announced``: the saying makes acts public,
+    and content after it is the act in any tense ("announced that X was charged")."""
     by_head = {f.head: f for f in cl.frames}
     for c in say.children:
-        if c.dep_ != "ccomp" or (c.i > say.i and not (content_after and _present(c))) or c.left_edge.idx + cl.base <= date_start < c.right_edge.idx + cl.base + len(
+        if c.dep_ != "ccomp" or (c.i > say.i and not (content_after and (announced or _present(c)))) or c.left_edge.idx + cl.base <= date_start < c.right_edge.idx + cl.base + len(
                 c.right_edge):
             continue
         f = by_head.get(c.i)

@@ -324,7 +324,7 @@ def _told(cl: Clauses, trig: _TrigHit, tok: Token, etype: str, hits: Sequence[_T
                 for w in {t, standing_word(t, words)}}
         done = reported_act(cl, tok, set(acts), dm.char_start, words) or reported_act(
             cl, tok, {i for i, (h, _) in acts.items() if h.trig.type == "legal_action"}, dm.char_start, words,
-            content_after=True)
+            content_after=True, announced=trig.trig.defer)  # "announced that X was charged": the charges
         if done is not None:
             h, t = acts[done.i]
             return h, t, h.trig.type
