@@ -161,6 +161,17 @@ def test_a_group_noun_with_a_name_inside_is_that_group_and_the_group_refers_back
     assert poster.named.entity_id == "red-lantern"
 
 
+def test_the_armed_group_refers_back_to_the_group_named_before_but_not_a_named_group() -> None:
+    cls = read("Red Lantern claimed the ambush on Monday. The armed group posted a video later.",
+               orgs=("Red Lantern",))
+    (poster,) = [r.actor for f in cls[1].frames if f.lemma == "post" for r in f.roles if r.role == "agent"]
+    assert poster.named.entity_id == "red-lantern"
+    cls = read("Red Lantern claimed the ambush on Monday. The Blue Moon group posted a video later.",
+               orgs=("Red Lantern",))
+    (poster,) = [r.actor for f in cls[1].frames if f.lemma == "post" for r in f.roles if r.role == "agent"]
+    assert poster.resolved is None
+
+
 def test_the_group_with_no_group_before_stays_unresolved() -> None:
     cls = read("Mira Solt spoke on Monday. The group posted a video later.", persons=("Mira Solt",))
     (poster,) = [r.actor for f in cls[1].frames if f.lemma == "post" for r in f.roles if r.role == "agent"]

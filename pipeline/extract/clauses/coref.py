@@ -58,8 +58,9 @@ def wanted_kinds(actor: Actor, lex: Lexicon) -> set[str] | None:
             return {"org", "state"}
         return None
     words = low.split()
-    if actor.entity_id is None and len(words) == 2 and words[0] == "the" and words[1] in lex.group_nouns:
-        return {"org"}  # "the group": the organization named before
+    if (actor.entity_id is None and 2 <= len(words) <= 3 and words[0] == "the" and words[-1] in lex.group_nouns
+            and actor.text.split()[1:-1] == words[1:-1]):
+        return {"org"}  # "the group", "the militant group": the organization named before
     if actor.entity_id is None and actor.kind == "other" and 2 <= len(words) <= _TITLE_WORDS and words[0] == "the" \
             and (" ".join(words[1:]) in lex.coref_titles or words[-1] in lex.coref_titles):
         return {"person"}  # "the spokesman", "the UN Rapporteur", "the special envoy"
