@@ -22,6 +22,7 @@ from pipeline.extract.clauses.roles import dateline_end
 from pipeline.extract.clauses.scope import inside
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.entities import EntityIndex
+from pipeline.extract.event_actors import occurrence_actors
 from pipeline.extract.event_frames import (
     EventFrames,
     RoleWords,
@@ -31,7 +32,6 @@ from pipeline.extract.event_frames import (
     governing_noun,
     killing_occurrence,
     marked,
-    occurrence_actors,
     outside_date_clause,
     reported_act,
     standing_word,
