@@ -129,7 +129,22 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def exit_now(code: int) -> None:
+    """End the process as ``sys.exit`` would, without tearing its objects down one by one.
+
+    The ``atexit`` handlers run (logging's flush, multiprocessing's and concurrent.futures'
+    joins) and the standard streams are flushed; what is skipped is the interpreter's finalization
+    of every module and object, which after a build (Dagster, pandas, spaCy, the step outputs)
+    took 0.5-1.8 s of wall time with nothing left to write."""
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    exit_now(main())
 
 __all__ = ["json", "main"]

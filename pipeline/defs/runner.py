@@ -147,10 +147,16 @@ def _run_build(paths: Paths, publish: bool, cluster: "CeleryTarget | None") -> d
 def _run_build_on(
     instance: dg.DagsterInstance, paths: Paths, publish: bool, cluster: "CeleryTarget | None"
 ) -> dict[str, Any]:
+    import gc
+
     from pipeline.defs.definitions import defs
     from pipeline.defs.io import PartitionedPickleIOManager
     from pipeline.defs.resources import BuildPaths
 
+    # Everything imported so far (Dagster, pandas, pandera, the definitions: ~330,000 objects) lives
+    # as long as the process: out of the collector's sight, a full collection no longer walks it
+    # (on the seeds, six full collections had cost 0.8 CPU-s of the build process).
+    gc.freeze()
     timings: list[dict[str, Any]] = []
     all_ids, changed, prints = changed_sources(paths)
     existing = set(instance.get_dynamic_partitions("sources"))
