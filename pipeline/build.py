@@ -78,20 +78,33 @@ def analyse_source(doc: SourceDoc, passages: list[PassageRow], paths: Paths) -> 
     """Run the statistical model over one source once (NER over every passage, then a dependency
     parse of the sentences plots and legal positions may read) and detect its person and
     organization mentions. No cross-source state: the result is cached per source."""
-    from pipeline.extract import legal, nlp, persons, plots
+    from pipeline.extract import nlp
 
     model = nlp.load_model()
     own = [p for p in passages if p.source_id == doc.source_id]
     ner = dict(zip([p.passage_id for p in own], nlp.ner_spans([p.text for p in own], model), strict=True))
-    detections = persons.detect_mentions(doc, passages, paths.curated_dir, model, ner=ner)
+    detections, sents = read_source(doc, passages, ner, paths, parse=model is not None)
     if model is None:
         return SourceBundle(doc, passages, detections)
+    parsed = nlp.parse_sentences(sents, ner, model)
+    return SourceBundle(doc, passages, detections, nlp.SourceParses.from_docs(ner, parsed))
+
+
+def read_source(doc: SourceDoc, passages: list[PassageRow], ner: dict[str, Any], paths: Paths,
+                parse: bool = True) -> tuple[Any, list[Any]]:
+    """The rules between the model's two passes over one source: its person and organization
+    mentions (from the NER spans ``ner``, by passage_id) and, with ``parse``, the sentences plots and
+    legal positions may read, in text order (``pipeline.extract.sentences.Sentence``)."""
+    from pipeline.extract import legal, persons, plots
+
+    detections = persons.detect_mentions(doc, passages, paths.curated_dir, ner=ner)
+    if not parse:
+        return detections, []
+    own = [p for p in passages if p.source_id == doc.source_id]
     names = [(m.char_start, m.char_end) for m in detections.persons]
     wanted = {(s.start, s.end): s for s in plots.parse_candidates(doc, own, paths.curated_dir, names)}
     wanted.update({(s.start, s.end): s for s in legal.parse_candidates(doc, own, paths.curated_dir)})
-    sents = [wanted[k] for k in sorted(wanted)]
-    parsed = nlp.parse_sentences(sents, ner, model)
-    return SourceBundle(doc, passages, detections, nlp.SourceParses.from_docs(ner, parsed))
+    return detections, [wanted[k] for k in sorted(wanted)]
 
 
 def worker_count(n_items: int) -> int:
@@ -107,6 +120,10 @@ def _process_in_worker(args: tuple[ManifestEntry, Paths]) -> SourceBundle:
 
 # The forkserver loads the model once and its workers share it, so a pool pays off from two sources on.
 POOL_MIN_SOURCES = 2
+# Below this many sources per worker, whole sources do not share the cores out evenly (one long
+# article keeps one core busy while the others idle): the model's passes are cut into even pieces
+# instead (``pipeline.persource``). Above it, a source per task costs less coordination.
+SPLIT_BELOW_SOURCES_PER_WORKER = 4
 
 
 def process_sources(entries: list[ManifestEntry], paths: Paths, workers: int | None = None) -> list[SourceBundle]:
@@ -119,6 +136,10 @@ def process_sources(entries: list[ManifestEntry], paths: Paths, workers: int | N
     # Workers come from a clean forkserver that loaded the model once: they share its memory and
     # inherit neither this process's threads nor its (Dagster's) signal handlers.
     with clean_executor(workers) as pool:
+        if len(entries) < workers * SPLIT_BELOW_SOURCES_PER_WORKER:
+            from pipeline.persource import analyse_sources
+
+            return analyse_sources([parse_source(e, paths) for e in entries], paths, pool, workers)
         # small chunks: sources differ in size, and a chunk bigger than its share idles a core
         chunk = max(1, min(4, len(entries) // (workers * 8)))
         return list(pool.map(_process_in_worker, [(e, paths) for e in entries], chunksize=chunk))

@@ -333,6 +333,20 @@ class SourceParses:
             bin_.add(docs[k])
         return cls(ner, keys, bin_.to_bytes() if keys else b"")
 
+    @classmethod
+    def joined(cls, ner: dict[str, list[NerSpan]], parts: Sequence[SourceParses]) -> SourceParses:
+        """One source's parses from ``parts`` made apart (its sentences in runs, in text order), with
+        the source's NER spans ``ner``: the same Docs, in the same order, as one ``from_docs``."""
+        full = [p for p in parts if p.keys]
+        if len(full) <= 1:
+            return cls(ner, list(full[0].keys) if full else [], full[0].blob if full else b"")
+        from spacy.tokens import DocBin
+
+        bin_ = DocBin().from_bytes(full[0].blob)
+        for p in full[1:]:
+            bin_.merge(DocBin().from_bytes(p.blob))
+        return cls(ner, [k for p in full for k in p.keys], bin_.to_bytes())
+
     def docs(self, nlp: Any) -> dict[tuple[int, int], Any]:
         if not self.keys:
             return {}
