@@ -94,8 +94,8 @@ def read_source(doc: SourceDoc, passages: list[PassageRow], ner: dict[str, Any],
                 parse: bool = True) -> tuple[Any, list[Any]]:
     """The rules between the model's two passes over one source: its person and organization
     mentions (from the NER spans ``ner``, by passage_id) and, with ``parse``, the sentences plots and
-    legal positions may read, in text order (``pipeline.extract.sentences.Sentence``)."""
-    from pipeline.extract import legal, persons, plots
+    legal positions and events may read, in text order (``pipeline.extract.sentences.Sentence``)."""
+    from pipeline.extract import events, legal, persons, plots
 
     detections = persons.detect_mentions(doc, passages, paths.curated_dir, ner=ner)
     if not parse:
@@ -104,6 +104,7 @@ def read_source(doc: SourceDoc, passages: list[PassageRow], ner: dict[str, Any],
     names = [(m.char_start, m.char_end) for m in detections.persons]
     wanted = {(s.start, s.end): s for s in plots.parse_candidates(doc, own, paths.curated_dir, names)}
     wanted.update({(s.start, s.end): s for s in legal.parse_candidates(doc, own, paths.curated_dir)})
+    wanted.update({(s.start, s.end): s for s in events.parse_candidates(doc, own, paths.curated_dir)})
     return detections, [wanted[k] for k in sorted(wanted)]
 
 

@@ -71,6 +71,39 @@ def test_serialised_parses_read_back_equal(model) -> None:
             (t.text, t.tag_, t.pos_, t.lemma_, t.dep_, t.head.i, t.ent_type_) for t in other]
 
 
+# Own words, with spellings the model's norm table rewrites ("defence", "travelled", "cancelled")
+# and tokens of every lexical kind (numbers, punctuation, currency, brackets, quotes, URLs).
+VOCAB_TEXT = ("The defence minister travelled to Basra on 3 January 2020 and cancelled talks (again). "
+              "\"It is over,\" she said; aid of $12 million was listed at www.example.org, about 40% of it.")
+LEXICAL = ("text", "norm_", "lower_", "shape_", "prefix_", "suffix_", "lemma_", "tag_", "pos_", "dep_", "ent_type_",
+           "ent_iob_", "is_alpha", "is_digit", "is_lower", "is_upper", "is_title", "is_punct", "is_space", "is_stop",
+           "like_num", "like_url", "like_email", "is_quote", "is_bracket", "is_currency", "is_sent_start",
+           "whitespace_", "idx")
+
+
+def _lexical(t: object) -> tuple[object, ...]:
+    return (*(getattr(t, a) for a in LEXICAL), t.head.i, str(t.morph))  # type: ignore[attr-defined]
+
+
+def test_stored_parses_read_without_the_model_have_every_attribute_of_the_models_reading(model) -> None:
+    p = _passage(VOCAB_TEXT)
+    cut = VOCAB_TEXT.index(" \"It") + 1
+    sents = [Sentence("s", p, 0, cut - 1, VOCAB_TEXT[: cut - 1], 0),
+             Sentence("s", p, cut, len(VOCAB_TEXT), VOCAB_TEXT[cut:], 1)]
+    ner: dict[str, list[nlp.NerSpan]] = {}
+    stored = nlp.SourceParses.from_docs(ner, nlp.parse_sentences(sents, ner, model))
+    light = nlp.lookups_vocab()
+    assert light is not model.vocab
+    with_model, without = stored.docs(model), stored.docs_in(light)
+    norms = set()
+    for key, doc in with_model.items():
+        other = without[key]
+        assert [_lexical(t) for t in doc] == [_lexical(t) for t in other]
+        assert [(c.start, c.end) for c in doc.noun_chunks] == [(c.start, c.end) for c in other.noun_chunks]
+        norms |= {t.norm_ for t in other}
+    assert {"defense", "canceled"} <= norms  # the model's norm table, not the language's defaults alone
+
+
 def test_parser_reuses_stored_parses_and_parses_the_rest_the_same_way(model) -> None:
     p = _passage()
     first, second = _sentences(p)

@@ -79,3 +79,25 @@ def test_pieces_give_the_bundles_of_one_task_per_source(tmp_path: Path) -> None:
     for a, b in zip(pieces, whole, strict=True):
         assert a.passages == b.passages
         assert _signature(a) == _signature(b)
+
+
+@pytest.mark.timeout(120)
+def test_the_per_source_step_parses_every_sentence_the_events_reading_parses(tmp_path: Path) -> None:
+    from pipeline.extract.entities import EntityIndex
+    from pipeline.extract.events import find_event_mentions, parse_candidates
+    from pipeline.extract.sentences import Parser
+
+    if load_model() is None:
+        pytest.skip("no spaCy model installed")
+    paths = Paths(raw_dir=REPO_ROOT / "raw", out_dir=tmp_path)
+    doc, passages = make_doc("dated-report", *LONG[:8])
+    dated = parse_candidates(doc, passages, paths.curated_dir)
+    assert dated and all(doc.text[s.start:s.end] == s.text for s in dated)
+    bundle = analyse_source(doc, passages, paths)
+    assert {(s.start, s.end) for s in dated} <= set(bundle.parses.keys)
+    alone = Parser()  # what the events reading parses by itself
+    find_event_mentions(doc, passages, EntityIndex(), paths.curated_dir, parser=alone)
+    assert alone.parsed_chars > 0
+    given = Parser({doc.source_id: bundle.parses})
+    find_event_mentions(doc, passages, EntityIndex(), paths.curated_dir, parser=given)
+    assert given.parsed_chars == 0

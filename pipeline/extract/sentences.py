@@ -24,7 +24,7 @@ from pipeline.corpus import PassageRow, SourceDoc
 from pipeline.errors import CuratedDataError
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.entities import EntityIndex, EntityMention
-from pipeline.extract.nlp import NerSpan, SourceParses, parse_sentences, require_model
+from pipeline.extract.nlp import NerSpan, SourceParses, parse_sentences, reading_vocab, require_model
 from pipeline.text import sentence_spans
 
 
@@ -99,7 +99,7 @@ class Parser:
             return
         self._source = source_id
         pre = self._preparsed.get(source_id)
-        self._docs = pre.docs(require_model()) if pre is not None else {}
+        self._docs = pre.docs_in(reading_vocab()) if pre is not None else {}
         self._ner = dict(pre.ner) if pre is not None else {}
 
     def prefetch(self, sents: Iterable[Sentence]) -> None:

@@ -43,7 +43,7 @@ from pipeline.extract.events.merge import (
     pair_score,
     same_occurrence,
 )
-from pipeline.extract.events.reading import find_event_mentions
+from pipeline.extract.events.reading import find_event_mentions, parse_candidates
 from pipeline.extract.events.rows import build_tables
 from pipeline.extract.events.rules import EVENT_TYPES, Rules, Trigger, load_rules
 from pipeline.extract.events.tolls import SUMMARY_MAX, _injured, _killed
@@ -72,6 +72,7 @@ __all__ = [
     "load_rules",
     "merge_event_mentions",
     "pair_score",
+    "parse_candidates",
     "same_occurrence",
 ]
 

@@ -11,7 +11,7 @@ import bisect
 import dataclasses
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from spacy.tokens import Token
@@ -55,7 +55,7 @@ from pipeline.extract.events.tolls import (
 )
 from pipeline.extract.events.triggers import _OPENING, _choose_trigger, _clauses, _triggers, _TrigHit
 from pipeline.extract.places import PlaceHit, find_places, load_gazetteer, main_place
-from pipeline.extract.sentences import Parser
+from pipeline.extract.sentences import Parser, Sentence
 from pipeline.text import SpanSet, sentence_spans
 
 
@@ -75,32 +75,19 @@ def find_event_mentions(
     gaz = load_gazetteer(curated_dir)
     text = doc.text
     ctx = DateContext.for_source(doc, passages, curated_dir)
-    context = ContextDates(text, ctx, curated_dir, rules)
     topic_date = ctx.topic.date if ctx.topic is not None else None
     out: list[EventMention] = []
     all_places: list[PlaceHit] = []
     # Dates are read in document order first; "two days after a US drone strike ..." may name an
     # occurrence the text dates only further on, so unresolved offsets get a second look at the end.
     read: list[tuple[PassageRow, list[tuple[int, int]], list[DateMention], list[PlaceHit]]] = []
-    body = [p for p in passages if p.kind == "paragraph" and not _skipped(p, load_rules(curated_dir))][:1]
-    for p in passages:
-        ctx.begin_passage(p.section)
-        sentences = sentence_spans(text, p.char_start, p.char_end, curated_dir)
-        dates = find_dates(text, p.char_start, p.char_end, ctx, sentences=sentences)
-        refs = reference_dates(text, sentences, dates, ctx, curated_dir, lead=p is body[0] if body else False)
-        if refs:
-            # "In the days after the bombing, X. The next day, Y": Y counts from X's date
-            dates = chained(text, sorted([*dates, *refs], key=lambda d: d.char_start))
-        # sentences with no date at all: the time of the sentence before, or of the report (context_dates.py)
-        undated = context.read(sentences, dates, (p.char_start, p.char_end))
-        if undated:
-            dates = sorted([*dates, *undated], key=lambda d: d.char_start)
+    for p, sentences, dates in _dated_passages(doc, passages, curated_dir, rules, ctx):
         ents_all = entities.in_span(p.source_id, p.char_start, p.char_end)
         passage_places = find_places(text, p.char_start, p.char_end, gaz, ents_all)
         all_places.extend(passage_places)
         read.append((p, sentences, dates, passage_places))
     frames.prefetch([(p, s, e) for p, sentences, dates, _ in read if not _skipped(p, rules)
-                     for s, e in sentences if any(s <= d.char_start < e for d in dates)])
+                     for s, e in _dated_sentences(sentences, dates)])
     for p, sentences, dates, passage_places in read:
         top = p.section.split(" > ")[0]
         if p.kind in rules.skip_kinds or top in rules.skip_sections or p.section.split(" > ")[-1] in rules.skip_sections:
@@ -359,6 +346,45 @@ def _on_report_day(dm: DateMention, published: str | None) -> bool:
     except ValueError:
         return False
     return 0 <= (day - dm.date_start).days <= 1
+
+
+def _dated_passages(doc: SourceDoc, passages: Sequence[PassageRow], curated_dir: Path, rules: Rules,
+                    ctx: DateContext) -> Iterator[tuple[PassageRow, list[tuple[int, int]], list[DateMention]]]:
+    """Each passage of one source in order, with its sentences and its dates (read, chained from a
+    reference, or carried to an undated sentence); ``ctx`` is the source's date context."""
+    text = doc.text
+    context = ContextDates(text, ctx, curated_dir, rules)
+    body = [p for p in passages if p.kind == "paragraph" and not _skipped(p, rules)][:1]
+    for p in passages:
+        ctx.begin_passage(p.section)
+        sentences = sentence_spans(text, p.char_start, p.char_end, curated_dir)
+        dates = find_dates(text, p.char_start, p.char_end, ctx, sentences=sentences)
+        refs = reference_dates(text, sentences, dates, ctx, curated_dir, lead=p is body[0] if body else False)
+        if refs:
+            # "In the days after the bombing, X. The next day, Y": Y counts from X's date
+            dates = chained(text, sorted([*dates, *refs], key=lambda d: d.char_start))
+        # sentences with no date at all: the time of the sentence before, or of the report (context_dates.py)
+        undated = context.read(sentences, dates, (p.char_start, p.char_end))
+        if undated:
+            dates = sorted([*dates, *undated], key=lambda d: d.char_start)
+        yield p, sentences, dates
+
+
+def _dated_sentences(sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention]) -> list[tuple[int, int]]:
+    """The sentences that hold a date: the ones an event may be read from (and parsed for)."""
+    return [(s, e) for s, e in sentences if any(s <= d.char_start < e for d in dates)]
+
+
+def parse_candidates(doc: SourceDoc, passages: Sequence[PassageRow], curated_dir: Path) -> list[Sentence]:
+    """The sentences of one source that ``find_event_mentions`` will parse, for the per-source step
+    (which parses them on every core, with the plots' and legal positions' sentences): the dated
+    sentences of the passages read. They depend on the source alone, never on the entity index."""
+    rules = load_rules(curated_dir)
+    own = [p for p in passages if p.source_id == doc.source_id]
+    ctx = DateContext.for_source(doc, own, curated_dir)
+    return [Sentence(doc.source_id, p, s, e, doc.text[s:e], 0)
+            for p, sentences, dates in _dated_passages(doc, own, curated_dir, rules, ctx) if not _skipped(p, rules)
+            for s, e in _dated_sentences(sentences, dates)]
 
 
 def _skipped(p: PassageRow, rules: Rules) -> bool:
