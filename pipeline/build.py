@@ -74,16 +74,16 @@ def process_source(entry: ManifestEntry, paths: Paths) -> SourceBundle:
     return analyse_source(*parse_source(entry, paths), paths)
 
 
-def analyse_source(doc: SourceDoc, passages: list[PassageRow], paths: Paths) -> SourceBundle:
+def analyse_source(doc: SourceDoc, passages: list[PassageRow], paths: Paths, events: bool = False) -> SourceBundle:
     """Run the statistical model over one source once (NER over every passage, then a dependency
-    parse of the sentences plots and legal positions may read) and detect its person and
-    organization mentions. No cross-source state: the result is cached per source."""
+    parse of the sentences plots and legal positions, with ``events`` the events too, may read) and
+    detect its person and organization mentions. No cross-source state: the result is cached per source."""
     from pipeline.extract import nlp
 
     model = nlp.load_model()
     own = [p for p in passages if p.source_id == doc.source_id]
     ner = dict(zip([p.passage_id for p in own], nlp.ner_spans([p.text for p in own], model), strict=True))
-    detections, sents = read_source(doc, passages, ner, paths, parse=model is not None)
+    detections, sents = read_source(doc, passages, ner, paths, parse=model is not None, events=events)
     if model is None:
         return SourceBundle(doc, passages, detections)
     parsed = nlp.parse_sentences(sents, ner, model)
@@ -91,11 +91,17 @@ def analyse_source(doc: SourceDoc, passages: list[PassageRow], paths: Paths) -> 
 
 
 def read_source(doc: SourceDoc, passages: list[PassageRow], ner: dict[str, Any], paths: Paths,
-                parse: bool = True) -> tuple[Any, list[Any]]:
+                parse: bool = True, events: bool = False) -> tuple[Any, list[Any]]:
     """The rules between the model's two passes over one source: its person and organization
     mentions (from the NER spans ``ner``, by passage_id) and, with ``parse``, the sentences plots and
-    legal positions and events may read, in text order (``pipeline.extract.sentences.Sentence``)."""
-    from pipeline.extract import events, legal, persons, plots
+    legal positions may read, in text order (``pipeline.extract.sentences.Sentence``).
+
+    ``events``: also the dated sentences the events reading parses. Worth it in a small build
+    (``pipeline.persource``), whose readings run one after another in the build process: parsed here,
+    on every core, they spare that process the parse and the model's load. In a large build the
+    readings parse on every core themselves, and finding the dated sentences here first would read
+    every date twice (~1.5 CPU-s per MB of text)."""
+    from pipeline.extract import legal, persons, plots
 
     detections = persons.detect_mentions(doc, passages, paths.curated_dir, ner=ner)
     if not parse:
@@ -104,7 +110,10 @@ def read_source(doc: SourceDoc, passages: list[PassageRow], ner: dict[str, Any],
     names = [(m.char_start, m.char_end) for m in detections.persons]
     wanted = {(s.start, s.end): s for s in plots.parse_candidates(doc, own, paths.curated_dir, names)}
     wanted.update({(s.start, s.end): s for s in legal.parse_candidates(doc, own, paths.curated_dir)})
-    wanted.update({(s.start, s.end): s for s in events.parse_candidates(doc, own, paths.curated_dir)})
+    if events:
+        from pipeline.extract.events import parse_candidates
+
+        wanted.update({(s.start, s.end): s for s in parse_candidates(doc, own, paths.curated_dir)})
     return detections, [wanted[k] for k in sorted(wanted)]
 
 

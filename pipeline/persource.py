@@ -8,7 +8,9 @@ rounds, each spread over the workers by the size of what it reads:
 
 1. NER over every passage (``nlp.ner_spans``), the passages cut into runs of even length;
 2. per source, the rules between the passes (``build.read_source``: name detections and the
-   sentences to parse), which read the whole source and stay one task per source;
+   sentences to parse, the events' dated sentences included: the extractors' readings of a small
+   build run in the build process, one after another, and so parse nothing there and never load
+   the model), which read the whole source and stay one task per source;
 3. the dependency parse of those sentences (``nlp.parse_sentences``), cut into runs of even
    length, each run's parses returned serialised (``SourceParses``) and joined per source.
 
@@ -59,7 +61,7 @@ def _read(args: tuple[SourceDoc, list[PassageRow], dict[str, Any], Paths]) -> tu
     from pipeline.extract import nlp
 
     parse = nlp.load_model() is not None
-    detections, sents = read_source(*args, parse=parse)
+    detections, sents = read_source(*args, parse=parse, events=True)
     return detections, sents if parse else None
 
 

@@ -73,7 +73,7 @@ def test_pieces_give_the_bundles_of_one_task_per_source(tmp_path: Path) -> None:
     sources = [make_doc("long-report", *LONG), make_doc("short-report", *SHORT)]
     with clean_executor(2) as pool:
         pieces = analyse_sources(sources, paths, pool, workers=2)
-    whole = [analyse_source(doc, passages, paths) for doc, passages in sources]
+    whole = [analyse_source(doc, passages, paths, events=True) for doc, passages in sources]
     assert [b.doc.source_id for b in pieces] == ["long-report", "short-report"]
     assert whole[0].parses.keys, "the long report has sentences to parse"
     for a, b in zip(pieces, whole, strict=True):
@@ -82,7 +82,7 @@ def test_pieces_give_the_bundles_of_one_task_per_source(tmp_path: Path) -> None:
 
 
 @pytest.mark.timeout(120)
-def test_the_per_source_step_parses_every_sentence_the_events_reading_parses(tmp_path: Path) -> None:
+def test_the_small_builds_per_source_step_parses_every_sentence_the_events_reading_parses(tmp_path: Path) -> None:
     from pipeline.extract.entities import EntityIndex
     from pipeline.extract.events import find_event_mentions, parse_candidates
     from pipeline.extract.sentences import Parser
@@ -93,8 +93,9 @@ def test_the_per_source_step_parses_every_sentence_the_events_reading_parses(tmp
     doc, passages = make_doc("dated-report", *LONG[:8])
     dated = parse_candidates(doc, passages, paths.curated_dir)
     assert dated and all(doc.text[s.start:s.end] == s.text for s in dated)
-    bundle = analyse_source(doc, passages, paths)
+    bundle = analyse_source(doc, passages, paths, events=True)
     assert {(s.start, s.end) for s in dated} <= set(bundle.parses.keys)
+    assert not {(s.start, s.end) for s in dated} <= set(analyse_source(doc, passages, paths).parses.keys)
     alone = Parser()  # what the events reading parses by itself
     find_event_mentions(doc, passages, EntityIndex(), paths.curated_dir, parser=alone)
     assert alone.parsed_chars > 0
