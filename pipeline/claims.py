@@ -155,7 +155,10 @@ def event_claims(event_id: str, mentions: Sequence[Any], texts: dict[str, str]) 
         for prop, value, span in values:
             if value is None or span is None:
                 continue
-            row = claim_row("events", event_id, m.mention_id, prop, value, m.passage, span[0], span[1], text)
+            # a toll the next paragraph gave is quoted from that paragraph
+            outside = not m.passage.char_start <= span[0] <= span[1] <= m.passage.char_end
+            passage = m.toll_passage if outside and m.toll_passage is not None else m.passage
+            row = claim_row("events", event_id, m.mention_id, prop, value, passage, span[0], span[1], text)
             if row["claim_id"] not in seen:
                 seen.add(row["claim_id"])
                 out.append(row)

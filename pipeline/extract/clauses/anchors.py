@@ -7,7 +7,10 @@ What belongs here:
 - ``StoryLine``: the last dated occurrence of the story, so that an offset ("five days later",
   "the next day", "shortly afterward") counts from the occurrence it follows, never from the
   report's own date or the date a report was released; "in the days after X" takes X's date at
-  month precision (all that is known). ``date_text`` keeps the words of the offset.
+  month precision (all that is known). ``date_text`` keeps the words of the offset;
+- ``counted``/``casualties``: the number a noun phrase counts by the parse ("five members", "nearly three
+  dozen people": its number words, hedged or not), and the people a verb's patient counts, summed over
+  conjoined patients of that same verb ("killing five members ... and two guests" = 7).
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from pipeline.extract.clauses.frames import Frame
 from pipeline.extract.dates import DateContext, DateMention, find_dates
@@ -130,3 +134,39 @@ def vague_after(text: str, start: int, end: int, ctx: DateContext) -> list[DateM
                                day.replace(day=1), day.replace(day=last), "month", relative=True, kind="relative",
                                resolved_by="reference"))
     return out
+
+
+# The patient of a verb: its object, or its subject when passive ("were killed") or intransitive ("died").
+_PATIENT_DEPS = ("dobj", "nsubjpass")
+_COUNT_DEPS = ("nummod", "quantmod")
+
+
+def counted(noun: Token, number: Callable[[str], int | None]) -> int | None:
+    """The number a noun phrase counts by the parse: its numeric modifier with the words the parse hangs
+    on it ("three dozen people" -> 36, read by ``number``), 1 for an indefinite article ("a soldier"),
+    None when nothing counts it."""
+    mods = [c for c in noun.children if c.dep_ in _COUNT_DEPS]
+    if not mods:
+        det = [c for c in noun.children if c.dep_ == "det" and c.lower_ in ("a", "an")]
+        return 1 if det else None
+    words = sorted({t for m in mods for t in m.subtree if t.dep_ in _COUNT_DEPS or t is m}, key=lambda t: t.i)
+    return number(" ".join(t.text for t in words))
+
+
+def casualties(verb: Token, number: Callable[[str], int | None]) -> list[int] | None:
+    """The counts of the people ``verb`` tells of as undergoing it: its patient (object, passive subject,
+    or the subject of an intransitive "died") and the patients conjoined with it ("five members of a
+    militia and two guests"), in text order; None unless every one of them is counted, so that
+    "killed two soldiers and the commander" is no sum. Patients of a conjoined verb ("killed two and
+    wounded three") are that verb's, not these."""
+    patients = [c for c in verb.children if c.dep_ in _PATIENT_DEPS]
+    if not patients and not any(c.dep_ in ("dobj", "auxpass") for c in verb.children):
+        patients = [c for c in verb.children if c.dep_ == "nsubj"]
+    if len(patients) != 1:
+        return None
+    head = patients[0]
+    nouns = [head, *(c for c in head.conjuncts if c.i > head.i)]
+    counts = [counted(n, number) for n in nouns]
+    if any(c is None for c in counts):
+        return None
+    return [c for c in counts if c is not None]

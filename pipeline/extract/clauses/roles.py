@@ -31,10 +31,11 @@ QUANTIFIERS = {"both", "each", "all", "either"}
 _NP_DROP = {"appos", "relcl", "acl", "conj", "cc", "punct", "advcl", "parataxis", "ccomp", "xcomp", "advmod"}
 _NP_PREPS = {"of", "for", "to", "on", "at", "from", "in"}
 _TARGET_PREPS = {"at", "against", "on", "upon", "toward", "towards", "into"}
-# "BAGHDAD (AP) —", "Geneva, July 10 (Reuters) -": a place, an optional date, an agency in brackets, a dash;
+# "BAGHDAD (AP) —", "Geneva, July 10 (Reuters) -", "Jan. 7 (Agency) —": a place or a date, an optional date,
+# an agency in brackets, a dash;
 # or a place in capitals and a bracket with no dash ("UNITED NATIONS (Agency - 7 July, 2020) The ..."),
 # or a place, agencies in capitals, a date and a dash ("Baghdad, AP/UNB, Jan 05 – ")
-_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z .'-]{1,40}(?:,[^()\n]{1,30})?\s*\([^()\n]{1,40}\)\s*[-–—]+\s*"
+_DATELINE = re.compile(r"^\s*(?:[A-Z][A-Za-z0-9 .'-]{1,40}(?:,[^()\n]{1,30})?\s*\([^()\n]{1,40}\)\s*[-–—]+\s*"
                        r"|[A-Z][A-Z .'-]{1,40}\s*\([^()\n]{1,60}\)\s*(?=[A-Z])"
                        r"|[A-Z][A-Za-z .'-]{1,40},\s*[A-Z]{2,}(?:[/&][A-Z]{2,})*,\s*[^–—\n]{1,25}?\s*[–—-]\s+)")
 

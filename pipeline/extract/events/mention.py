@@ -50,6 +50,9 @@ class EventMention:
     killed_span: tuple[int, int] | None = None
     injured: int | None = None
     injured_span: tuple[int, int] | None = None
+    # The passage holding a toll's span when the next paragraph gave it (a one-sentence news paragraph
+    # continued: "At least 35 people died, officials said"); None when it is ``passage``.
+    toll_passage: PassageRow | None = None
     # The participants as ``pair_score`` compares them, for the actors list (and its length) they
     # were read from (see ``_participants``).
     _roles_memo: tuple[list[tuple[EntityMention, str]], int, _Roles] | None = field(

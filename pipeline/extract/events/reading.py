@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import datetime
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -46,12 +47,13 @@ from pipeline.extract.events.references import chained, reference_dates
 from pipeline.extract.events.rules import Rules, load_rules
 from pipeline.extract.events.tolls import (
     _attribution,
-    _injured,
-    _killed,
+    _injured_count,
+    _killed_count,
     _masked_text,
     _stems,
     _summary,
     _toll,
+    parse_parts,
 )
 from pipeline.extract.events.triggers import _OPENING, _choose_trigger, _clauses, _triggers, _TrigHit
 from pipeline.extract.places import PlaceHit, find_places, load_gazetteer, main_place
@@ -88,7 +90,7 @@ def find_event_mentions(
         read.append((p, sentences, dates, passage_places))
     frames.prefetch([(p, s, e) for p, sentences, dates, _ in read if not _skipped(p, rules)
                      for s, e in _dated_sentences(sentences, dates)])
-    for p, sentences, dates, passage_places in read:
+    for k, (p, sentences, dates, passage_places) in enumerate(read):
         top = p.section.split(" > ")[0]
         if p.kind in rules.skip_kinds or top in rules.skip_sections or p.section.split(" > ")[-1] in rules.skip_sections:
             continue
@@ -103,8 +105,8 @@ def find_event_mentions(
         dl_place = _dateline_place(text, p, dl, passage_places)
         usable: list[DateMention] = []
         for dm in dates:
-            if _inside(dm.char_start, quotes):
-                continue
+            if _inside(dm.char_start, quotes) or (dateline and dateline[0] <= dm.char_start < dateline[1]):
+                continue  # (a date opening the dateline is the report's: "Jan. 7 (Agency) -")
             if not dm.resolved and dm.kind == "relative":
                 dm = ctx.resolve_later(dm) or dm
             if not dm.resolved and dm.kind not in ("explicit", "implicit_year"):
@@ -228,11 +230,19 @@ def find_event_mentions(
                 # the toll of the clause, not of what tells of something else; the next sentence's
                 # is read for a strike or attack that states none
                 nxt, nxt_dates = sentences[si + 1 : si + 2], by_sentence[si + 1 : si + 2]
+                nxt_quotes, nxt_passage = quotes, None
+                if not nxt and k + 1 < len(read) and read[k + 1][0].section == p.section and read[k + 1][1]:
+                    # a news paragraph is often one sentence: the next paragraph's first one may continue it
+                    nxt_passage, (s2, e2) = read[k + 1][0], read[k + 1][1][0]
+                    nxt, nxt_dates = [(s2, e2)], [[d for d in read[k + 1][2] if s2 <= d.char_start < e2]]
+                    nxt_quotes = SpanSet(_quote_spans(text, nxt_passage.char_start, nxt_passage.char_end))
                 if dm.resolved_by in _TOLD_AGAIN:
                     nxt, nxt_dates = [], []  # told in passing: the next sentence's toll is of what is told now
                 masked_toll = (quotes, SpanSet(other))
-                killed, killed_span = _toll(_killed, text, cs, ce, etype, nxt, nxt_dates, rules, (quotes,), masked_toll)
-                injured, injured_span = _toll(_injured, text, cs, ce, etype, nxt, nxt_dates, rules, (quotes,),
+                parts = parse_parts(cl, frames.words.kill_lemmas, rules)
+                killed, killed_span = _toll(functools.partial(_killed_count, parts=parts), text, cs, ce, etype,
+                                            nxt, nxt_dates, rules, (nxt_quotes,), masked_toll)
+                injured, injured_span = _toll(_injured_count, text, cs, ce, etype, nxt, nxt_dates, rules, (nxt_quotes,),
                                               masked_toll)
                 attributed = _attribution(text, cs, ce, s, rules)
                 ents = [x for x in entities.in_span(p.source_id, cs, ce)
@@ -256,6 +266,8 @@ def find_event_mentions(
                     groups=frozenset(h.trig.group for h in hits if not h.trig.weak and h.trig.type != "statement"),
                     place_ids=frozenset(h.place.place_id for h in clause_places if h.locative),
                     killed_span=killed_span, injured=injured, injured_span=injured_span,
+                    toll_passage=nxt_passage if any(x is not None and x[0] >= p.char_end
+                                                    for x in (killed_span, injured_span)) else None,
                 ))
     return retold(out), all_places
 

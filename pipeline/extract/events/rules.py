@@ -46,6 +46,8 @@ class Rules:
     attr_lead_re: re.Pattern[str]
     attr_verb_re: re.Pattern[str]
     num_words: dict[str, int]
+    multipliers: frozenset[str]  # number words that multiply the one before them ("three dozen")
+    approx_re: re.Pattern[str]  # an approximating hedge right before a count ("nearly", "about")
     killed_res: tuple[re.Pattern[str], ...]
     subject_killed_re: re.Pattern[str]
     not_counts_re: re.Pattern[str]
@@ -101,6 +103,9 @@ def load_rules(curated_dir: Path) -> Rules:
         titles = [str(x) for x in attr["name_titles"]]
         tails = [str(x) for x in attr["name_tails"]]
         hedges = [str(x) for x in killed["hedges"]]
+        approx = [str(x) for x in killed["approximate"]]
+        multipliers = {str(k).lower(): int(v) for k, v in killed["multipliers"].items()}
+        num_words = {**num_words, **multipliers}
         not_counts = [str(x) for x in killed["not_counts"]]
         victims = [str(x) for x in killed["victim_nouns"]]
         zero_phrases = [str(x) for x in killed["zero"]]
@@ -139,6 +144,8 @@ def load_rules(curated_dir: Path) -> Rules:
         ),
         attr_verb_re=re.compile(rf"(?P<name>{name}{tail})\s*(?:,[^,]{{3,60}},\s*)?(?:{word_alternation(verbs)})\b"),
         num_words=num_words,
+        multipliers=frozenset(multipliers),
+        approx_re=re.compile(rf"\b(?:{word_alternation(approx)})\s+$", re.IGNORECASE),
         killed_res=(
             # "killing 10 people", "killed six people", "killing an American contractor"
             re.compile(rf"\bkill(?:ing|ed)\s+{hedge}(?P<n>{number}|an?(?=\s+[\w-]+))\b(?!\s*(?:%|percent))",

@@ -11,10 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from pipeline.extract.clauses import Clauses
+from pipeline.extract.clauses.anchors import casualties
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityMention
+from pipeline.extract.event_frames import word_token
+from pipeline.extract.events.context_dates import KIND as CONTEXT
 from pipeline.extract.events.mention import _inside_any
 from pipeline.extract.events.rules import Rules
+from pipeline.extract.events.triggers import _triggers
 from pipeline.text import SpanSet
 
 SUMMARY_MAX = 220
@@ -35,29 +40,53 @@ def _parse_number(s: str, rules: Rules) -> int | None:
         if p not in rules.num_words:
             return None
         v = rules.num_words[p]
-        total = total * v if v == 100 and total else total + v
+        # "three dozen", "two hundred": a multiplier word counts the number before it
+        total = total * v if p in rules.multipliers and total else total + v
     return total or None
 
 
 _TOLL_GATE = re.compile(r"kill|dead|death|died|slain|murder", re.IGNORECASE)
 
+# A count read from a clause: the number, whether it is approximate ("nearly three dozen"), and
+# where its number starts.
+Count = tuple[int, bool, int]
+# The counts of conjoined casualties of one verb by the parse, for a clause (start, end) and the
+# offset of a number read in it (``pipeline.extract.clauses.anchors.casualties``); None if none.
+Parts = Callable[[int, int, int], "list[int] | None"]
+
 
 def _killed(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[SpanSet]) -> int | None:
     """Number killed stated in the clause, if any."""
+    found = _killed_count(text, cs, ce, rules, masked)
+    return None if found is None else found[0]
+
+
+def _count(text: str, start: int, n: str, rules: Rules) -> Count | None:
+    v = 1 if n.lower() in ("a", "an") else _parse_number(n, rules)
+    if v is None:
+        return None
+    return v, bool(rules.approx_re.search(text, max(0, start - 20), start)), start
+
+
+def _killed_count(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[SpanSet],
+                  parts: Parts | None = None) -> Count | None:
+    """Number killed stated in the clause, if any, with whether it is approximate. ``parts``: the
+    parse's reading of the casualties the number counts, so that conjoined victims of the same verb
+    add up ("killing five members of a militia and two guests" = 7)."""
     clause = text[cs:ce]
     if not _TOLL_GATE.search(clause):
         return None
     zero = rules.zero_killed_re.search(clause)
     if zero and not _inside_any(cs + zero.start(), masked):
-        return 0  # "No one was killed in the Jan. 8 attack"
+        return 0, False, cs + zero.start()  # "No one was killed in the Jan. 8 attack"
     for k, rx in enumerate(rules.killed_res):
         for m in rx.finditer(clause):
             if _inside_any(cs + m.start(), masked):
                 continue
-            n = m.group("n")
-            v = 1 if n.lower() in ("a", "an") else _parse_number(n, rules)
-            if v is None:
+            found = _count(text, cs + m.start("n"), m.group("n"), rules)
+            if found is None:
                 continue
+            v, approx, at = found
             if k == 0:
                 # "killed two American troops and a British soldier": the victims joined by "and".
                 more = rules.and_count_re.match(clause, m.end())
@@ -65,7 +94,9 @@ def _killed(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[SpanSet]
                     n2 = more.group("n")
                     v2 = 1 if n2.lower() in ("a", "an") else _parse_number(n2, rules)
                     v += v2 or 0
-            return v
+                elif parts is not None and (ps := parts(cs, ce, at)) is not None and len(ps) > 1 and ps[0] == v:
+                    v = sum(ps)  # the parse joins victims the words' pattern cannot reach
+            return v, approx, at
     # "two American troops and a British colleague were killed": add up the subject's numbers.
     for m in rules.subject_killed_re.finditer(clause):
         if _inside_any(cs + m.start(), masked):
@@ -75,16 +106,17 @@ def _killed(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[SpanSet]
         cut = max(clause.rfind(",", lo, m.start()), clause.rfind(";", lo, m.start()),
                   clause.rfind(":", lo, m.start()), clause.rfind("—", lo, m.start()))
         subject = clause[(cut + 1 if cut >= 0 else lo) : m.start()]
-        subject = rules.not_counts_re.sub(" ", subject)
-        nums = [n.group("n") for n in rules.number_re.finditer(subject)]
+        subject = rules.not_counts_re.sub(lambda x: " " * len(x.group(0)), subject)  # offsets kept
+        nums = [n for n in rules.number_re.finditer(subject)]
         if not nums:
             continue
-        values = [1 if n.lower() in ("a", "an") else _parse_number(n, rules) for n in nums]
+        values = [1 if n.group("n").lower() in ("a", "an") else _parse_number(n.group("n"), rules) for n in nums]
         if any(v is None for v in values):
             continue
-        if all(n.lower() in ("a", "an") for n in nums) and "was" not in clause[m.start() : m.end()]:
+        if all(n.group("n").lower() in ("a", "an") for n in nums) and "was" not in clause[m.start() : m.end()]:
             continue
-        return sum(v for v in values if v is not None)
+        first = cs + (cut + 1 if cut >= 0 else lo) + nums[0].start("n")
+        return sum(v for v in values if v is not None), bool(rules.approx_re.search(text, max(0, first - 20), first)), first
     return None
 
 
@@ -165,7 +197,33 @@ def _stems(text: str, stop: frozenset[str]) -> frozenset[str]:
     return frozenset(w[:5].lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", text) if w.lower() not in stop)
 
 
-_Reader = Callable[[str, int, int, Rules, Sequence[SpanSet]], "int | None"]
+def parse_parts(cl: Clauses, kill_lemmas: frozenset[str], rules: Rules) -> Parts:
+    """``Parts`` read from a sentence's parse: the number at an offset counts a patient of a verb of
+    killing or dying, whose conjoined patients the clause layer counts (``casualties``)."""
+
+    def parts(cs: int, ce: int, at: int) -> list[int] | None:
+        tok = word_token(cl, at, at + 1)
+        while tok is not None and tok.dep_ in ("quantmod", "advmod", "compound") and tok.head.i != tok.i:
+            tok = tok.head
+        if tok is None or tok.dep_ != "nummod":
+            return None
+        noun = tok.head
+        verb = noun.head
+        if (noun.dep_ not in ("dobj", "nsubjpass", "nsubj") or verb.lemma_.lower() not in kill_lemmas
+                or not cs <= cl.base + verb.idx < ce):
+            return None
+        return casualties(verb, lambda w: _parse_number(w, rules))
+
+    return parts
+
+
+_Reader = Callable[[str, int, int, Rules, Sequence[SpanSet]], "Count | None"]
+
+# Tellings and decisions count no dead: "said there were no deaths", "charged with killing three", a claim
+# for bombings that killed 84 -- the toll is the occurrence's they are about.
+NO_TOLL = ("statement", "legal_action", "political_action", "plot", "cyber_operation")
+# "the attack", "this stampede": a definite word for an occurrence refers back to one told before
+_DEFINITE_BEFORE = re.compile(r"\b(?:the|this|that|these|those)\s+(?:[\w'’-]+\s+){0,2}$", re.IGNORECASE)
 
 
 def _toll(
@@ -173,34 +231,64 @@ def _toll(
     dates: Sequence[Sequence[DateMention]], rules: Rules, quotes: Sequence[SpanSet],
     masked: Sequence[SpanSet],
 ) -> tuple[int | None, tuple[int, int] | None]:
-    """A number (killed, wounded) stated in the clause, or for a strike or attack in the next,
-    undated sentence of the same passage ("... another airstrike ... An Iraqi Army source told
-    Reuters the attack killed six people"), with the span it was read from. ``masked``: spans the
-    clause's number is not read in (quotations, phrases telling of another occurrence)."""
-    n = read(text, cs, ce, rules, masked)
-    if n is not None:
-        return n, (cs, ce)
-    if etype not in ("strike", "attack"):
+    """A number (killed, wounded) stated in the clause, with the span it was read from; None for a
+    telling or a decision (``NO_TOLL``). Where the clause states none, or only an approximate one
+    ("nearly three dozen"), the next sentence of the passage gives it when it continues this
+    occurrence (``_continues``): "... another airstrike ... An Iraqi Army source told Reuters the
+    attack killed six people"; "A stampede killed nearly three dozen. At least 35 people died,
+    officials said." ``masked``: spans the clause's number is not read in (quotations, phrases telling
+    of another occurrence)."""
+    if etype in NO_TOLL:
         return None, None
+    own = read(text, cs, ce, rules, masked)
+    if own is not None and not own[1]:
+        return own[0], (cs, ce)
     for (s2, e2), dated in zip(following, dates, strict=True):  # the dates of each following sentence
-        if dated:
-            return None, None
+        if not _continues(text, s2, e2, dated, rules, quotes):
+            break
         n = read(text, s2, e2, rules, quotes)
-        return (n, (s2, e2)) if n is not None else (None, None)
-    return None, None
+        if n is not None and (own is None or not n[1]):
+            return n[0], (s2, e2)
+    return (own[0], (cs, ce)) if own is not None else (None, None)
+
+
+def _continues(text: str, s: int, e: int, dated: Sequence[DateMention], rules: Rules,
+               quotes: Sequence[SpanSet]) -> bool:
+    """Whether a sentence continues the occurrence told just before it rather than telling one of its
+    own: it names no occurrence but by a definite word referring back ("the attack killed six") or a
+    word of dying or saying ("At least 35 people died, officials said"); and it has no date of its own,
+    or its date is that of a saying ("A day later, the president said there were no deaths")."""
+    hits = _triggers(text, s, e, rules, quotes)
+    said = False
+    for h in hits:
+        if h.trig.weak:
+            continue
+        if h.trig.type == "statement":
+            said = True
+            continue
+        if not _DEFINITE_BEFORE.search(text, max(s, h.start - 40), h.start):
+            return False  # an occurrence of its own
+    own_dates = [d for d in dated if d.kind != CONTEXT]
+    return not own_dates or (said and all(h.trig.type == "statement" or h.trig.weak for h in hits))
 
 
 def _injured(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[SpanSet]) -> int | None:
     """Number wounded stated in the clause, if any ("wounded twelve others", "12 people were injured")."""
+    found = _injured_count(text, cs, ce, rules, masked)
+    return None if found is None else found[0]
+
+
+def _injured_count(text: str, cs: int, ce: int, rules: Rules, masked: Sequence[SpanSet]) -> Count | None:
+    """Number wounded stated in the clause, if any, with whether it is approximate."""
     clause = text[cs:ce]
     for rx in rules.injured_res:
         for m in rx.finditer(clause):
             if _inside_any(cs + m.start(), masked):
                 continue
-            v = _parse_number(m.group("n"), rules)
-            if v is not None:
+            found = _count(text, cs + m.start("n"), m.group("n"), rules)
+            if found is not None:
                 # "no one was injured": none
-                return 0 if _NO_BEFORE.search(clause, max(0, m.start() - 4), m.start()) else v
+                return (0, False, found[2]) if _NO_BEFORE.search(clause, max(0, m.start() - 4), m.start()) else found
     return None
 
 
