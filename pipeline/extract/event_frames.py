@@ -31,6 +31,7 @@ from pipeline.extract.clauses.scope import foreign_spans
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityIndex
 from pipeline.extract.sentences import Parser, Sentence, syntactic_head
+from pipeline.extract.token_offsets import starting_in
 
 # how an event noun hangs on the verb whose roles are its own: subject ("the strike killed X"),
 # object ("launched a strike"), instrument or manner ("killed X in a strike", "with a drone")
@@ -290,7 +291,7 @@ def killing_occurrence(kill: Token, acts: set[int]) -> Token | None:
 
 def date_head(cl: Clauses, date_start: int, date_end: int) -> Token | None:
     """The word the parse hangs a date on ("killed in January 2020": killed), through its preposition."""
-    toks = [t for t in cl.doc if date_start <= cl.base + t.idx < date_end]
+    toks = starting_in(cl.doc, date_start - cl.base, date_end - cl.base)
     inside = {t.i for t in toks}
     top = next((t for t in toks if t.head.i not in inside), None)
     if top is None:
@@ -305,7 +306,7 @@ def dated_of_phrase(cl: Clauses, date_start: int, date_end: int, nouns: Sequence
     """The occurrence noun, among ``nouns``, whose of-phrase runs up to the date ("in retaliation for the
     killing of the group's top commander X in 2020": the date is the killing's, wherever the parser hung
     it), else None."""
-    toks = [t for t in cl.doc if date_start <= cl.base + t.idx < date_end]
+    toks = starting_in(cl.doc, date_start - cl.base, date_end - cl.base)
     if not toks:
         return None
     first = toks[0].i

@@ -149,6 +149,7 @@ def _parse_long(nlp: Any, text: str) -> Any:
 
 # Token attributes a one-token attribute rule may test, and how to read them off a Token.
 _RULE_KEYS = {"TAG": "tag_", "LOWER": "lower_", "DEP": "dep_", "ORTH": "orth_", "IS_SPACE": "is_space"}
+_RULE_IDS = list(_RULE_KEYS)  # the same attributes as ids, for ``Doc.to_array``
 _Test = tuple[str, str, Any]  # (token attribute, "==" | "IN" | "NOT_IN", value)
 
 
@@ -204,22 +205,25 @@ class TableAttributeRuler:
                 self.one_token.append((rule, [a for a in alternatives if a is not None]))
             else:
                 self.matcher.add(str(rule), patterns)
-        self._rules_of: dict[tuple[Any, ...], tuple[int, ...]] = {}
+        self._rules_of: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def _rules(self, tok: Any) -> tuple[int, ...]:
-        key = tuple(getattr(tok, a) for a in _RULE_KEYS.values())
-        found = self._rules_of.get(key)
-        if found is None:
-            values = dict(zip(_RULE_KEYS.values(), key, strict=True))
-            found = tuple(rule for rule, alternatives in self.one_token
-                          if any(_passes(values, tests) for tests in alternatives))
-            self._rules_of[key] = found
-        return found
+        values = {a: getattr(tok, a) for a in _RULE_KEYS.values()}
+        return tuple(rule for rule, alternatives in self.one_token
+                     if any(_passes(values, tests) for tests in alternatives))
 
     def __call__(self, doc: Any) -> Any:
         from spacy.tokens._retokenize import set_token_attrs
 
-        matches = [(rule, tok.i, tok.i + 1) for tok in doc for rule in self._rules(tok)]
+        # The rules a token matches, by the ids of its tested values (one array read per doc: reading
+        # each value as a string off a Token was most of this component's time); an id names one string
+        matches = []
+        rules_of = self._rules_of
+        for i, key in enumerate(map(tuple, doc.to_array(_RULE_IDS).tolist())):
+            found = rules_of.get(key)
+            if found is None:
+                found = rules_of[key] = self._rules(doc[i])
+            matches += [(rule, i, i + 1) for rule in found]
         if len(self.matcher):
             matches += [(int(self.vocab.strings[m]), s, e) for m, s, e in self.matcher(doc, allow_missing=True)]
         matches.sort()

@@ -25,6 +25,7 @@ from pipeline.errors import CuratedDataError
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.entities import EntityIndex, EntityMention
 from pipeline.extract.nlp import NerSpan, SourceParses, parse_sentences, reading_vocab, require_model
+from pipeline.extract.token_offsets import overlapping
 from pipeline.text import sentence_spans
 
 
@@ -183,7 +184,7 @@ def token_at(doc: Doc, offset: int) -> Token | None:
 
 def syntactic_head(doc: Doc, start: int, end: int) -> Token | None:
     """The token of the char range [start, end) whose head lies outside the range."""
-    toks = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    toks = overlapping(doc, start, end)
     if not toks:
         return None
     inside = {t.i for t in toks}

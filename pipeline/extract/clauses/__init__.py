@@ -42,6 +42,7 @@ from pipeline.extract.clauses.lexicon import Lexicon, load_lexicon
 from pipeline.extract.clauses.roles import Actor, ActorReader, Role, dateline_end, fill_roles, mention_tokens
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityMention
+from pipeline.extract.token_offsets import overlapping
 
 
 @dataclass
@@ -56,7 +57,7 @@ class Clauses:
     quote_speaker: list[Actor] = field(default_factory=list)  # who speaks a quotation the sentence continues
 
     def frame_at(self, start: int, end: int) -> Frame | None:
-        toks = [t for t in self.doc if self.base + t.idx < end and self.base + t.idx + len(t.text) > start]
+        toks = overlapping(self.doc, start - self.base, end - self.base)
         if not toks:
             return None
         inside = {t.i for t in toks}

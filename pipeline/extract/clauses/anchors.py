@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 
 from pipeline.extract.clauses.frames import Frame
 from pipeline.extract.dates import DateContext, DateMention, find_dates
+from pipeline.extract.token_offsets import overlapping
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
 _NUMBER_LABELS = {"CARDINAL", "QUANTITY"}
@@ -46,7 +47,7 @@ class Anchor:
 
 def _owner(frames: list[Frame], doc: Doc, base: int, start: int, end: int) -> Frame | None:
     """The frame whose clause holds [start, end) most narrowly, by the parse."""
-    toks = [t for t in doc if base + t.idx < end and base + t.idx + len(t.text) > start]
+    toks = overlapping(doc, start - base, end - base)
     if not toks:
         return None
     inside = {t.i for t in toks}

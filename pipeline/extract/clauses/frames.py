@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from spacy.tokens import Doc, Token
 
 from pipeline.extract.clauses.lexicon import Lexicon
+from pipeline.extract.token_offsets import doc_text
 
 if TYPE_CHECKING:
     from pipeline.extract.clauses.anchors import Anchor
@@ -210,7 +211,7 @@ def token_span_text(doc: Doc, i: int, j: int) -> str:
     """Text of tokens [i, j) as written."""
     if i >= j:
         return ""
-    return doc.text[doc[i].idx : doc[j - 1].idx + len(doc[j - 1].text)]
+    return doc_text(doc)[doc[i].idx : doc[j - 1].idx + len(doc[j - 1].text)]
 
 
 def describe(frame: Frame) -> dict[str, Any]:
