@@ -116,7 +116,7 @@ class SourceReader:
             dates = [self.story.anchor(d, text) for d in dates]
         cl = read_sentence(doc, base, mentions, dates, nominals, self.lex)
         self.coref.next_sentence(doc, base)
-        actors: list[tuple[Actor, bool, bool]] = [(r.actor, r.role == "agent", False) for f in cl.frames
+        actors: list[tuple[Actor, bool, bool]] = [(r.actor, is_subject(r), False) for f in cl.frames
                                                   for r in f.roles]
         actors += [(s, True, True) for a in cl.attributions if a.kind != "according" for s in a.sources]
         # in text order, so that "Kelly Craft wrote a letter in which she said" finds Craft
@@ -138,6 +138,13 @@ class SourceReader:
         return cl
 
 
+def is_subject(r: Role) -> bool:
+    """Whether a filler is the grammatical subject of its clause, the one a later "he" or "she" most
+    likely continues: an agent other than a by-phrase, or the subject of a passive ("X was indicted
+    on Tuesday. In July, he was arrested": X; "the ring, led by X, ...": not X)."""
+    return (r.role == "agent" and r.via != "agent") or (r.role == "patient" and r.via == "nsubjpass")
+
+
 def telling_frames(cl: Clauses, lex: Lexicon) -> set[int]:
     """Heads of frames that tell of a telling rather than an occurrence: attribution cues, and
     frames about a document ("the inquiry, released on 9 June", "published its report")."""
@@ -152,5 +159,5 @@ def telling_frames(cl: Clauses, lex: Lexicon) -> set[int]:
 
 __all__ = [
     "Actor", "Anchor", "Attribution", "Clauses", "Condition", "Frame", "Lexicon", "Role", "SourceReader",
-    "StoryLine", "load_lexicon", "read_sentence", "telling_frames",
+    "StoryLine", "is_subject", "load_lexicon", "read_sentence", "telling_frames",
 ]

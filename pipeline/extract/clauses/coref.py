@@ -114,6 +114,11 @@ class Coref:
             self.seen.append(_Seen(self.sentence, target, subject or source, source))
         for named in target.appositions:
             self.seen.append(_Seen(self.sentence, named, False))
+        if not subject:
+            # "detailed X's criminal history, noting he was deported": the owner of a phrase that is no subject
+            # (the owner of a subject is not: in "X's deputy said he ...", "he" is the deputy)
+            for owner in actor.possessors:
+                self.seen.append(_Seen(self.sentence, owner, False))
 
     def _title(self, actor: Actor) -> Actor | None:
         """ "the spokesperson", "the general": the latest actor whose own words hold that title ("An

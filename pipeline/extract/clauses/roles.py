@@ -61,6 +61,7 @@ class Actor:
     described_by: list[str] = field(default_factory=list)  # names inside descriptions (never actors)
     resolved: Actor | None = None  # a pronoun's or title's antecedent (coref)
     appositions: list[Actor] = field(default_factory=list)  # named in apposition ("X, a commander, ...")
+    possessors: list[Actor] = field(default_factory=list)  # persons owning the phrase ("X's history"): no actors
 
     @property
     def key(self) -> str:
@@ -160,9 +161,13 @@ class ActorReader:
         label = head.ent_type_
         appos = [self._named(c) for c in head.children if c.dep_ == "appos" and c.i in self.mentions
                  and self.mentions[c.i] is not m]
+        # "X's criminal history": X is no filler, but a person a later "he" may stand for (coref)
+        owners = [self._named(c) for c in head.children if c.dep_ == "poss" and c.i in self.mentions
+                  and self.mentions[c.i] is not m and self.mentions[c.i].kind == "person"]
         if m is not None:
             kind = "person" if m.kind == "person" else "org"
-            return Actor(text, start, end, head.i, kind, m.entity_id, m.kind, label, described, appositions=appos)
+            return Actor(text, start, end, head.i, kind, m.entity_id, m.kind, label, described, appositions=appos,
+                         possessors=owners)
         if low in self.lex.document_nouns:
             kind = "document"
         elif title:
@@ -175,7 +180,8 @@ class ActorReader:
             kind = "state"
         else:
             kind = "other"
-        return Actor(text, start, end, head.i, kind, None, None, label, described, appositions=appos)
+        return Actor(text, start, end, head.i, kind, None, None, label, described, appositions=appos,
+                     possessors=owners)
 
     def _titled_name(self, head: Token) -> EntityMention | None:
         """The person a title's for-phrase names when the parser took the name for the title's domain: "US envoy
@@ -248,6 +254,38 @@ def small_passive(tok: Token) -> bool:
             and not any(c.dep_ in ("aux", "auxpass") for c in tok.children))
 
 
+_PLACE_LABELS = ("GPE", "LOC", "NORP", "FAC")
+
+
+def relative_antecedent(clause: Token, relative: Token) -> Token:
+    """The noun a relative clause is about: its head, except that "who" never stands for a place or a
+    state the parse hung it on ("a man with ties to Iran who was arrested": the man) -- then the noun
+    whose of/with/to-phrase holds that place."""
+    head = clause.head
+    if relative.lower_ not in ("who", "whom", "whose") or head.ent_type_ not in _PLACE_LABELS:
+        return head
+    cur = head
+    while cur.dep_ == "pobj" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("NOUN", "PROPN"):
+        cur = cur.head.head
+    return cur
+
+
+def stranded_subject(tok: Token) -> Token | None:
+    """The subject of a finite main verb that the parse left with none, having hung the noun phrase right
+    before the verb inside a fronted phrase ("In a series of posts, writer Lina Voss confirmed ...": the
+    name read as a conjunct of "posts"): that phrase's head. None when the verb has a subject or an
+    expletive, or the word before it is no noun attached leftwards after a comma."""
+    if tok.dep_ != "ROOT" or tok.pos_ != "VERB" or tok.i == 0:
+        return None
+    finite = tok.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ == "aux" for c in tok.children)
+    if not finite or any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "csubjpass", "expl") for c in tok.children):
+        return None
+    prev = tok.doc[tok.i - 1]
+    if prev.pos_ not in ("PROPN", "NOUN") or prev.dep_ not in ("conj", "pobj", "appos") or prev.head.i >= prev.i:
+        return None
+    return prev if any(t.text == "," for t in tok.doc[: prev.left_edge.i]) else None
+
+
 def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]:
     """The agent token of a predicate: its own subject, a by-agent, or one it inherits (subjects
     before ``skip_before``, a dateline's place, are passed over)."""
@@ -264,10 +302,13 @@ def _subject_token(tok: Token, skip_before: int = 0) -> tuple[Token | None, str]
                 if c.lower_ in QUANTIFIERS and cur.dep_ in ("advcl", "conj") and cur.head.i != cur.i:
                     break  # "both": the subject of the clause above
                 if c.lower_ in RELATIVES and cur.dep_ == "relcl":
-                    return cur.head, "relcl"
+                    return relative_antecedent(cur, c), "relcl"
                 return c, "nsubj" if cur is tok else "inherited"
         if passive:
             return None, ""
+        stranded = stranded_subject(cur) if cur is tok else None
+        if stranded is not None and stranded.idx >= skip_before:
+            return stranded, "nsubj"
         if cur.dep_ == "relcl" and not any(c.dep_ in ("nsubj", "nsubjpass") for c in cur.children):
             return None, ""
         own = any(c.dep_ in ("nsubj", "csubj", "expl") and c.lower_ not in QUANTIFIERS for c in cur.children)
@@ -379,7 +420,7 @@ def fill_roles(frames: list[Frame], reader: ActorReader) -> None:
         for c in tok.children:
             if c.dep_ == "nsubjpass" or (c.dep_ == "nsubj" and small_passive(tok)):
                 if c.lower_ in RELATIVES and tok.dep_ == "relcl":
-                    add("patient", tok.head, "relcl")
+                    add("patient", relative_antecedent(tok, c), "relcl")
                 else:
                     add("patient", c, "nsubjpass")
             elif c.dep_ == "dobj":
