@@ -218,3 +218,61 @@ def _entity(actor: Actor, source_id: str, state_of: Callable[[str], str | None] 
         if org:
             return EntityMention(source_id, actor.start, actor.end, org, "org", actor.text)
     return None
+
+
+# the determiners of a phrase that names an occurrence told before ("the attack", "these bombings")
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+# how the parse tells a filler of the frame itself, not one it inherits through a clause above ("accused X of
+# ordering the attack": X is not who ordered it)
+_OWN_VIA = frozenset({"nsubj", "agent", "relcl", "nsubjpass", "dobj"})
+
+
+def definite_reference(tok: Token, heads: frozenset[str]) -> bool:
+    """Whether ``tok`` is an event noun named definitely ("the attack", "these bombings"): a phrase that refers
+    back to an occurrence told before, not a new one ("an attack", "his assassination")."""
+    return (tok.pos_ == "NOUN" and (tok.lower_ in heads or tok.lemma_.lower() in heads)
+            and any(c.dep_ == "det" and c.lower_ in _DEFINITE for c in tok.children))
+
+
+def referring_actors(cl: Clauses, tok: Token, words: RoleWords, source_id: str,
+                     state_of: Callable[[str], str | None] | None) -> list[tuple[EntityMention, str]]:
+    """Who a later sentence says did or underwent an occurrence it names by a definite noun ``tok`` ("the
+    attack"), the occurrence being told before: the subject of an ordering verb whose object it is is its
+    sponsor ("T ordered the attack"), a claimant its perpetrator ("G claimed responsibility for the
+    bombings"), whoever was killed or died in it (or whom it killed) a victim ("Y was also killed in the
+    attack"). Only what the frame says as fact of its own fillers: a negated, conditional or modal frame, a
+    filler inherited from a clause above ("accused X of ordering the attack") and "it"/"they" give nothing;
+    what others merely say about it (condemned, denied) gives nothing either."""
+    by_head = {f.head: f for f in cl.frames}
+    found: dict[str, tuple[EntityMention, str]] = {}
+
+    def take(f: Frame | None, roles: tuple[str, ...], as_role: str) -> None:
+        if f is None or f.negative or f.modality or f.condition is not None or f.hedge:
+            return
+        for r in f.roles:
+            if r.role not in roles or r.via not in _OWN_VIA or r.actor.head == tok.i:
+                continue
+            if r.actor.kind == "pronoun" and r.actor.text.lower() not in _PERSONAL:
+                continue
+            ent = _entity(r.actor.named, source_id, state_of)
+            if ent is not None and r.actor.named is not r.actor:
+                ent = dataclasses.replace(ent, char_start=r.actor.start, char_end=r.actor.end, surface=r.actor.text)
+            if ent is not None:
+                found.setdefault(ent.entity_id, (ent, as_role))
+
+    head = tok.head
+    if tok.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in words.sponsor_verbs:
+        take(by_head.get(head.i), ("agent",), "sponsor")  # "T ordered the attack", "the attack was ordered by T"
+    if tok.dep_ == "nsubj" and head.lemma_.lower() in words.kill_lemmas:
+        take(by_head.get(head.i), ("patient",), "victim")  # "the attack killed Y"
+    if tok.dep_ == "pobj" and head.lower_ in INSTRUMENT_PREPS and head.head.pos_ == "VERB":
+        verb = head.head
+        if verb.lemma_.lower() in words.kill_lemmas:
+            take(by_head.get(verb.i), ("patient",), "victim")  # "Y was also killed in the attack"
+        elif verb.lemma_.lower() in words.undergoer_verbs:
+            take(by_head.get(verb.i), ("agent",), "victim")  # "Y died in the attack"
+    for ent in claimants(cl, tok, words, source_id, state_of):
+        claim = by_head.get(tok.head.i if tok.dep_ == "dobj" else tok.head.head.head.i)
+        if claim is not None and not (claim.negative or claim.modality or claim.condition is not None):
+            found.setdefault(ent.entity_id, (ent, "perpetrator"))
+    return sorted(found.values(), key=lambda x: x[0].char_start)

@@ -13,17 +13,19 @@ import datetime
 import functools
 import re
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.tokens import Token
 
 from pipeline.corpus import PassageRow, SourceDoc
+from pipeline.errors import CuratedDataError
 from pipeline.extract.clauses import Clauses
 from pipeline.extract.clauses.roles import dateline_end
 from pipeline.extract.clauses.scope import inside
 from pipeline.extract.dates import DateContext, DateMention, find_dates
 from pipeline.extract.entities import EntityIndex
-from pipeline.extract.event_actors import occurrence_actors
+from pipeline.extract.event_actors import definite_reference, occurrence_actors, referring_actors
 from pipeline.extract.event_frames import (
     EventFrames,
     RoleWords,
@@ -57,7 +59,7 @@ from pipeline.extract.events.tolls import (
 )
 from pipeline.extract.events.triggers import _OPENING, _choose_trigger, _clauses, _triggers, _TrigHit
 from pipeline.extract.places import PlaceHit, find_places, load_gazetteer, main_place
-from pipeline.extract.sentences import Parser, Sentence
+from pipeline.extract.sentences import Parser, Sentence, load_yaml
 from pipeline.text import SpanSet, sentence_spans
 
 
@@ -89,7 +91,7 @@ def find_event_mentions(
         all_places.extend(passage_places)
         read.append((p, sentences, dates, passage_places))
     frames.prefetch([(p, s, e) for p, sentences, dates, _ in read if not _skipped(p, rules)
-                     for s, e in _dated_sentences(sentences, dates)])
+                     for s, e in _dated_sentences(sentences, dates, doc.text, curated_dir)])
     for k, (p, sentences, dates, passage_places) in enumerate(read):
         top = p.section.split(" > ")[0]
         if p.kind in rules.skip_kinds or top in rules.skip_sections or p.section.split(" > ")[-1] in rules.skip_sections:
@@ -118,13 +120,13 @@ def find_event_mentions(
                 report.append(f"events: year of {dm.date_text!r} unresolved, event dated null "
                               f"({p.passage_id} @{dm.char_start - p.char_start})")
             usable.append(dm)
-        if not usable:
-            continue
         by_sentence = _dates_by_sentence(sentences, usable)
         places_at = [h.char_start for h in passage_places]
         for si, (s, e) in enumerate(sentences):
             sdates = by_sentence[si]
+            told_at: set[int] = set()  # where this sentence's own tellings name their occurrence
             if not sdates:
+                _later_roles(frames, p, s, e, sdates, told_at, out, ctx, quotes, curated_dir)
                 continue
             prev_trig: _TrigHit | None = None
             prev_cs: int | None = None
@@ -257,6 +259,7 @@ def find_event_mentions(
                     if cs <= x.char_start < ce and not _inside(x.char_start, quotes)
                     and (dm.resolved_by in _TOLD_IN_DATE or not dm.char_start <= x.char_start < dm.char_end)
                     and not (attributed and x.surface in attributed)]
+                told_at.add(anchor)
                 out.append(EventMention(
                     source_id=p.source_id, passage=p, char_start=cs, char_end=ce, date=dm, event_type=etype,
                     trigger=trig.phrase if trig else None, group=trig.trig.group if trig else None,
@@ -269,7 +272,72 @@ def find_event_mentions(
                     toll_passage=nxt_passage if any(x is not None and x[0] >= p.char_end
                                                     for x in (killed_span, injured_span)) else None,
                 ))
+            _later_roles(frames, p, s, e, sdates, told_at, out, ctx, quotes, curated_dir)
     return retold(out), all_places
+
+
+def _fits(tok: Token, told: EventMention) -> bool:
+    """Whether what the phrase adds to its noun fits the telling it refers back to: the things it names in its
+    phrases ("the attack on the embassy") are words of that telling; one owned by a pronoun ("the strike on
+    their convoy") says nothing new."""
+    quote = told.quote.lower()
+    for prep in (c for c in tok.children if c.dep_ == "prep"):
+        for obj in (g for g in prep.children if g.dep_ == "pobj" and g.pos_ in ("NOUN", "PROPN")):
+            owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children)
+            if not owned and obj.lower_ not in quote and obj.lemma_.lower() not in quote:
+                return False
+    return True
+
+
+@lru_cache(maxsize=4)
+def _harm_heads(curated_dir: Path) -> tuple[frozenset[str], re.Pattern[str]]:
+    """The nouns a strike or attack is referred back by (``reference_heads.strike`` of date_words.yaml), and a
+    pattern finding a definite one in a sentence's text (so that only such sentences are parsed for it)."""
+    path = curated_dir / "date_words.yaml"
+    try:
+        heads = frozenset(str(w).lower() for w in load_yaml(path)["reference_heads"]["strike"])
+    except (KeyError, TypeError) as exc:
+        raise CuratedDataError(f"cannot read reference_heads.strike: {exc}", path) from None
+    alt = "|".join(sorted((re.escape(h) for h in heads), key=len, reverse=True))
+    return heads, re.compile(rf"(?i)\b(?:the|this|that|these|those)\s+(?:[\w'’.-]+\s+){{0,3}}?(?:{alt})s?\b")
+
+
+def _later_roles(frames: EventFrames, p: PassageRow, s: int, e: int, sdates: Sequence[DateMention],
+                 told_at: set[int], out: list[EventMention], ctx: DateContext, quotes: SpanSet,
+                 curated_dir: Path) -> None:
+    """Roles a sentence gives an occurrence told before and named here by a definite noun ("The attack ...",
+    "T ordered the attack", "G claimed responsibility for the bombings", "Y was also killed in the attack"):
+    the occurrence is the one the reference machinery resolves the phrase to (``DateContext.occurrence``),
+    its roles are read from the phrase's frame (``referring_actors``) and added to that earlier telling. A
+    word that names an occurrence this sentence tells itself (``told_at``) is no reference."""
+    heads, pattern = _harm_heads(curated_dir)
+    text = frames.doc.text
+    if not out or pattern.search(text, s, e) is None:
+        return
+    cl = frames.clauses(p, s, e, sdates)
+    for tok in cl.doc:
+        at = cl.base + tok.idx
+        if at in told_at or _inside(at, quotes) or not definite_reference(tok, heads):
+            continue
+        phrase = cl.doc[tok.left_edge.i : tok.i + 1].text
+        ref = ctx.occurrence(phrase, need="month", before=s, head=tok.text if tok.lower_ in heads else tok.lemma_)
+        harm = [m for m in out if m.char_start < s and m.event_type in _HARM]
+        if ref is not None:
+            told = [m for m in harm if (m.date.char_start, m.date.char_end) == (ref.char_start, ref.char_end)]
+        else:
+            # a telling dated by its report (context_dates.py) is not in the dated story the reference machinery
+            # reads: "the strike" names it as the machinery names an occurrence by a bare noun, the latest of its kind
+            told = harm[-1:] if harm and harm[-1].date.kind == CONTEXT else []
+        if not told:
+            continue
+        target = told[-1]
+        if not _fits(tok, target):
+            continue
+        have = {x.entity_id for x, _ in target.actors}
+        for ent, role in referring_actors(cl, tok, frames.words, p.source_id, frames.index.state_of):
+            if ent.entity_id not in have and not _inside(ent.char_start, quotes):
+                target.actors.append((ent, role))
+                have.add(ent.entity_id)
 
 
 # Dates whose words tell the occurrence (its type and actors are read inside them): "two days after a
@@ -382,9 +450,13 @@ def _dated_passages(doc: SourceDoc, passages: Sequence[PassageRow], curated_dir:
         yield p, sentences, dates
 
 
-def _dated_sentences(sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention]) -> list[tuple[int, int]]:
-    """The sentences that hold a date: the ones an event may be read from (and parsed for)."""
-    return [(s, e) for s, e in sentences if any(s <= d.char_start < e for d in dates)]
+def _dated_sentences(sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention], text: str = "",
+                     curated_dir: Path | None = None) -> list[tuple[int, int]]:
+    """The sentences that hold a date: the ones an event may be read from (and parsed for); with ``text`` and
+    ``curated_dir`` also those naming a strike or attack by a definite noun (``_later_roles`` reads them)."""
+    refers = _harm_heads(curated_dir)[1] if curated_dir is not None else None
+    return [(s, e) for s, e in sentences if any(s <= d.char_start < e for d in dates)
+            or (refers is not None and refers.search(text, s, e) is not None)]
 
 
 def parse_candidates(doc: SourceDoc, passages: Sequence[PassageRow], curated_dir: Path) -> list[Sentence]:
@@ -396,7 +468,7 @@ def parse_candidates(doc: SourceDoc, passages: Sequence[PassageRow], curated_dir
     ctx = DateContext.for_source(doc, own, curated_dir)
     return [Sentence(doc.source_id, p, s, e, doc.text[s:e], 0)
             for p, sentences, dates in _dated_passages(doc, own, curated_dir, rules, ctx) if not _skipped(p, rules)
-            for s, e in _dated_sentences(sentences, dates)]
+            for s, e in _dated_sentences(sentences, dates, doc.text, curated_dir)]
 
 
 def _skipped(p: PassageRow, rules: Rules) -> bool:
