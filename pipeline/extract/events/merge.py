@@ -19,7 +19,7 @@ import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from pipeline.extract import Memo, no_memo
 from pipeline.extract.dates import DateMention
@@ -40,28 +40,10 @@ class _Event:
         return self.mentions[0]
 
 
-class _Told(Protocol):
-    """What the merge may read of a telling: ``EventMention`` and ``_Telling`` both have it."""
-
-    event_type: str
-    group: str | None
-    groups: frozenset[str]
-    distinct: bool
-    date: DateMention
-    killed: int | None
-    place: PlaceHit | None
-    place_ids: frozenset[str]
-    actors: list[tuple[EntityMention, str]]
-    attributed_to: str | None
-    words: frozenset[str]
-    topic_date: str | None
-    _roles_memo: tuple[list[tuple[EntityMention, str]], int, _Roles] | None
-
-
 @dataclass
 class _Telling:
-    """A telling as the day merge sees it: the fields ``_Told`` names, with no source, offsets or
-    text (dates, places and participants keep their values, not their spans). The day merge runs on
+    """A telling as the day merge sees it: the fields of an ``EventMention`` the merge reads, with no
+    source, offsets or text (dates, places and participants keep their values, not their spans). The day merge runs on
     these, so what it decides is a function of them alone and may be memoised under their digest
     (``key``); an edit elsewhere in a source moves its tellings, not these."""
 
@@ -97,6 +79,10 @@ class _Telling:
         """Every field but the memo, in a stable form (sets sorted)."""
         return json.dumps([_plain(getattr(self, f.name)) for f in dataclasses.fields(self)
                            if not f.name.startswith("_")], separators=(",", ":")).encode()
+
+
+# What the merge may read of a telling: an ``EventMention`` or its ``_Telling`` (the same fields).
+_Told = EventMention | _Telling
 
 
 def _plain(v: Any) -> Any:
