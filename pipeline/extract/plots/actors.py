@@ -332,7 +332,10 @@ class ActorReader:
         for t in toks:
             if _possessor_misparsed(t):
                 continue
+            cut = _fronted_subject_start(t)
             for x in [t, *t.conjuncts]:
+                if cut is not None and x.i >= cut:
+                    break  # the clause's subject, not more of the fronted phrase's people
                 if x.i > 0 and any(w.lower_ in self.v.alias_words for w in (sv.doc[np_bounds(x)[0]], sv.doc[x.i - 1])):
                     continue  # "X, alias Y, was charged": Y is another name of X, no second actor
                 a = self.actor(sv, x)
@@ -357,3 +360,22 @@ class ActorReader:
                 objs = [g for c in [tok, *tok.children] for g in c.children if g.dep_ == "pobj"]
                 out.extend(a for a in self.expand(sv, objs) if a.person_like)
         return out
+
+
+def _fronted_subject_start(t: Token) -> int | None:
+    """"Besides the plot against Y, A and two other men were charged": the parse may hang the clause's
+    subject (A, the men) on Y as its conjuncts when a phrase opens the sentence. Where the finite verb
+    above has no subject of its own and comes after them, the conjuncts after the comma that closes
+    the opening phrase are that subject: the index of the first of them, else None."""
+    path = [t, *t.ancestors]
+    verb = next((a for a in path if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None or verb.dep_ != "ROOT" or any(c.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for c in verb.children):
+        return None
+    opener = next((a for a in path if a.head.i == verb.i and a.i != verb.i), None)
+    if opener is None or opener.dep_ != "prep" or opener.i > verb.i:
+        return None
+    doc = t.doc
+    for c in t.conjuncts:
+        if t.i < c.i < verb.i and any(w.text == "," for w in doc[t.i + 1 : c.i]):
+            return c.i
+    return None

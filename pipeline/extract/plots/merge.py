@@ -115,7 +115,7 @@ def _referred(c: Cluster) -> bool:
 def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
     """Whether two clusters tell one plot.
 
-    Same named target and: a shared named perpetrator or sponsor; or both executed; or one
+    Never when one's perpetrator is the other's target. Same named target and: a shared named perpetrator or sponsor; or both executed; or one
     only refers to a known act ("the decision to kill X") of an executed plot; or, told in
     different sources, the same year with no conflicting perpetrators. Plots with no named
     target merge on a shared named perpetrator. Two plot sections of one source never merge.
@@ -130,6 +130,8 @@ def _same_plot(a: Cluster, b: Cluster, vocab: PlotVocab) -> bool:
         ta |= a.entity_keys("victims")
     if sb == "executed":
         tb |= b.entity_keys("victims")
+    if a.entity_keys("perpetrators") & tb or b.entity_keys("perpetrators") & ta:
+        return False  # one's plotter is the other's target: two plots, whatever else they share
     actors_a, actors_b = _agents(a), _agents(b)
     ya, yb = _year(a), _year(b)
     # "a separate scheme", "the second plot" tells apart the plots of one article, not of two
