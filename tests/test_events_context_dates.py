@@ -13,8 +13,15 @@ from pipeline.extract.events import extract_events
 PUBLISHED = "2021-03-10"
 
 
-def _events(paragraphs: list[str], published: str | None = PUBLISHED, fmt: str = "news") -> list[dict]:
-    doc, ps = make_doc([("Body", p) for p in paragraphs], published=published, fmt=fmt)
+# A lead telling nothing, so that the paragraphs given are read as a report's body (its lead is read apart).
+NEUTRAL_LEAD = "Westport is a small port town on the river Esk."
+
+
+def _events(paragraphs: list[str], published: str | None = PUBLISHED, fmt: str = "news",
+            lead: bool = False) -> list[dict]:
+    """The events of a report whose body is ``paragraphs`` (``lead``: the first of them is its lead)."""
+    paras = paragraphs if lead or fmt != "news" else [NEUTRAL_LEAD, *paragraphs]
+    doc, ps = make_doc([("Body", p) for p in paras], published=published, fmt=fmt)
     res = extract_events([doc], ps, EntityIndex([]), CUR)
     return res.tables["events"]
 
@@ -124,9 +131,44 @@ def test_a_sentence_with_no_word_of_continuation_takes_nothing_from_the_one_befo
 
 def test_a_retelling_joins_the_dated_telling_of_the_same_occurrence() -> None:
     # the lead tells the charge undated, the next paragraph dates it: one event, two tellings
-    doc, ps = make_doc([("Body", "A federal court has charged three dock workers with smuggling guns."),
-                        ("Body", "Prosecutors indicted the three dock workers on 8 March 2021 in Westport.")],
-                       published=PUBLISHED)
-    res = extract_events([doc], ps, EntityIndex([]), CUR)
-    assert [(e["date"], e["event_type"]) for e in res.tables["events"]] == [("2021-03-08", "legal_action")]
-    assert len(res.tables["event_mentions"]) == 2
+    for lead in (True, False):
+        paras = ["A federal court has charged three dock workers with smuggling guns.",
+                 "Prosecutors indicted the three dock workers on 8 March 2021 in Westport."]
+        doc, ps = make_doc([("Body", p) for p in (paras if lead else [NEUTRAL_LEAD, *paras])], published=PUBLISHED)
+        res = extract_events([doc], ps, EntityIndex([]), CUR)
+        assert [(e["date"], e["event_type"]) for e in res.tables["events"]] == [("2021-03-08", "legal_action")]
+        assert len(res.tables["event_mentions"]) == 2
+
+
+# ---- a report's lead: its news, told as now
+
+
+def test_a_statement_in_the_lead_told_in_the_present_takes_the_report_day() -> None:
+    events = _events(["The harbor master of Westport says the river port will stay shut for a week."], lead=True)
+    assert _brief(events) == [("2021-03-10", "day", "published 2021-03-10", "statement")]
+    assert events[0]["date_start"] == events[0]["date_end"]
+
+
+def test_a_warning_in_the_lead_told_in_the_present_perfect_takes_the_report_day() -> None:
+    # no medium named: in the lead the warning is the news itself
+    assert _brief(_events(["The mayor of Westport has warned fishermen to keep away from the flooded docks."],
+                          lead=True)) == [("2021-03-10", "day", "published 2021-03-10", "statement")]
+
+
+def test_a_lead_statement_naming_an_occurrence_the_report_leaves_undated_is_still_today() -> None:
+    assert _brief(_events(["The governor vows to rebuild the pier after the fire that destroyed it."], lead=True)) \
+        == [("2021-03-10", "day", "published 2021-03-10", "statement")]
+
+
+def test_the_present_tells_no_occurrence_outside_the_lead() -> None:
+    assert _events(["The harbor master of Westport says the river port will stay shut for a week."]) == []
+
+
+def test_a_lead_act_in_the_simple_past_takes_the_month_as_in_the_body() -> None:
+    assert _brief(_events(["Prosecutors in Westport charged two dock workers with arson on the pier."], lead=True)) \
+        == [("2021-03", "month", "published 2021-03-10", "legal_action")]
+    assert _events(["The navy fired missiles at the old fort."], lead=True) == []
+
+
+def test_what_the_lead_tells_as_to_come_or_as_a_condition_takes_no_date() -> None:
+    assert _events(["The mayor may warn fishermen to keep away if the river floods the docks."], lead=True) == []

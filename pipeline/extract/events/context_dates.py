@@ -20,6 +20,12 @@ such a sentence tells, read from its parse. Two contexts, at the precision they 
   its year when the two days before publication fall in the month before, and nothing when they
   fall in the year before. Never in a paragraph whose dates are all more than a month before
   publication (it narrates the past). ``date_text`` is "published <date>".
+- **A news report's lead.** Its first paragraph tells the report's news: what it tells as now -- a
+  statement in the present ("X says", "X warns") or anything in the present perfect ("X has
+  warned", "Iran has admitted") -- takes the publication day (precision day), with no medium named
+  and even when timed by an occurrence the report leaves undated ("vows revenge after the killing").
+  Told in the simple past it is read as the report's own present above (month; a violent act not).
+  A retelling in the body dated within the week before links to it (``retold``).
 
 A question ("didn't the attack hammer another nail ...?") and a quotation tell nothing as fact.
 The sentence's parse decides whether it tells an occurrence now (``context_trigger``): the trigger's
@@ -65,12 +71,17 @@ from pipeline.extract.events.triggers import _triggers, _TrigHit
 KIND = "context"
 CARRIED = "carried"  # resolved_by: the sentence before
 PUBLISHED = "published"  # resolved_by: the report's publication
+LEAD = "lead"  # resolved_by: the report's day, told in its lead in the present or present perfect
+LEAD_NOW = "lead-now"  # the same, in a lead sentence timed by another occurrence: the present readings only
 # A paragraph whose nearest date is older than this narrates the past, not the report's news.
 STALE_DAYS = 31
 # How many days before publication a report's undated news may lie (a day's time zones apart).
 NEWS_DAYS = 2
+# How far back a lead's present perfect ("has charged") may reach, for the body's dated telling of it.
+RECENT_DAYS = 7
 _VIOLENT = frozenset({"strike", "attack", "plot", "cyber_operation"})
 _MODAL_TAG = "MD"
+_PRESENT_TAGS = frozenset({"VBZ", "VBP"})
 _PERFECT = re.compile(r"\b(?:has|have|'s|'ve)\s", re.IGNORECASE)
 _OPENING_QUOTES = frozenset("\"“‘«'")
 
@@ -126,6 +137,12 @@ def _carried(anchor: DateMention, start: int, tied: bool) -> DateMention | None:
                        resolved_by=CARRIED)
 
 
+def _lead_day(pub: dt.date, start: int, by_reference: bool) -> DateMention:
+    """The report's own day: what its lead tells as now ("X says", "X has warned")."""
+    return DateMention(start, start, f"published {pub.isoformat()}", pub.isoformat(), pub, pub, "day", relative=True,
+                       kind=KIND, resolved_by=LEAD_NOW if by_reference else LEAD)
+
+
 def _published(pub: dt.date, start: int) -> DateMention | None:
     """The report's own present: its month, or its year when the days before publication cross a month."""
     earliest = pub - dt.timedelta(days=NEWS_DAYS)
@@ -148,11 +165,11 @@ class ContextDates:
         self.prev: DateMention | None = None  # the date the sentence before tells (its own or carried)
 
     def read(self, sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention],
-             passage: tuple[int, int]) -> list[DateMention]:
+             passage: tuple[int, int], lead: bool = False) -> list[DateMention]:
         """A context date for each sentence of the passage that has no date of its own and a trigger
-        word (``dates``: the passage's dates, references included). The date is zero-width at the
-        sentence's start (after a wire dateline), moved to the word naming the occurrence once
-        ``context_trigger`` has found one in the parse."""
+        word (``dates``: the passage's dates, references included; ``lead``: the passage is a report's
+        first). The date is zero-width at the sentence's start (after a wire dateline), moved to the word
+        naming the occurrence once ``context_trigger`` has found one in the parse."""
         text, ctx = self.text, self.ctx
         words = _words(self.curated_dir)
         refs = _reference_words(self.curated_dir)
@@ -182,10 +199,16 @@ class ContextDates:
             # occurrence the source does not date
             by_reference = bool(refs.lead_re.search(body) or refs.alone_re.match(body)
                                 or refs.anniversary_re.search(body))
+            # a report's lead tells its news: "X vows revenge after the killing of Y" is today's vow
+            in_lead = lead and ctx.pub_relative and ctx.published is not None
             hits = [h for h in _triggers(text, start, e, self.rules, ()) if not h.trig.weak] if (
-                start < e and not by_reference and "?" not in body) else []
+                start < e and (in_lead or not by_reference) and "?" not in body) else []
             if hits:
-                if self.prev is not None and (words.pronoun_re.match(body) or words.continues_re.search(body)):
+                if in_lead and ctx.published is not None:
+                    # its day where told as now, else (past tense) its month, as any sentence of the
+                    # report's own present (``context_trigger`` decides from the parse)
+                    found = _lead_day(ctx.published, start, by_reference)
+                elif self.prev is not None and (words.pronoun_re.match(body) or words.continues_re.search(body)):
                     found = _carried(self.prev, start, bool(words.same_re.search(body)))
                 elif ctx.pub_relative and ctx.published is not None and _news_paragraph(resolved, s, ctx.published):
                     found = _published(ctx.published, start)
@@ -201,10 +224,10 @@ def _may_tell(hits: Sequence[_TrigHit], body: str, dm: DateMention, words: _Word
     """Whether any trigger could pass ``context_trigger``'s word-level rules (a statement's named
     medium, a violent act's present perfect in a report's own present), checked before parsing."""
     for h in hits:
-        if h.trig.type == "statement" and not h.trig.distinct:
+        if h.trig.type == "statement" and not h.trig.distinct and dm.resolved_by not in (LEAD, LEAD_NOW):
             if words.occasion_re.search(body):
                 return True
-        elif h.trig.type in _VIOLENT and dm.resolved_by == PUBLISHED:
+        elif h.trig.type in _VIOLENT and dm.resolved_by in (PUBLISHED, LEAD, LEAD_NOW):
             if _PERFECT.search(body):
                 return True
         else:
@@ -249,10 +272,15 @@ def _verb_of(tok: Token) -> Token | None:
 
 
 def _tense(v: Token) -> str | None:
-    """past (simple past, active or passive), perfect (has/have + participle), or None (anything else)."""
+    """past (simple past, active or passive), perfect (has/have + participle), present (simple or
+    progressive: "says", "is warning"), or None (anything else)."""
     aux = [c for c in v.children if c.dep_ in ("aux", "auxpass")]
     if any(a.tag_ == _MODAL_TAG for a in aux):
         return None
+    if v.tag_ in _PRESENT_TAGS and not aux:
+        return "present"
+    if v.tag_ == "VBG" and len(aux) == 1 and aux[0].lemma_.lower() == "be" and aux[0].tag_ in _PRESENT_TAGS:
+        return "present"
     if any(a.lemma_.lower() == "have" for a in aux):
         return "perfect" if all(a.tag_ != "VBD" for a in aux if a.lemma_.lower() == "have") else None
     if v.tag_ == "VBD" and not aux:
@@ -326,11 +354,14 @@ def _known(tok: Token, ctx: DateContext) -> bool:
 
 
 def context_trigger(cl: Clauses, hits: Sequence[_TrigHit], dm: DateMention, rules: Rules, ctx: DateContext,
-                    curated_dir: Path) -> _TrigHit | None:
-    """The occurrence a sentence dated by its context tells (see the module docstring), or None."""
+                    curated_dir: Path) -> tuple[_TrigHit, DateMention] | None:
+    """The occurrence a sentence dated by its context tells (see the module docstring) and its date, or
+    None. A sentence of a report's lead takes the report's day where it tells the occurrence as now (a
+    statement in the present, anything in the present perfect); told in the simple past it is read as
+    any sentence of the report's own present (its month, a violent act not at all)."""
     words = _words(curated_dir)
     not_now = words.not_now
-    ok: list[_TrigHit] = []
+    ok: list[tuple[_TrigHit, DateMention]] = []
     saying = {t.i for h in hits if h.trig.type == "statement" and not h.trig.defer
               and (t := word_token(cl, h.start, h.end)) is not None and t.pos_ in ("VERB", "AUX")}
     for h in hits:
@@ -347,15 +378,27 @@ def context_trigger(cl: Clauses, hits: Sequence[_TrigHit], dm: DateMention, rule
             tense = _tense(v.head) if head_aux else tense
         if tense is None or not _now(v, not_now):
             continue
-        if dm.resolved_by == PUBLISHED and h.trig.type in _VIOLENT and tense != "perfect":
+        date = dm
+        if dm.resolved_by in (LEAD, LEAD_NOW):
+            now = tense == "perfect" or (tense == "present" and h.trig.type == "statement")
+            pub = dm.date_start
+            past = pub is not None and tense == "past" and dm.resolved_by == LEAD
+            told = dm if now else (_published(pub, dm.char_start) if pub is not None and past else None)
+            if told is None:
+                continue
+            date = told
+        elif tense == "present":
+            continue  # outside a report's lead the present tells no occurrence of a known time
+        if date.resolved_by == PUBLISHED and h.trig.type in _VIOLENT and tense != "perfect":
             continue
-        if h.trig.type == "statement" and not h.trig.distinct and not _occasion(v, tok, words.occasions):
+        if (h.trig.type == "statement" and not h.trig.distinct and date.resolved_by not in (LEAD, LEAD_NOW)
+                and not _occasion(v, tok, words.occasions)):
             continue  # a claim of responsibility is made once; other statements need their occasion
         if tok.i != v.i and v.i in saying:
             continue  # "condemned the attack": the statement is told, the attack is its topic
-        ok.append(h)
+        ok.append((h, date))
     # "announced the deployment of troops": the occurrence announced, not the announcing
-    return next((h for h in ok if not h.trig.defer), ok[0] if ok else None)
+    return next((hd for hd in ok if not hd[0].trig.defer), ok[0] if ok else None)
 
 
 def retold(mentions: list[EventMention]) -> list[EventMention]:
@@ -368,6 +411,8 @@ def retold(mentions: list[EventMention]) -> list[EventMention]:
     out: list[EventMention] = []
     for m in mentions:
         d, lo, hi = m.date, m.date.date_start, m.date.date_end
+        if d.resolved_by in (LEAD, LEAD_NOW) and lo is not None:
+            lo = lo - dt.timedelta(days=RECENT_DAYS)  # "has charged": a recent act the body may date
         if (d.kind != KIND or (m.event_type == "statement" and not m.distinct) or not m.group
                 or lo is None or hi is None):
             out.append(m)

@@ -142,9 +142,10 @@ def find_event_mentions(
                 opening = bool(_OPENING.fullmatch(text, cs, dm.char_start))
                 trig = None if dm.in_list else _choose_trigger(text, cs, ce, dm, hits, rules, opening)
                 if dm.kind == CONTEXT:
-                    trig = context_trigger(frames.clauses(p, s, e, sdates), hits, dm, rules, ctx, curated_dir)
-                    if trig is None:
+                    told = context_trigger(frames.clauses(p, s, e, sdates), hits, dm, rules, ctx, curated_dir)
+                    if told is None:
                         continue  # no occurrence told now (see context_dates.py)
+                    trig, dm = told
                     dm = dataclasses.replace(dm, char_start=trig.start, char_end=trig.start)  # what it dates
                 if dm.resolved_by in _TOLD_IN_DATE:
                     # "voted Sunday, two days after a drone strike killed X": the date is the named
@@ -444,7 +445,7 @@ def _dated_passages(doc: SourceDoc, passages: Sequence[PassageRow], curated_dir:
             # "In the days after the bombing, X. The next day, Y": Y counts from X's date
             dates = chained(text, sorted([*dates, *refs], key=lambda d: d.char_start))
         # sentences with no date at all: the time of the sentence before, or of the report (context_dates.py)
-        undated = context.read(sentences, dates, (p.char_start, p.char_end))
+        undated = context.read(sentences, dates, (p.char_start, p.char_end), lead=bool(body) and p is body[0])
         if undated:
             dates = sorted([*dates, *undated], key=lambda d: d.char_start)
         yield p, sentences, dates
