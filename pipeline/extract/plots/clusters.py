@@ -244,6 +244,8 @@ def clusters_of_source(
     section_cluster: dict[str, Cluster] = {}
     last_in_section: dict[str, Cluster] = {}
     last_plot: dict[str, Cluster] = {}  # the last telling of a plot itself (a stage told, no past act referred to)
+    # the last telling not only referring to a past act ("to avenge X, killed in a strike"): what "the plot" refers to
+    last_told: dict[str, Cluster] = {}
     para_clusters: dict[str, list[Cluster]] = defaultdict(list)
     last_executed: Cluster | None = None
     bare: list[PlotMention] = []
@@ -283,7 +285,8 @@ def clusters_of_source(
                     target = c
                     break
         if target is None and pm.anaphoric and not t:
-            target = last_in_section.get(pm.section)
+            # "the plot" names a plot told before, not a past killing named in passing since
+            target = last_told.get(pm.section)
         if target is None and news and not pm.presupposed:
             target = _told_before(pm, t, (last_plot if pm.adds_target else last_in_section).get(pm.section), vocab)
         if target is None:
@@ -299,6 +302,8 @@ def clusters_of_source(
         para_clusters[pm.sent.passage.passage_id].append(target)
         if not pm.outcome:
             last_in_section[pm.section] = target
+            if not pm.presupposed:
+                last_told[pm.section] = target
             if pm.statuses and not pm.presupposed:
                 # (a killing named in passing is no plot "X was among the targets of the plot" refers to)
                 last_plot[pm.section] = target

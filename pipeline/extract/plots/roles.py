@@ -8,6 +8,7 @@ against Y"), the verbs governing it ("charged X with plotting", "tasked by X"), 
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from spacy.tokens import Token
@@ -189,7 +190,13 @@ class RoleReader(ActorReader):
         """Roles given by the verbs above the trigger ("charged X with plotting", "tasked X with")."""
         v = self.v
         accused = False  # a charge noun below ("wanted by the FBI on charges of plotting")
-        for t in path[1:]:
+        for below, t in itertools.pairwise(path):
+            if below is path[0] and below.dep_ in ("advcl", "pcomp") and any(
+                    c.dep_ in ("nsubj", "nsubjpass") for c in below.children):
+                # "Iran launched an attack after a strike killed X": an act told by a verb with a subject of its
+                # own, under an adverbial or a preposition ("after", "when"), has its agent there; the verbs
+                # above tell another act and give it no roles
+                break
             if t.pos_ not in ("VERB", "AUX"):
                 accused = accused or t.lemma_.lower() in v.charge_nouns
                 if v.governing.get(t.lemma_.lower()) not in (None, "alleged") and not pm.sponsors:
