@@ -42,6 +42,7 @@ class Lexicon:
     content_nouns: frozenset[str]
     author_verbs: frozenset[str]
     group_nouns: frozenset[str] = frozenset()
+    comitatives: frozenset[str] = frozenset()
 
 
 def _words(doc: Any, path: Path, *keys: str) -> frozenset[str]:
@@ -89,6 +90,7 @@ def load_lexicon(curated_dir: Path | None = None) -> Lexicon:
         telling_nouns=_words(doc, path, "telling_nouns"),
         author_verbs=_words(doc, path, "attribution", "author_verbs"),
         group_nouns=_words(doc, path, "group_nouns"),
+        comitatives=_words(doc, path, "comitatives"),
         content_nouns=_words(doc, path, "attribution", "document_nouns") | _words(doc, path, "attribution",
                                                                                  "content_nouns"),
     )

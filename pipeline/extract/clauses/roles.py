@@ -211,7 +211,8 @@ class ActorReader:
     def _descriptions(self, head: Token, i: int, j: int) -> list[str]:
         """Names inside the phrase other than the head's own ("of group X", "X's envoy", "a X memo")."""
         own = self.mentions.get(head.i)
-        own_ent = next((e for e in self.doc.ents if e.start <= head.i < e.end), None)
+        # (doc.ents builds new spans at each call: an entity is compared by its bounds, never by identity)
+        own_ent = next(((e.start, e.end) for e in self.doc.ents if e.start <= head.i < e.end), None)
         out: list[str] = []
         for k in range(i, j):
             t = self.doc[k]
@@ -224,7 +225,7 @@ class ActorReader:
                 name = m.surface
             else:
                 ent = next((e for e in self.doc.ents if e.start <= k < e.end), None)
-                if ent is None or ent is own_ent or ent.label_ not in ("ORG", "GPE", "NORP", "PERSON"):
+                if ent is None or (ent.start, ent.end) == own_ent or ent.label_ not in ("ORG", "GPE", "NORP", "PERSON"):
                     continue
                 name = ent.text.removeprefix("the ").removeprefix("The ")
             if not any(name in o or o in name for o in out):
@@ -234,6 +235,30 @@ class ActorReader:
 
 def _with_conjuncts(tok: Token) -> list[Token]:
     return [tok, *[c for c in tok.conjuncts if c.i > tok.i]]
+
+
+def comitatives(tok: Token, phrases: frozenset[str]) -> list[Token]:
+    """The parties a comitative phrase on ``tok`` joins to it ("A, along with B", "killed A together with B",
+    "died alongside B"): the objects of a preposition under ``tok`` (or under a word of the phrase hung on
+    it) that, with the word before it, is one of ``phrases``."""
+    out: list[Token] = []
+    doc = tok.doc
+    preps = [c for c in tok.children if c.dep_ in ("prep", "advmod")]
+    preps += [g for c in preps for g in c.children if g.dep_ == "prep"]
+    for p in preps:
+        before = doc[p.i - 1].lower_ + " " + p.lower_ if p.i > 0 else p.lower_
+        if p.dep_ == "prep" and (p.lower_ in phrases or before in phrases):
+            out += [g for g in p.children if g.dep_ == "pobj"]
+    return out
+
+
+def _listed(tok: Token, actor: Actor) -> list[Actor]:
+    """Persons the parse hung as appositions on a person's name inside a list ("A, B, and others were
+    killed": B read as an apposition of A): a person's name describes no other person, so in a list
+    (the head has a coordinator or a conjunct) each is a member of its own."""
+    if actor.entity_kind != "person" or not any(c.dep_ in ("cc", "conj") for c in tok.children):
+        return []
+    return [a for a in actor.appositions if a.entity_kind == "person" and a.entity_id != actor.entity_id]
 
 
 def subjects_first(tok: Token) -> list[Token]:
@@ -413,6 +438,10 @@ def fill_roles(frames: list[Frame], reader: ActorReader) -> None:
                 a = reader.actor(c)
                 if a is not None:
                     roles.append(Role(role, a, via))
+                    roles.extend(Role(role, b, via) for b in _listed(c, a))
+                for b in comitatives(c, reader.lex.comitatives):
+                    if (a2 := reader.actor(b)) is not None:
+                        roles.append(Role(role, a2, via))
 
         subj, via = _subject_token(tok, reader.skip_before)
         if subj is not None:
@@ -432,6 +461,14 @@ def fill_roles(frames: list[Frame], reader: ActorReader) -> None:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         add("target", g, "pobj:" + c.lower_)
+        # "killed A along with B", "was killed together with B": B shares the object's role (the passive
+        # subject's), else the subject's
+        shared = next((r for r in roles if r.role == "patient" and r.via in ("dobj", "nsubjpass")),
+                      next((r for r in roles if r.role == "agent"), None))
+        if shared is not None:
+            for b in comitatives(tok, reader.lex.comitatives):
+                if (a2 := reader.actor(b)) is not None:
+                    roles.append(Role(shared.role, a2, shared.via))
         if (tok.dep_ == "acl" and tok.tag_ == "VBN" and tok.head.pos_ in ("NOUN", "PROPN")
                 and not any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children)):
             # "X, killed in a strike in 2020": a past participle on a noun tells what that noun underwent
