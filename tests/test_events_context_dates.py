@@ -40,10 +40,29 @@ def test_an_undated_past_act_in_a_report_takes_the_month_of_publication() -> Non
 
 
 def test_a_statement_counts_only_where_its_medium_is_named() -> None:
+    # what a report says was said, it says was said on its day
     events = _events(["The harbor master wrote in a string of posts that the port would stay shut.",
                       "The harbor master replied that nothing had changed."])
-    assert _brief(events) == [("2021-03", "month", "published 2021-03-10", "statement")]
+    assert _brief(events) == [("2021-03-10", "day", "published 2021-03-10", "statement")]
     assert events[0]["summary"].startswith("The harbor master wrote")
+
+
+def test_a_statement_by_a_speaker_named_for_the_first_time_is_a_telling_of_its_own() -> None:
+    events = _events(["The Corvale port agency said that two cranes had collapsed.",
+                      "Corvale added that the pier was closed."])
+    assert _brief(events) == [("2021-03-10", "day", "published 2021-03-10", "statement")]
+    assert events[0]["summary"].startswith("The Corvale port agency said")
+
+
+def test_a_paragraph_going_on_from_a_dated_past_is_not_the_report_present() -> None:
+    # the paragraph before ends its story years back: what follows undated goes on with that story
+    assert [e["event_type"] for e in _events(["The old harbor master was killed in a storm on 4 May 2015.",
+                                              "The Corvale port agency confirmed the news in a statement."])] \
+        == ["attack"]
+    assert _brief(_events(["The old harbor master was killed in a storm on 4 May 2015.",
+                           "The harbor was closed for a week.",
+                           "The Corvale port agency confirmed the news in a statement."])) == [
+        ("2015-05-04", "day", "4 May 2015", "attack"), ("2021-03-10", "day", "published 2021-03-10", "statement")]
 
 
 def test_the_days_before_an_early_publication_fall_in_the_month_before() -> None:

@@ -73,6 +73,8 @@ CARRIED = "carried"  # resolved_by: the sentence before
 PUBLISHED = "published"  # resolved_by: the report's publication
 LEAD = "lead"  # resolved_by: the report's day, told in its lead in the present or present perfect
 LEAD_NOW = "lead-now"  # the same, in a lead sentence timed by another occurrence: the present readings only
+REPORT_DAY = "report-day"  # resolved_by: a statement the body tells in the report's own present
+_DAYS = (LEAD, LEAD_NOW, REPORT_DAY)  # the report's day, not its month
 # A paragraph whose nearest date is older than this narrates the past, not the report's news.
 STALE_DAYS = 31
 # How many days before publication a report's undated news may lie (a day's time zones apart).
@@ -84,6 +86,8 @@ _MODAL_TAG = "MD"
 _PRESENT_TAGS = frozenset({"VBZ", "VBP"})
 _PERFECT = re.compile(r"\b(?:has|have|'s|'ve)\s", re.IGNORECASE)
 _OPENING_QUOTES = frozenset("\"“‘«'")
+_SPEAKER_ENTS = frozenset({"PERSON", "ORG", "GPE"})
+_NAME = re.compile(r"\b[A-Z][\w'’-]{2,}")
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,12 @@ def _lead_day(pub: dt.date, start: int, by_reference: bool) -> DateMention:
                        kind=KIND, resolved_by=LEAD_NOW if by_reference else LEAD)
 
 
+def _report_day(pub: dt.date, start: int) -> DateMention:
+    """The report's day, for a statement its body tells of its own present."""
+    return DateMention(start, start, f"published {pub.isoformat()}", pub.isoformat(), pub, pub, "day", relative=True,
+                       kind=KIND, resolved_by=REPORT_DAY)
+
+
 def _published(pub: dt.date, start: int) -> DateMention | None:
     """The report's own present: its month, or its year when the days before publication cross a month."""
     earliest = pub - dt.timedelta(days=NEWS_DAYS)
@@ -163,6 +173,8 @@ class ContextDates:
     def __init__(self, text: str, ctx: DateContext, curated_dir: Path, rules: Rules) -> None:
         self.text, self.ctx, self.curated_dir, self.rules = text, ctx, curated_dir, rules
         self.prev: DateMention | None = None  # the date the sentence before tells (its own or carried)
+        self.names: set[str] = set()  # the capitalised words of the sentences read so far
+        self.before = 0  # where the passage before this one starts
 
     def read(self, sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention],
              passage: tuple[int, int], lead: bool = False) -> list[DateMention]:
@@ -184,6 +196,10 @@ class ContextDates:
         dl = dateline_end(text[passage[0] : passage[1]])
         out: list[DateMention] = []
         for i, (s, e) in enumerate(sentences):
+            # names this sentence is the first to give (a statement by a new speaker is a new telling)
+            names = set(_NAME.findall(text, s, e))
+            fresh = bool(names - self.names)
+            self.names |= names
             own = [d for d in by_sentence[i] if d.resolved and not d.in_list]
             if by_sentence[i]:
                 last = ctx.last_dated(e)
@@ -210,22 +226,31 @@ class ContextDates:
                     found = _lead_day(ctx.published, start, by_reference)
                 elif self.prev is not None and (words.pronoun_re.match(body) or words.continues_re.search(body)):
                     found = _carried(self.prev, start, bool(words.same_re.search(body)))
-                elif ctx.pub_relative and ctx.published is not None and _news_paragraph(resolved, s, ctx.published):
+                elif (ctx.pub_relative and ctx.published is not None
+                      and _news_paragraph(resolved or self._story(s), s, ctx.published)):
                     found = _published(ctx.published, start)
-                if found is not None and not _may_tell(hits, body, found, words):
+                if found is not None and not _may_tell(hits, body, found, words, fresh):
                     found = None  # (not worth a parse: no trigger could pass ``context_trigger``)
             if found is not None:
                 out.append(found)
             self.prev = found if found is not None and found.resolved_by == CARRIED else None
+        self.before = passage[0]
         return out
 
+    def _story(self, s: int) -> list[DateMention]:
+        """The date the paragraph just before ends its story at, if any: a paragraph with no date of its
+        own goes on from there ("... were killed on January 3, 2020." then "The White House claimed ...")."""
+        last = self.ctx.last_dated(s)
+        return [last] if last is not None and last.date_start is not None and last.char_start >= self.before else []
 
-def _may_tell(hits: Sequence[_TrigHit], body: str, dm: DateMention, words: _Words) -> bool:
+
+def _may_tell(hits: Sequence[_TrigHit], body: str, dm: DateMention, words: _Words, fresh: bool) -> bool:
     """Whether any trigger could pass ``context_trigger``'s word-level rules (a statement's named
-    medium, a violent act's present perfect in a report's own present), checked before parsing."""
+    medium or, in a report's own present, a name not given before; a violent act's present perfect in
+    a report's own present), checked before parsing."""
     for h in hits:
         if h.trig.type == "statement" and not h.trig.distinct and dm.resolved_by not in (LEAD, LEAD_NOW):
-            if words.occasion_re.search(body):
+            if words.occasion_re.search(body) or (fresh and dm.resolved_by == PUBLISHED):
                 return True
         elif h.trig.type in _VIOLENT and dm.resolved_by in (PUBLISHED, LEAD, LEAD_NOW):
             if _PERFECT.search(body):
@@ -353,8 +378,20 @@ def _known(tok: Token, ctx: DateContext) -> bool:
     return _definite(tok) and ctx.occurrence(f"the {tok.lower_}", need="month", head=tok.lower_) is not None
 
 
+def _new_speaker(v: Token, cl: Clauses, text: str) -> bool:
+    """Whether the statement's subject names someone the report has not named before ("The Tasnim news
+    agency said ..." first time): a new telling; a speaker named before ("Callamard said", "he said") may
+    go on with a statement the report has told."""
+    for subj in (c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")):
+        # a named person, organisation or state ("Veterans groups", a NORP, name no one speaker)
+        names = [t for t in subj.subtree if t.pos_ == "PROPN" and t.ent_type_ in _SPEAKER_ENTS and len(t.text) > 2]
+        if names and all(text.rfind(t.text, 0, cl.base + subj.left_edge.idx) < 0 for t in names):
+            return True
+    return False
+
+
 def context_trigger(cl: Clauses, hits: Sequence[_TrigHit], dm: DateMention, rules: Rules, ctx: DateContext,
-                    curated_dir: Path) -> tuple[_TrigHit, DateMention] | None:
+                    curated_dir: Path, text: str = "") -> tuple[_TrigHit, DateMention] | None:
     """The occurrence a sentence dated by its context tells (see the module docstring) and its date, or
     None. A sentence of a report's lead takes the report's day where it tells the occurrence as now (a
     statement in the present, anything in the present perfect); told in the simple past it is read as
@@ -392,8 +429,11 @@ def context_trigger(cl: Clauses, hits: Sequence[_TrigHit], dm: DateMention, rule
         if date.resolved_by == PUBLISHED and h.trig.type in _VIOLENT and tense != "perfect":
             continue
         if (h.trig.type == "statement" and not h.trig.distinct and date.resolved_by not in (LEAD, LEAD_NOW)
-                and not _occasion(v, tok, words.occasions)):
-            continue  # a claim of responsibility is made once; other statements need their occasion
+                and not _occasion(v, tok, words.occasions)
+                and not (date.resolved_by == PUBLISHED and text and _new_speaker(v, cl, text))):
+            continue  # a claim of responsibility is made once; other statements need their occasion or a new speaker
+        if date.resolved_by == PUBLISHED and h.trig.type == "statement" and ctx.published is not None:
+            date = _report_day(ctx.published, dm.char_start)  # what a report says was said is said on its day
         if tok.i != v.i and v.i in saying:
             continue  # "condemned the attack": the statement is told, the attack is its topic
         ok.append((h, date))
@@ -411,7 +451,7 @@ def retold(mentions: list[EventMention]) -> list[EventMention]:
     out: list[EventMention] = []
     for m in mentions:
         d, lo, hi = m.date, m.date.date_start, m.date.date_end
-        if d.resolved_by in (LEAD, LEAD_NOW) and lo is not None:
+        if d.resolved_by in _DAYS and lo is not None:
             lo = lo - dt.timedelta(days=RECENT_DAYS)  # "has charged": a recent act the body may date
         if (d.kind != KIND or (m.event_type == "statement" and not m.distinct) or not m.group
                 or lo is None or hi is None):

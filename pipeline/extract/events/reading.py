@@ -142,7 +142,7 @@ def find_event_mentions(
                 opening = bool(_OPENING.fullmatch(text, cs, dm.char_start))
                 trig = None if dm.in_list else _choose_trigger(text, cs, ce, dm, hits, rules, opening)
                 if dm.kind == CONTEXT:
-                    told = context_trigger(frames.clauses(p, s, e, sdates), hits, dm, rules, ctx, curated_dir)
+                    told = context_trigger(frames.clauses(p, s, e, sdates), hits, dm, rules, ctx, curated_dir, text)
                     if told is None:
                         continue  # no occurrence told now (see context_dates.py)
                     trig, dm = told
