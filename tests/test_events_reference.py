@@ -150,3 +150,21 @@ def test_an_anniversary_of_nothing_dated_outside_a_reports_lead_dates_nothing() 
     events, _ = _run(["Officials gave no details.", "Crowds gathered on the second anniversary of the fire."],
                      published="2024-01-03")
     assert events == []
+
+
+def test_hours_after_a_dated_occurrence_is_its_day_and_shows_it() -> None:
+    events, _ = _run([STRIKE, "A few hours after the strike, the guards fired missiles at a desert base."])
+    (told,) = [e for e in events if e["date_text"] != "3 January 2020"]
+    assert (told["date"], told["date_precision"], told["date_text"]) == ("2020-01-03", "day", "hours after the strike")
+
+
+def test_hours_after_an_occurrence_known_to_its_month_stays_the_month() -> None:
+    events, _ = _run(["In January 2020 a drone strike killed the commander Omar Qadri near the airport in Baghdad.",
+                      "Hours after the strike, the guards fired missiles at a desert base."])
+    (told,) = [e for e in events if e["date_text"] != "January 2020"]
+    assert (told["date"], told["date_precision"]) == ("2020-01", "month")
+
+
+def test_this_evening_in_a_report_is_its_day() -> None:
+    events, _ = _run(["The guards fired missiles at a desert base, the ministry announced this evening."])
+    assert [(e["date"], e["date_precision"], e["date_text"]) for e in events] == [("2021-01-05", "day", "this evening")]

@@ -5,8 +5,8 @@ from the occurrence it names ("in retaliation for the assassination", "less than
 attack", "Iran responded to the killing with ...") or, at the head of a sentence, from the one
 told just before ("Shortly afterward, ..."). The named occurrence must be told dated earlier in
 the source; the date is its month (or year) -- no finer is known -- and ``date_text`` is the
-phrase naming it. "Ahead of the anniversary", "shortly before the vote": a short, unknown span
-before the occurrence named, its month too. In a sentence with a date of its own, "to mark the
+phrase naming it; a span of hours ("hours after the strike", ``same_day``) gives its day. "Ahead of
+the anniversary", "shortly before the vote": a short, unknown span before the occurrence named, its month too. In a sentence with a date of its own, "to mark the
 second anniversary of the bombing" dates the bombing that many years earlier and remembers it in
 the source's context for later references ("five days after the bombing"); no row of its own.
 Words: ``reference_only``, ``reference_heads`` and ``anniversary`` in ``raw/curated/date_words.yaml``.
@@ -52,6 +52,7 @@ class _RefWords:
     subject_re: re.Pattern[str]  # a definite strike or attack noun opening a sentence
     anniversary_re: re.Pattern[str]  # "on the fourth anniversary of <NP>"
     ordinals: dict[str, int]
+    same_day: frozenset[str]  # leads of a span of hours ("hours after"): the occurrence's own day
 
 
 @lru_cache(maxsize=4)
@@ -61,6 +62,7 @@ def _words(curated_dir: Path) -> _RefWords:
         d = yamlload.safe_load(path.read_text(encoding="utf-8"))
         ref = d["reference_only"]
         leads = [str(x) for x in [*ref["leads"], *ref["verbs"]]]
+        same_day = frozenset(str(x).lower() for x in ref["same_day"])
         alone = [str(x) for x in ref["alone"]]
         heads = frozenset(str(w).lower() for ws in d["reference_heads"].values() for w in ws)
         strike_heads = frozenset(str(w).lower() for w in d["reference_heads"]["strike"])
@@ -81,6 +83,7 @@ def _words(curated_dir: Path) -> _RefWords:
             rf"\b(?i:{word_alternation(anniv_leads)})\s+(?:the|its|his|her|their)\s+(?P<ord>(?i:{word_alternation(list(ordinals))})|\d{{1,2}}(?:st|nd|rd|th))"
             rf"\s+{re.escape(anniv_word)}\s+of(?=\s)"),
         ordinals=ordinals,
+        same_day=same_day,
     )
 
 
@@ -123,6 +126,11 @@ def _named(text: str, s: int, e: int, ctx: DateContext, words: _RefWords) -> Dat
                 story is not None and story.date_start is not None
                 and abs(story.date_start.year - ref.date_start.year) > MAX_YEARS_BACK):
             continue
+        if " ".join(m.group(0).lower().split()) in words.same_day and ref.date_precision == "day":
+            # "hours after the strike": the strike's day (a reader's reading, even near midnight)
+            return DateMention(m.start(), np_m.end(1), text[m.start() : np_m.end(1)], ref.date, ref.date_start,
+                               ref.date_end, "day", relative=True, kind="reference", resolved_by="reference",
+                               anchor_start=None)
         return _span(ref, m.start(), np_m.end(1), text)
     return None
 
