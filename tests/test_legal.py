@@ -80,7 +80,7 @@ def one(*paras: str) -> dict[str, Any]:
         ("Ben Emmerson, a former UN special rapporteur, said the killing was legally dubious.", "questioned"),
         ("Russia's foreign ministry condemned the killing as illegal.", "unlawful"),
         ("Johnson said the strict issue of legality is not for the UK to determine.", "other"),
-        ("Iran issued an arrest warrant against Donald Trump over the strike.", "other"),
+        ("Iran issued an arrest warrant against Donald Trump over the strike.", "unlawful"),
         ("The White House denied that the strike breached any law.", "lawful"),
         ("Some legal experts believe a lack of consent makes it difficult for the U.S. to justify the attack.",
          "questioned"),

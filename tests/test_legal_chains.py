@@ -43,7 +43,7 @@ def test_arrests_ordered_through_a_body_are_the_announcers_position() -> None:
     rows = positions("Prosecutor Ali Alqasimehr announced that Iran had sought through Interpol the arrest of "
                      "twenty officials over the assassination.")
     assert [(r["holder_person_id"], r["holder_type"], r["stance"]) for r in rows] == [
-        ("ali-alqasimehr", "court", "other")]
+        ("ali-alqasimehr", "court", "unlawful")]
 
 
 def test_a_body_turning_down_a_request_holds_the_refusal() -> None:

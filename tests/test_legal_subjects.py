@@ -20,15 +20,16 @@ def test_a_measure_answered_is_the_subject() -> None:
 
 
 def test_a_measure_taken_is_a_position_on_the_act_it_answers() -> None:
-    """'X issued an arrest warrant for those behind the strike': X's position is on the strike."""
+    """'X issued an arrest warrant for those behind the strike': X's position is on the strike, which X
+    treats as a crime."""
     assert _rows("Ali Alqasimehr issued an arrest warrant for the officials behind the drone strike.") == [
-        ("ali-alqasimehr", "other", "the strike")]
+        ("ali-alqasimehr", "unlawful", "the strike")]
 
 
 def test_a_measure_the_holder_calls_for_is_a_position_on_the_act() -> None:
     """'X called on the court to take legal action against Y for the assassination': X seeks the measure."""
     assert _rows("Ebrahim Raisi called on the United Nations to take legal action against Washington for the "
-                 "assassination.") == [("ebrahim-raisi", "other", "the strike")]
+                 "assassination.") == [("ebrahim-raisi", "unlawful", "the strike")]
 
 
 def test_an_accusation_judged_is_the_subject() -> None:

@@ -74,7 +74,10 @@ def _subtree_span(tok: Token, base: int) -> tuple[int, int]:
 
 
 def is_relay(actor: Actor, lex: Lexicon) -> bool:
-    """Whether a source names a news outlet ("the agency", "state television", "Reuters")."""
+    """Whether a source names a news outlet ("the agency", "state television", "Reuters", an organization
+    curated as media: "Al Jazeera")."""
+    if actor.entity_id is not None and actor.entity_kind == "org" and actor.entity_id in lex.media_orgs:
+        return True
     words = {w.lower().strip(".") for w in actor.text.split()}
     return bool(words & lex.relay_nouns) and actor.kind not in ("person", "pronoun")
 

@@ -16,6 +16,7 @@ import yaml
 
 from pipeline import yamlload
 from pipeline.errors import CuratedDataError
+from pipeline.ids import slugify
 
 DEFAULT_CURATED = Path(__file__).resolve().parents[3] / "raw" / "curated"
 FILE = "clause_cues.yaml"
@@ -43,6 +44,19 @@ class Lexicon:
     author_verbs: frozenset[str]
     group_nouns: frozenset[str] = frozenset()
     comitatives: frozenset[str] = frozenset()
+    media_orgs: frozenset[str] = frozenset()  # ids of curated organizations of kind media: outlets, relays
+
+
+def _media_orgs(path: Path) -> frozenset[str]:
+    """Ids of the curated organizations whose kind is ``media`` (``organizations.yaml`` beside the clause
+    cues): a source naming one ("..., Al Jazeera reported") is an outlet however its name is spelled."""
+    try:
+        doc = yamlload.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (FileNotFoundError, yaml.YAMLError):
+        return frozenset()
+    orgs = doc.get("organizations", []) if isinstance(doc, dict) else []
+    return frozenset(str(o.get("id") or slugify(str(o["name"]))) for o in orgs
+                     if isinstance(o, dict) and o.get("kind") == "media" and o.get("name"))
 
 
 def _words(doc: Any, path: Path, *keys: str) -> frozenset[str]:
@@ -91,6 +105,7 @@ def load_lexicon(curated_dir: Path | None = None) -> Lexicon:
         author_verbs=_words(doc, path, "attribution", "author_verbs"),
         group_nouns=_words(doc, path, "group_nouns"),
         comitatives=_words(doc, path, "comitatives"),
+        media_orgs=_media_orgs(path.with_name("organizations.yaml")),
         content_nouns=_words(doc, path, "attribution", "document_nouns") | _words(doc, path, "attribution",
                                                                                  "content_nouns"),
     )

@@ -52,6 +52,9 @@ class HolderTyper:
         self.person_types = person_types or {}
         # the org_id of the state words name ("Iran", "the Iranian government": ``EntityIndex.state_of``)
         self.state_of = state_of or (lambda _text: None)
+        # the named speaker the text last quoted or reported (set by the reader before each sentence): who
+        # issued "the statement" a later sentence names without its author
+        self.prior: Holder | None = None
 
     def of_actor(self, sv: SentenceView, actor: Actor, quote_speaker: Holder | None = None) -> Holder | None:
         if is_first_person(actor) and actor.resolved is None:
@@ -120,8 +123,15 @@ class HolderTyper:
         """"The report said", "the memo says": no author named, so the document speaks for whoever
         wrote it; its words type it ("the UN report" an organization, "the ministry's letter" ...).
         An instrument ("the executive order states", "the charter forbids") is no one's statement."""
-        if sv.doc[a.head].lemma_.lower() not in self.v.document_nouns:
+        head = sv.doc[a.head]
+        if head.lemma_.lower() not in self.v.document_nouns:
             return None
+        if self.prior is not None and (self.prior.person_id or self.prior.org_id) and any(
+                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children) and not any(
+                c.dep_ in ("poss", "compound", "amod", "prep", "relcl", "acl") for c in head.children):
+            # "..., the statement said" after "the Department of Defense announced": a definite document with
+            # no author of its own is the one the speaker before issued
+            return self.prior
         htype = self._type_of_text(a.text, False) or "organization"
         return Holder(a.text, None, None, htype, False, _key(a.text))
 

@@ -194,6 +194,7 @@ def positions_of_source(
                 continue
             sdoc = parser(s)
             sv = SentenceView(s, sdoc, align_mentions(sdoc, s, index))
+            typer.prior = last_reporter
             cl = reader.read(sdoc, s.start, index.in_span(s.source_id, s.start, s.end))
             if (s.start, s.end) in cue_at:
                 # inside a quotation opened earlier, or a new quotation after '"...," X said.'
@@ -307,7 +308,8 @@ def _positions_of_sentence(
     # and one in a reporter's caveat on an attribution ("X said the strike was lawful, but offered no evidence")
     # is the reporter's, whom no row names
     cues = [c for c in find_cues(text, vocab) if not _in_source_title(cl, c.start)
-            and not _matter_of_measure(cl, c.start, vocab) and not _in_caveat(cl, c.start)]
+            and not _matter_of_measure(cl, c.start, vocab) and not _in_caveat(cl, c.start)
+            and (c.group < 0 or not vocab.groups[c.group].predicative or _said_of_act(cl, c, vocab))]
     bases = [b for b in find_bases(text, vocab) if not _in_source_title(cl, b[1])
              and not _matter_of_measure(cl, b[1], vocab)]
     strong_bases = [b for b in bases if b[0] not in vocab.weak_bases]
@@ -391,6 +393,9 @@ def _positions_of_sentence(
             report.append(f"legal: not a position on the strike ({subject}) in {sv.sent.passage.passage_id}")
             continue
         stance, weak = _stance(hcues, vocab)
+        if stance is not None and subject is not None and subject != vocab.default_subject and all(
+                vocab.groups[c.group].measure for c in hcues if c.group >= 0):
+            stance = "other"  # a measure answered ("responded to the arrest warrants"): judged, not taken
         rejecting = False
         if stance is None and any(c.group == -1 for c in hcues):
             # the position rejected is the last lawful/unlawful one stated by someone else (not itself a
@@ -444,6 +449,35 @@ def _in_source_title(cl: Clauses, start: int) -> bool:
         if cur.pos_ in ("VERB", "AUX"):
             return False
     return False
+
+
+def _said_of_act(cl: Clauses, cue: Cue, vocab: LegalVocab) -> bool:
+    """Whether a crime's name (a ``predicative`` cue) is said of something rather than naming an event: the
+    noun (or the first of the nouns conjoined with it) completes a copula or a verb of calling ("was
+    murder", "called it an assassination"), follows "as" ("described the strike as murder"), names what
+    someone is accused of ("charged them with murder", "accused him of terrorism") or the crime something is
+    or does ("committed murder", "amounts to aggression"). "The assassination of the general" and "after the
+    murder" name the event and judge nothing."""
+    tok = token_at(cl.doc, cue.end - 1)
+    if tok is None:
+        return False
+    while tok.dep_ in ("compound", "amod") and tok.head.i != tok.i and tok.head.pos_ in ("NOUN", "PROPN"):
+        tok = tok.head  # "a terrorist act": the noun the words modify
+    while tok.dep_ == "conj" and tok.head.i != tok.i:
+        tok = tok.head  # "an act of terrorism and an assassination": as the first conjunct stands
+    if tok.dep_ in ("attr", "oprd", "acomp"):
+        return True
+    if tok.dep_ == "dobj":
+        return tok.head.lemma_.lower() in vocab.constitutive_verbs
+    if tok.dep_ != "pobj":
+        return False
+    prep = tok.head
+    if prep.lower_ == "as":
+        return True
+    governor = prep.head.lemma_.lower()
+    if prep.lower_ in ("with", "of", "for"):
+        return governor in vocab.accusation_verbs or (prep.lower_ == "of" and governor == "guilty")
+    return prep.lower_ == "to" and governor in vocab.constitutive_verbs
 
 
 def _in_caveat(cl: Clauses, start: int) -> bool:

@@ -27,6 +27,7 @@ class CueGroup:
     negated_only: bool = False  # counts only when negated ("cannot be read to authorize")
     faults_subject: bool = False  # faults its own clause's subject ("X failed to show"): X is no holder
     measure: bool = False  # names a measure ("arrest warrant"): what a holder who did not take it judges
+    predicative: bool = False  # a crime's name: a cue only where the clause says the act is that crime
 
 
 @dataclass
@@ -62,6 +63,8 @@ class LegalVocab:
     measure_verbs: set[str] = field(default_factory=set)  # "sought to restrict his war powers": a measure's matter
     state_media_words: set[str] = field(default_factory=set)  # "state" in "the Iranian state news agency"
     rhetorical: re.Pattern[str] = field(default_factory=lambda: re.compile(r"(?!x)x"))  # "didn't the attack ..."
+    accusation_verbs: set[str] = field(default_factory=set)  # "charged them with murder"
+    constitutive_verbs: set[str] = field(default_factory=set)  # "committed murder", "constitutes aggression"
 
 
 def _rhetorical_pattern(auxiliaries: list[str], path: Path) -> re.Pattern[str]:
@@ -84,7 +87,7 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
         groups = [
             CueGroup(g["name"], g["stance"], compile_any(g["cues"], cues_path), bool(g.get("negatable")),
                      bool(g.get("weak")), bool(g.get("negated_only")), bool(g.get("faults_subject")),
-                     bool(g.get("measure")))
+                     bool(g.get("measure")), bool(g.get("predicative")))
             for g in cues["groups"]
         ]
         non_positions = compile_any(cues.get("non_positions", []), cues_path)
@@ -162,6 +165,8 @@ def load_legal_vocab(curated_dir: Path) -> LegalVocab:
         non_positions=non_positions,
         response_nouns={str(w).lower() for w in cues.get("response_nouns", [])},
         rhetorical=_rhetorical_pattern(cues.get("rhetorical_question", []), cues_path),
+        accusation_verbs={str(v).lower() for v in cues.get("accusation_verbs", [])},
+        constitutive_verbs={str(v).lower() for v in cues.get("constitutive_verbs", [])},
     )
     # asked of every sentence: each pattern is tried only where a literal it requires occurs
     vocab.any_cue = GatedAny([re.compile(p.pattern, re.IGNORECASE)
