@@ -11,7 +11,7 @@ from test_plots_telling import STATES
 from pipeline.extract.entities import EntityIndex
 from pipeline.extract.plots import extract_plots
 
-PERSONS = ("Omar Velt", "Lena Marsh", "Farid Sahel", "Ivo Brandt")
+PERSONS = (("Omar Velt", ["Velt"]), ("Lena Marsh", ["Marsh"]), ("Farid Sahel", ["Sahel"]), "Ivo Brandt")
 
 
 def run(paras: Any) -> dict[str, Any]:
@@ -48,3 +48,22 @@ def test_a_clause_after_a_preposition_with_its_own_subject_takes_no_roles_from_a
     # told in the main clause, the state is the one who killed
     t = run(["Ruritania killed Omar Velt with a drone strike ordered by Lena Marsh."])
     assert ("government-of-ruritania", "perpetrator") in roles(t["plot_actors"], t["plots"][0]["plot_id"])
+
+
+def test_the_plotters_leader_and_the_state_they_serve_stand_behind_the_plot() -> None:
+    t = run(["Three Ruritanian intelligence officers schemed to abduct Omar Velt in Oslo.",
+             "The cell, led by Farid Sahel, began conspiring to abduct Velt in March 2021."])
+    assert len(t["plots"]) == 1
+    got = roles(t["plot_actors"], t["plots"][0]["plot_id"])
+    assert {("government-of-ruritania", "sponsor"), ("farid-sahel", "sponsor"), ("omar-velt", "target")} <= got
+
+
+def test_a_charge_against_the_plotters_told_before_gives_the_plot_its_stage() -> None:
+    paras = ["Three Ruritanian intelligence officers allegedly schemed to abduct Omar Velt in Oslo.",
+             "A spokesman said the ministry has charged the three with kidnapping."]
+    t = run(paras)
+    assert len(t["plots"]) == 1 and t["plots"][0]["status"] == "charged"
+    assert len(t["plot_mentions"]) == 2
+    # without the charge, the plot is only alleged
+    t = run(paras[:1])
+    assert t["plots"][0]["status"] == "alleged"

@@ -287,6 +287,9 @@ def clusters_of_source(
         if target is None and pm.anaphoric and not t:
             # "the plot" names a plot told before, not a past killing named in passing since
             target = last_told.get(pm.section)
+        if target is None and news and pm.outcome and not pm.perpetrators:
+            # "it has charged the four with kidnap": what befell the plotters told before, named no more
+            target = last_plot.get(pm.section)
         if target is None and news and not pm.presupposed:
             target = _told_before(pm, t, (last_plot if pm.adds_target else last_in_section).get(pm.section), vocab)
         if target is None:

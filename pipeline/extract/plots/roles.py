@@ -55,7 +55,11 @@ class RoleReader(ActorReader):
                 objs = [c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")]
             objs = objs or [c for c in trig.children if c.dep_ == "nsubj"]
         pm.perpetrators = [a for a in self.expand(sv, objs) if a.entity_id]
-        if not pm.perpetrators:
+        charged_with = any(c.dep_ == "prep" and c.lower_ == "with" for x in (trig, *objs) for c in x.children)
+        if not pm.perpetrators and not (charged_with and any(
+                o.tag_ == "NNS" or any(c.lower_ == "the" for c in o.children) for o in objs)):
+            # (unnamed, only "charged the four with kidnap", "charged the men with murder": the plotters told
+            # before; in a news article the outcome joins the plot told before it)
             return None
         pm.statuses = [status]
         pm.outcome = True
@@ -253,6 +257,9 @@ class RoleReader(ActorReader):
                 between = {x.lemma_.lower() for x in sv.doc[min(t.i, path[0].i) : max(t.i, path[0].i)]}
                 if lemma != "be" or between & v.approach_words:
                     pm.perpetrators += self.expand(sv, subj)
+                    for who in subj:
+                        # "the ring, led by X, began plotting": who leads or directs the plotters stands behind them
+                        self._acl_sponsors(sv, who, pm)
             self._acl_sponsors(sv, t, pm)
         # unnamed agents of a state or organization ("an Iranian intelligence officer was charged"): it stands
         # behind the plot
