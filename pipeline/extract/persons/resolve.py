@@ -449,23 +449,23 @@ def _resolve_short(
     if len(cands) == 1:
         return cands[0]
     if len(cands) > 1:
-        best: tuple[int, _Person] | None = None
-        for g in cands:
-            for fm in g.mentions:
-                if (
-                    fm.source_id == m.source_id
-                    and fm.shape.full
-                    and fm.char_start < m.char_start
-                    and (best is None or fm.char_start > best[0])
-                ):
-                    best = (fm.char_start, g)
-        if best is not None:
-            return best[1]
+        picked = _among_namesakes(m, cands)
+        if picked is not None:
+            return picked
         report.append(
             f"persons: skipped ambiguous '{m.surface}' in {m.source_id} ({len(cands)} people share it)"
         )
         return None
     cands = unsuffixed(fits(g for g in everyone if not g.single))
+    # named in full only in other reports: the person the curated data knows by this very form ("Soleimani"
+    # is the general's, not a relative's another report names in full); with no such person among them,
+    # the curated entry below
+    known_as = [g for g in cands if g.curated is not None
+                and any(s.core == m.shape.core and s.suffix == m.shape.suffix for s in g.curated.shapes)]
+    if len(known_as) == 1:
+        cands = known_as
+    elif not known_as and _curated_forms(m, curated):
+        cands = []
     if len(cands) == 1:
         return cands[0]
     if len(cands) > 1:
@@ -473,12 +473,7 @@ def _resolve_short(
             f"persons: skipped ambiguous '{m.surface}' in {m.source_id} (several people in other sources)"
         )
         return None
-    # only a form the curated entry lists itself ("Khamenei"), never any surname of a curated
-    # name: "Imam Hussein" is not Saddam Hussein
-    pool = curated.persons_by_last.get(m.shape.core[-1], ())
-    hits = [c for c in pool if any(s.core == m.shape.core and s.suffix == m.shape.suffix for s in c.shapes)]
-    if m.shape.suffix is None and any(name_shape(c.name, curated.vocab).suffix is None for c in hits):
-        hits = [c for c in hits if name_shape(c.name, curated.vocab).suffix is None]
+    hits = _curated_forms(m, curated)
     if len(hits) == 1:
         c = hits[0]
         existing = by_curated.get(c.name)
@@ -495,6 +490,46 @@ def _resolve_short(
                 by_last.setdefault(key, []).append(existing)
         return existing
     return None
+
+
+def _curated_forms(m: Mention, curated: Curated) -> list[CuratedPerson]:
+    """The curated people whose name or alias is this very form: only a form the curated entry lists itself
+    ("Khamenei"), never any surname of a curated name ("Imam Hussein" is not Saddam Hussein)."""
+    pool = curated.persons_by_last.get(m.shape.core[-1], ())
+    hits = [c for c in pool if any(s.core == m.shape.core and s.suffix == m.shape.suffix for s in c.shapes)]
+    if m.shape.suffix is None and any(name_shape(c.name, curated.vocab).suffix is None for c in hits):
+        hits = [c for c in hits if name_shape(c.name, curated.vocab).suffix is None]
+    return hits
+
+
+# how many paragraphs back a namesake's full name still decides a bare surname by nearness ("A Johnson
+# spoke first, B Johnson next. // Johnson later said"); further on it goes back to the report's subject
+_NEAR_PARAGRAPHS = 1
+
+
+def _among_namesakes(m: Mention, cands: list[_Person]) -> _Person | None:
+    """Which of several people of a source sharing a surname a bare surname names: the one whose title it
+    repeats ("General Talavi" after "General Arash Talavi" and "Leyla Talavi"); else the one named in full
+    last in its own or the previous paragraph; else the one the source named first (a namesake introduced
+    later -- a relative, a colleague -- is named again in full, the report's subject by surname). None when
+    the source names none of them in full before it."""
+    def earlier(g: _Person) -> list[Mention]:
+        return [x for x in g.mentions if x.source_id == m.source_id and x.shape.full and x.char_start < m.char_start]
+
+    before = {id(g): earlier(g) for g in cands}
+    cands = [g for g in cands if before[id(g)]]
+    if not cands:
+        return None
+    titles = {t.lower().rstrip(".") for t in m.titles}
+    if titles:
+        titled = [g for g in cands if any(titles & {t.lower().rstrip(".") for t in x.titles} for x in before[id(g)])]
+        if len(titled) == 1:
+            return titled[0]
+    near = [(x.char_start, g) for g in cands for x in before[id(g)]
+            if 0 <= m.passage.ordinal - x.passage.ordinal <= _NEAR_PARAGRAPHS]
+    if near:
+        return max(near, key=lambda p: p[0])[1]
+    return min(cands, key=lambda g: min(x.char_start for x in before[id(g)]))
 
 
 def _canonical(g: _Person) -> str:
