@@ -44,6 +44,7 @@ from pipeline.extract.event_frames import (
 )
 from pipeline.extract.events.context_dates import KIND as CONTEXT
 from pipeline.extract.events.context_dates import ContextDates, context_trigger, retold
+from pipeline.extract.events.heads import head_told
 from pipeline.extract.events.mention import EventMention, _inside, _quote_spans
 from pipeline.extract.events.references import chained, reference_dates
 from pipeline.extract.events.rules import Rules, load_rules
@@ -199,6 +200,10 @@ def find_event_mentions(
                 if tok is not None and trig is not None and dm.kind != CONTEXT:  # (context_trigger chose it)
                     # what the predicate of the occurrence tells, not a reporting verb or a word near it
                     trig, tok, etype = _told(cl, trig, tok, etype, hits, rules, dm, frames.words)
+                instructed = False
+                if tok is not None and trig is not None and dm.kind != CONTEXT and dm.resolved_by not in _TOLD_IN_DATE:
+                    # the head that tells it: the act ordered, the noun of a content clause, an act only instructed
+                    trig, tok, etype, instructed = head_told(cl, trig, tok, etype, hits, dm, frames.words)
                 if tok is not None and trig is not None and dm.resolved_by not in _TOLD_IN_DATE and marked(tok, frames.words):
                     # "converged on Sunday to commemorate the anniversary of the strike": Sunday dates the gathering
                     rest = [(h, t) for h in hits if not h.trig.weak and h is not trig
@@ -260,6 +265,8 @@ def find_event_mentions(
                     if cs <= x.char_start < ce and not _inside(x.char_start, quotes)
                     and (dm.resolved_by in _TOLD_IN_DATE or not dm.char_start <= x.char_start < dm.char_end)
                     and not (attributed and x.surface in attributed)]
+                if instructed:
+                    actors = [(x, "target" if role == "victim" else role) for x, role in actors]  # no one died yet
                 told_at.add(anchor)
                 out.append(EventMention(
                     source_id=p.source_id, passage=p, char_start=cs, char_end=ce, date=dm, event_type=etype,
