@@ -152,6 +152,22 @@ def test_weekdays_and_this_month_in_an_undated_article_stay_unresolved() -> None
     assert m.date is None and m.relative
 
 
+def test_a_weekday_in_a_report_with_no_publication_date_counts_from_its_lead_day() -> None:
+    # the reader of a report sets the day its lead tells; "on Thursday" after a lead's Wednesday is the next
+    # day, "on Monday" the Monday before (nearest)
+    ctx = DateContext(None)
+    ctx.begin_passage("Body")
+    lead = "A ferry sank on Wednesday, 8 January 2020."
+    find_dates(lead, 0, len(lead), ctx)
+    ctx.lead_day = dt.date(2020, 1, 8)
+    ctx.begin_passage("Body")
+    later = "The minister spoke on Thursday. Divers left on Monday."
+    ms = find_dates(later, 0, len(later), ctx)
+    assert [(m.date_text, m.date) for m in ms] == [("on Thursday", "2020-01-09"), ("on Monday", "2020-01-06")]
+    # with no lead day the weekday stays unresolved, whatever date the story told before
+    assert read("A ferry sank on 8 January 2020. The minister spoke on Thursday.")[-1].date is None
+
+
 def test_relative_days_from_the_latest_date() -> None:
     text = ("On 6 January 2020, the Pentagon released a letter. A couple of days later, the State Department "
             "warned Iraq. The following day, NATO met.")
@@ -337,6 +353,14 @@ def test_years_in_names_and_indefinite_occurrences() -> None:
     assert [m.date for m in read("It attacked Shiraz, and in 2017 ISIL fighters attacked Tehran.")] == ["2017"]
     assert [m.date for m in read("The document is dated 2020-01-03.")] == ["2020-01-03"]
     assert read("On 01/03/2020 the strike occurred.") == []  # day and month order unknown: not read
+
+
+def test_an_indefinite_occurrence_with_modifiers_between_year_and_noun() -> None:
+    assert [m.date for m in read("The envoy died in a 2019 Westland drone strike near the port.")] == ["2019"]
+    assert [m.date for m in read("The envoy died in a 2019 suicide bombing.")] == ["2019"]
+    # a year before another noun is no occurrence's, however near an event word comes after
+    assert read("She wrote a 2019 report on the attack.") == []
+    assert read("She cited a 2019 Westland report strike figures.") == []
 
 
 def test_durations_are_not_offsets() -> None:

@@ -168,3 +168,17 @@ def test_hours_after_an_occurrence_known_to_its_month_stays_the_month() -> None:
 def test_this_evening_in_a_report_is_its_day() -> None:
     events, _ = _run(["The guards fired missiles at a desert base, the ministry announced this evening."])
     assert [(e["date"], e["date_precision"], e["date_text"]) for e in events] == [("2021-01-05", "day", "this evening")]
+
+
+def test_a_report_with_no_publication_date_counts_its_weekdays_from_its_lead_day() -> None:
+    def dates(paragraphs: list[str]) -> list[tuple[str | None, str]]:
+        doc, ps = make_doc([("Body", p) for p in paragraphs], published=None)
+        events = extract_events([doc], ps, EntityIndex([]), CUR).tables["events"]
+        return sorted((e["date"], e["date_text"]) for e in events)
+
+    told = ["The minister said on Thursday that divers had found the wreck."]
+    assert dates(["A ferry sank near Westport on Wednesday, 8 January 2020, killing 40 people.", "Divers are searching.",
+                  *told]) == [("2020-01-08", "8 January 2020"), ("2020-01-09", "on Thursday")]
+    # a day told only later in the body (a background date) is no stand-in for the report's day
+    assert dates(["Divers are searching the river near Westport.", "The ferry was built on 8 January 2001.", *told]) \
+        == [("2001-01-08", "8 January 2001")]

@@ -41,6 +41,7 @@ class _Words:
     year_name_words: frozenset[str]
     poss_nouns: frozenset[str]
     indefinite_nouns: frozenset[str]
+    indefinite_modifiers: frozenset[str]
     possessives: frozenset[str]
     approximators: tuple[str, ...]
     fixed: dict[str, tuple[str, int]]  # phrase -> (unit, offset) ; unit day|month|year
@@ -107,6 +108,7 @@ def _load_words(curated_dir: Path) -> _Words:
             year_name_words=frozenset(str(x).lower() for x in d["year_name_words"]),
             poss_nouns=frozenset(str(x).lower() for x in d["possessive_event_nouns"]),
             indefinite_nouns=frozenset(str(x).lower() for x in d["indefinite_event_nouns"]),
+            indefinite_modifiers=frozenset(str(x).lower() for x in d["indefinite_event_modifiers"]),
             possessives=frozenset(str(x).lower() for x in d["possessives"]),
             approximators=tuple(str(x).lower() for x in d["approximators"]),
             fixed=fixed,
@@ -145,6 +147,7 @@ class _Patterns:
     prep_before: re.Pattern[str]
     poss_before: re.Pattern[str]
     noun_after: re.Pattern[str]
+    words_after: re.Pattern[str]  # the (up to three) words after a year
     fixed: re.Pattern[str]
     ref: re.Pattern[str]
     offset: re.Pattern[str]
@@ -210,6 +213,7 @@ def _patterns(curated_dir: Path) -> _Patterns:
         ),
         poss_before=re.compile(r"\b(?P<poss>[A-Za-z][\w.-]*['’]s|[A-Za-z]+)\s+$"),
         noun_after=re.compile(r"\s+(?P<noun>[a-z]+)\b"),
+        words_after=re.compile(r"\s+([\w.'’-]+)(?:\s+([\w.'’-]+))?(?:\s+([\w.'’-]+))?"),
         fixed=re.compile(rf"(?=[{_initials(w.fixed)}])\b(?P<phrase>{fixed})\b"),
         ref=re.compile(
             r"(?=[OoTt])\b(?:[Oo]n\s+)?(?P<phrase>[Tt]he\s+(?:very\s+)?(?:same\s+)?"

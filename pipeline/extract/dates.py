@@ -28,7 +28,8 @@ Resolution rules (a date that cannot be resolved keeps ``date = None``; nothing 
   has dated ("The vote comes two days after ..."), dates the named one that many units BEFORE
   (after, for "before"); never in a clause looking ahead ("will come two days after");
 - weekdays count from the publication date (the most recent such day on or before it, or the
-  coming one when the clause looks ahead: "a vote could come as early as Sunday"); "that Sunday",
+  coming one when the clause looks ahead: "a vote could come as early as Sunday"); in a report with no
+  publication date, from the day its lead tells (``lead_day``: the nearest such day); "that Sunday",
   "the following Friday" count from the date the narrative is at; "this month", "last February",
   "three days ago" count from the publication date (dated reports only);
 - a bare time ("at 12:47a.m.") takes the day of the latest date (in an article section without
@@ -158,6 +159,9 @@ class DateContext:
         # ids of the history's flashbacks ("..., since the Vincennes incident on 3 July 1988"): named by
         # references, but never the point the story is at
         self._background: set[int] = set()
+        # A report with no publication date: the day its lead tells (set by the reader of the lead), from
+        # which its weekdays count.
+        self.lead_day: dt.date | None = None
         # Offsets from an occurrence not dated yet: (start, end) -> (named occurrence, unit, n).
         self._pending: dict[tuple[int, int], tuple[str, str, int]] = {}
 
@@ -532,6 +536,20 @@ def _with_lookback(raw: _Raw, text: str, floor: int, pats: _Patterns, prep: bool
     return raw
 
 
+def _indefinite_occurrence(text: str, pos: int, end: int, words: _Words, pats: _Patterns) -> bool:
+    """Whether the words after a year ("a 2022 ...") name one occurrence: an event noun, right after it or
+    after at most two modifiers, names or curated ("a 2020 US drone strike")."""
+    wm = pats.words_after.match(text, pos, end)
+    if wm is None:
+        return False
+    for i, w in enumerate(x.rstrip(".") for x in wm.groups() if x):
+        if w in words.indefinite_nouns:
+            return True
+        if i == 2 or not (w[:1].isupper() or w.lower() in words.indefinite_modifiers):
+            return False
+    return False
+
+
 def _scan_years(
     text: str, start: int, end: int, words: _Words, pats: _Patterns, cands: list[_Raw], years: list[re.Match[str]]
 ) -> None:
@@ -547,7 +565,8 @@ def _scan_years(
             ):
                 cands.append(_Raw(m.start(), m.end(), "year", {"prep": None, "mod": None, "year": g["year"],
                                                                "poss": True}))
-            elif pm and nm and pm.group("poss") in ("a", "an", "A", "An") and nm.group("noun") in words.indefinite_nouns:
+            elif pm and pm.group("poss") in ("a", "an", "A", "An") and _indefinite_occurrence(text, m.end(), end, words,
+                                                                                          pats):
                 # "a 2022 attack on the Shah Cheragh shrine": one occurrence of that year, no name.
                 cands.append(_Raw(m.start(), m.end(), "year", {"prep": None, "mod": None, "year": g["year"],
                                                                "poss": True}))
@@ -934,7 +953,14 @@ def _resolve(
             nd = base.start + dt.timedelta(days=delta)
             return _mention(raw, text, nd.year, nd.month, nd.day, kind="relative", by=by, relative=True)
         if not (ctx.pub_relative and ctx.published):
-            return _mention(raw, text, None, None, None, kind="publication", relative=True)
+            # no publication to count from: in a report, the day its lead tells stands in for it ("said on
+            # Thursday" after a lead's "on Wednesday, 8 January" is the Thursday nearest that day)
+            lead = ctx.lead_day
+            if lead is None or prep in ("last", "this past", "next", "this coming"):
+                return _mention(raw, text, None, None, None, kind="publication", relative=True)
+            ahead = (wd - lead.weekday()) % 7
+            nd = lead + dt.timedelta(days=ahead if ahead <= 3 else ahead - 7)
+            return _mention(raw, text, nd.year, nd.month, nd.day, kind="relative", by="lead", relative=True)
         p = ctx.published
         if prep not in ("last", "this past") and _future(text, sent_start, raw.start, pats):
             # "a vote could come as early as Sunday": the coming one.

@@ -447,6 +447,9 @@ def _dated_passages(doc: SourceDoc, passages: Sequence[PassageRow], curated_dir:
         ctx.begin_passage(p.section)
         sentences = sentence_spans(text, p.char_start, p.char_end, curated_dir)
         dates = find_dates(text, p.char_start, p.char_end, ctx, sentences=sentences)
+        if body and p is body[0] and not ctx.pub_relative and doc.format != "wikipedia":
+            # a report with no publication date: the day its lead tells stands in for it (its weekdays)
+            ctx.lead_day = next((d.date_start for d in dates if d.date_precision == "day" and d.kind == "explicit"), None)
         refs = reference_dates(text, sentences, dates, ctx, curated_dir, lead=p is body[0] if body else False)
         if refs:
             # "In the days after the bombing, X. The next day, Y": Y counts from X's date
