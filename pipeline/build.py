@@ -269,6 +269,9 @@ def fitted(result: ExtractResult, corpus: Corpus) -> ExtractResult:
     return result
 
 
+COARSE_STAGE = "events-coarse-scores"
+
+
 def extract_event_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> ExtractResult:
     try:
         from pipeline.extract.events import extract_events
@@ -278,8 +281,16 @@ def extract_event_tables(corpus: Corpus, index: EntityIndex, paths: Paths) -> Ex
     from pipeline.sourcemap import MergeMemo
 
     run, stats = _source_map(corpus, index, paths)
+    from pipeline.extract.events.coarse import CoarseScores
+
     memo = MergeMemo(paths.cache_dir, curated_digest(paths.curated_dir))
-    result = extract_events(corpus.docs, corpus.passages, index, paths.curated_dir, run, corpus.parses, memo)
+    # The month- and year-dated tellings' scores of the last build (only events whose tellings changed
+    # are scored again, ``events/coarse.py``); kept for the next build.
+    coarse = CoarseScores.read(memo.kept(COARSE_STAGE))
+    result = extract_events(corpus.docs, corpus.passages, index, paths.curated_dir, run, corpus.parses, memo,
+                            coarse)
+    memo.keep(COARSE_STAGE, coarse.dumps())
+    result.report.append(f"{COARSE_STAGE}: {coarse.scored} pairs scored, {len(coarse.prior)} tellings' scores kept")
     result = _with_stats(result, stats)
     result.report += [f"{stage}: {n['computed']} computed, {n['cached']} unchanged from cache"
                       for stage, n in memo.finish().items()]

@@ -173,6 +173,26 @@ class MergeMemo:
         counts["computed"] += 1
         return result
 
+    def kept(self, stage: str) -> bytes | None:
+        """What ``keep`` stored for ``stage`` in the last build with this code and curated data (None
+        if nothing): state a merge carries from one build to the next (``events.coarse``)."""
+        path = self._path(stage)
+        self.used.setdefault(stage, set()).add(path.name)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def keep(self, stage: str, blob: bytes) -> None:
+        path = self._path(stage)
+        self.used.setdefault(stage, set()).add(path.name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _store(path.parent, path.name, blob)
+
+    def _path(self, stage: str) -> Path:
+        key = hashlib.sha256(f"{stage}\0{extract_code_digest()}\0{self.curated}\0".encode()).hexdigest()[:32]
+        return self.cache_dir / stage / key
+
     def finish(self) -> dict[str, dict[str, int]]:
         for stage, keys in self.used.items():
             folder = self.cache_dir / stage

@@ -102,3 +102,46 @@ def test_a_changed_cache_entry_is_never_used_for_other_tellings(corpora, tmp_pat
     assert len(list((tmp_path / "s").iterdir())) == 1  # the unused entry was pruned
     shutil.rmtree(tmp_path / "s")
     assert not calls
+
+
+def test_coarse_scores_kept_from_a_build_before_an_edit_give_the_merge_of_nothing_kept(corpora) -> None:
+    """The month- and year-dated tellings scored through the last build's scores join the events they
+    join when everything is scored again, and only pairs whose event changed are scored."""
+    import pickle
+
+    from pipeline.extract.events.coarse import CoarseScores
+    from pipeline.extract.events.merge import merge_event_mentions
+    from pipeline.extract.places import load_gazetteer
+
+    warm, _, _ = corpora
+    gaz = load_gazetteer(warm.curated_dir)
+    readings = [pickle.loads(f.read_bytes()) for f in sorted((warm.cache_dir / "events").iterdir())]
+    mentions = []
+    for rank, (ms, _, _) in enumerate(readings):
+        for m in ms:
+            m.order = (rank, m.char_start)
+            mentions.append(m)
+    coarse = [m for m in mentions if m.date.date_precision in ("month", "year") and m.date.anchor_start is None]
+    assert len(coarse) >= 5
+
+    def shape(tellings: list) -> list[list[tuple[str, int, int]]]:
+        events = merge_event_mentions(pickle.loads(pickle.dumps(tellings)), gaz, coarse=store)
+        return [[(m.source_id, m.char_start, m.date.char_start) for m in ev.mentions] for ev in events]
+
+    store = CoarseScores()
+    shape(mentions)
+    full = store.scored
+    kept = store.dumps()
+    # the edit: one coarse telling reads a word more, one day-dated telling is gone
+    edited = pickle.loads(pickle.dumps(mentions))
+    day = next(i for i, m in enumerate(edited) if m.date.date_precision == "day")
+    k = next(i for i, m in enumerate(edited) if m.date.date_precision in ("month", "year"))
+    edited[k].words = edited[k].words | {"zzz"}
+    del edited[day]
+    store = CoarseScores()
+    from_nothing = shape(edited)
+    store = CoarseScores.loads(kept)
+    assert shape(edited) == from_nothing
+    assert store.scored < full, (store.scored, full)
+    store = CoarseScores.read(b"not a store")
+    assert shape(edited) == from_nothing and store.scored > 0

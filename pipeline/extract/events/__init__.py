@@ -30,6 +30,7 @@ from pipeline.corpus import PassageRow, SourceDoc
 from pipeline.extract import ExtractResult, Memo, SourceMap, no_memo, serial_map
 from pipeline.extract.dates import prepare as prepare_dates
 from pipeline.extract.entities import EntityIndex
+from pipeline.extract.events.coarse import CoarseScores
 from pipeline.extract.events.mention import EventMention
 from pipeline.extract.events.merge import (
     _PRECISION_RANK,
@@ -85,11 +86,13 @@ def extract_events(
     source_map: SourceMap | None = None,
     preparsed: Mapping[str, SourceParses] | None = None,
     memo: Memo = no_memo,
+    coarse: CoarseScores | None = None,
 ) -> ExtractResult:
     """The events, event_mentions, event_actors and places tables of the corpus.
     ``source_map`` runs the per-source reading (default: in order, in this process); ``preparsed``:
     sentence parses made by the per-source step, by source_id (others are parsed here); ``memo``
-    keeps the merge of each day's tellings (``merge_event_mentions``)."""
+    keeps the merge of each day's tellings (``merge_event_mentions``); ``coarse``: the month- and
+    year-dated tellings' scores of the last build, which this merge updates (``events.coarse``)."""
     # Curated words and patterns are compiled once (and cached) before the clock starts.
     parser = Parser(preparsed)
     gaz = load_gazetteer(curated_dir)
@@ -114,7 +117,7 @@ def extract_events(
             m.order = (rank, m.char_start)
         mentions.extend(ms)
         place_hits.extend(hits)
-    events = merge_event_mentions(mentions, gaz, memo)
+    events = merge_event_mentions(mentions, gaz, memo, coarse)
     tables = build_tables(events, place_hits, texts, gaz)
     unknown = sorted({h.place.name for h in place_hits if not h.place.curated})
     for name in unknown:

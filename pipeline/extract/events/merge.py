@@ -24,6 +24,7 @@ from typing import Any
 from pipeline.extract import Memo, no_memo
 from pipeline.extract.dates import DateMention
 from pipeline.extract.entities import EntityMention
+from pipeline.extract.events.coarse import CoarseScores, digest, merge_coarse, state_of
 from pipeline.extract.events.mention import EventMention, _Roles
 from pipeline.extract.places import Gazetteer, PlaceHit
 
@@ -205,7 +206,8 @@ _PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 DAY_MERGE_STAGE = "events-day-merge"
 
 
-def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer, memo: Memo = no_memo) -> list[_Event]:
+def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer, memo: Memo = no_memo,
+                         coarse: CoarseScores | None = None) -> list[_Event]:
     """Group tellings into events: finest dates first, each joining the best-scoring event.
 
     A telling dated to the day looks only at the events of that day, so each day is merged on its
@@ -222,34 +224,14 @@ def merge_event_mentions(mentions: Sequence[EventMention], gaz: Gazetteer, memo:
     undated = [m for m in mentions if m.date.date is None]
     dated.sort(key=lambda m: (_PRECISION_RANK[m.date.date_precision or "year"], m.order))
     n_day = sum(1 for m in dated if m.date.date_precision == "day")
-    events = _merge_days(dated[:n_day], gaz, memo)
-    index = _EventIndex()
-    for ev in events:
-        index.add(ev)
-    for m in dated[n_day:]:
-        assert m.date.date is not None
-        best: tuple[float, int] | None = None
-        candidates = _same_victim_first(m, index.coarse_candidates(m))
-        scores = []
-        need = STATEMENT_THRESHOLD if m.event_type == "statement" else MERGE_THRESHOLD
-        for i, ev in enumerate(candidates):
-            sc = _event_score(m, ev.mentions, gaz)
-            if sc is None:
-                continue
-            scores.append((sc, i))
-            if sc >= need and (best is None or sc > best[0]):
-                best = (sc, i)
-        # A coarse date joins a finer event only when that event is the clear best.
-        if best is not None:
-            ties = [s for s, i in scores if s == best[0] and candidates[i].primary.date.date != m.date.date]
-            if len(ties) > 1:
-                best = None
-        if best is not None:
-            candidates[best[1]].mentions.append(m)
-        else:
-            ev = _Event([m])
-            events.append(ev)
-            index.add(ev)
+    plain = [_Telling.of(m) for m in dated]
+    keys = [t.key() for t in plain]
+    events = _merge_days(dated[:n_day], plain[:n_day], keys[:n_day], gaz, memo)
+    # Month- and year-dated tellings, scored only against event states they were not scored against
+    # before (``coarse``: the last build's scores, see ``coarse.py``).
+    digests = {id(m): digest(k) for m, k in zip(dated, keys, strict=True)}
+    states = [state_of([digests[id(m)] for m in ev.mentions]) for ev in events]
+    merge_coarse(events, states, dated[n_day:], digests, gaz, coarse if coarse is not None else CoarseScores())
     events = _merge_same_kind(events, gaz)
     by_date_mention = {(m.source_id, m.date.char_start): ev for ev in events for m in ev.mentions}
     for m in told_again:
@@ -278,7 +260,8 @@ def _same_victim_first(m: EventMention, candidates: list[_Event]) -> list[_Event
     return sharing or candidates
 
 
-def _merge_days(day: Sequence[EventMention], gaz: Gazetteer, memo: Memo) -> list[_Event]:
+def _merge_days(day: Sequence[EventMention], told: Sequence[_Telling], keys: Sequence[bytes], gaz: Gazetteer,
+                memo: Memo) -> list[_Event]:
     """The events of the tellings dated to a day (in merge order), in the order the first telling
     of each comes: every day merged apart (``_merge_day``), through ``memo``."""
     positions: dict[str | None, list[int]] = {}
@@ -286,8 +269,8 @@ def _merge_days(day: Sequence[EventMention], gaz: Gazetteer, memo: Memo) -> list
         positions.setdefault(m.date.date, []).append(k)
     made: list[tuple[int, _Event]] = []  # (position of the event's first telling, event)
     for ks in positions.values():
-        tellings = [_Telling.of(day[k]) for k in ks]
-        inputs = b"\n".join(t.key() for t in tellings)
+        tellings = [told[k] for k in ks]
+        inputs = b"\n".join(keys[k] for k in ks)
         groups = memo(DAY_MERGE_STAGE, inputs, functools.partial(_merge_day, tellings, gaz))
         if len(groups) != len(ks):  # pragma: no cover - a memo answering for other inputs
             raise ValueError(f"{DAY_MERGE_STAGE}: {len(groups)} groups for {len(ks)} tellings")
