@@ -191,3 +191,14 @@ def test_a_lead_act_in_the_simple_past_takes_the_month_as_in_the_body() -> None:
 
 def test_what_the_lead_tells_as_to_come_or_as_a_condition_takes_no_date() -> None:
     assert _events(["The mayor may warn fishermen to keep away if the river floods the docks."], lead=True) == []
+
+
+def test_a_statement_made_on_an_occasion_told_before_takes_that_occasion_day() -> None:
+    # "in her address": the address given at the service the story is at (two days before publication);
+    # "in a statement": a new one, the report's day
+    events = _events(["A memorial service was held at the Westport harbor on Monday to honour the drowned sailors.",
+                      "Many families attended the service, which was addressed by Ellen Marsh.",
+                      "Ellen Marsh, in her address, said the harbor had to be made safe.",
+                      "Tom Ridley said in a statement that the port would reopen."])
+    statements = sorted((e["date"], e["date_text"], e["summary"][:10]) for e in events if e["event_type"] == "statement")
+    assert statements == [("2021-03-08", "on Monday", "Ellen Mars"), ("2021-03-10", "published 2021-03-10", "Tom Ridley")]

@@ -353,6 +353,16 @@ def _occasion(v: Token, tok: Token, occasions: frozenset[str]) -> bool:
     return False
 
 
+def _told_occasion(v: Token, occasions: frozenset[str]) -> bool:
+    """Whether a statement names its occasion as one already told: a possessive or definite occasion noun in
+    a phrase of the verb ("in her address", "at the ceremony"), not an indefinite one ("in a statement")."""
+    for prep in (c for c in v.children if c.dep_ == "prep"):
+        for obj in (g for g in prep.children if g.dep_ == "pobj"):
+            if (obj.lower_ in occasions or obj.lemma_.lower() in occasions) and _definite(obj):
+                return True
+    return False
+
+
 def _definite(tok: Token) -> bool:
     return any((c.dep_ == "det" and c.lower_ in ("the", "this", "that", "these", "those")) or c.dep_ == "poss"
                for c in tok.children)
@@ -434,6 +444,11 @@ def context_trigger(cl: Clauses, hits: Sequence[_TrigHit], dm: DateMention, rule
             continue  # a claim of responsibility is made once; other statements need their occasion or a new speaker
         if date.resolved_by == PUBLISHED and h.trig.type == "statement" and ctx.published is not None:
             date = _report_day(ctx.published, dm.char_start)  # what a report says was said is said on its day
+            story = ctx.last_dated(dm.char_start)
+            if (story is not None and story.date_precision == "day" and story.date_start is not None
+                    and 0 <= (ctx.published - story.date_start).days <= NEWS_DAYS and _told_occasion(v, words.occasions)):
+                # "X, in her address, said": the address of the occasion the story is at, on its day
+                date = _carried(story, dm.char_start, True) or date
         if tok.i != v.i and v.i in saying:
             continue  # "condemned the attack": the statement is told, the attack is its topic
         ok.append((h, date))
