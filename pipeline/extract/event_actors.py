@@ -52,6 +52,11 @@ def occurrence_actors(
     answer = answered_by(at, words)
     up = {a.i for a in (answer, *answer.ancestors)} if answer is not None else {a.i for a in at.ancestors}
     core = {f.head for f in frames if f.head in (tok.i, at.i) or f.head in up}
+    controlled, ordered = _told_further(cl, core, words)
+    if etype == "statement":
+        controlled = []  # "urged Americans to leave Iraq": what a statement asks for is its content, not its act
+    core |= {g.head for g in controlled}
+    frames = [*frames, *(g for g in (*controlled, *ordered) if g not in frames)]
     for f in frames:
         for r in f.roles:
             actor = r.actor.named
@@ -79,6 +84,10 @@ def occurrence_actors(
                 ent = dataclasses.replace(ent, char_start=r.actor.start, char_end=r.actor.end, surface=r.actor.text)
             if ent is not None:
                 found.setdefault(ent.entity_id, (ent, role))
+            if r.role == "agent" and f.head in core and ent is None:
+                # "the ring, led by X, began plotting ...": who leads the group that acts directs its act
+                for ent in _leaders(cl, r.actor, words, source_id, state_of):
+                    found.setdefault(ent.entity_id, (ent, "sponsor"))
     if etype in _VIOLENT and tok.pos_ == "NOUN" and state_of is not None:
         # "an Israeli strike", "the U.S. drone strike": the state named on the act carried it out
         named_on = [tok, at] if at is not tok and at.lemma_.lower() in words.kill_nouns else [tok]
@@ -142,6 +151,40 @@ def occurrence_actors(
                              state_of):
             found[ent.entity_id] = (ent, "perpetrator")
     return sorted(found.values(), key=lambda x: x[0].char_start)
+
+
+def _told_further(cl: Clauses, core: set[int], words: RoleWords) -> tuple[list[Frame], list[Frame]]:
+    """Frames telling more of the occurrence's own act: the acts its core verbs control, in a chain ("began
+    conspiring to abduct Y": Y is the target), and the clauses on the act a core ordering verb names ("authorized
+    the strike that killed Y": Y died)."""
+    heads = set(core)
+    ordered_nouns = {c.i for h in core if cl.doc[h].lemma_.lower() in words.sponsor_verbs
+                     for c in cl.doc[h].children if c.dep_ == "dobj" and c.pos_ == "NOUN"}
+    controlled: list[Frame] = []
+    ordered: list[Frame] = []
+    for g in cl.frames:  # text order: a controlled verb follows the verb controlling it
+        t = cl.doc[g.head]
+        if t.dep_ == "xcomp" and t.head.i in heads and g.head not in heads:
+            heads.add(g.head)
+            controlled.append(g)
+        elif t.dep_ in ("relcl", "acl") and t.head.i in ordered_nouns:
+            ordered.append(g)
+    return controlled, ordered
+
+
+def _leaders(cl: Clauses, group: Actor, words: RoleWords, source_id: str,
+             state_of: Callable[[str], str | None] | None) -> list[EntityMention]:
+    """Who a participle of a leading verb on a group's phrase names ("the ring, led by X"): X."""
+    out = []
+    for g in cl.frames:
+        t = cl.doc[g.head]
+        if t.dep_ == "acl" and t.head.i == group.head and g.lemma in words.leading_verbs and not g.negative:
+            for r in g.roles:
+                if r.role == "agent" and r.via == "agent":
+                    ent = _entity(r.actor.named, source_id, state_of)
+                    if ent is not None:
+                        out.append(ent)
+    return out
 
 
 def claimants(cl: Clauses, tok: Token, words: RoleWords, source_id: str,

@@ -58,6 +58,7 @@ class RoleWords:
     # "X claimed responsibility for the blasts", "X claimed the attack": X carried it out (by its claim)
     claim_nouns: frozenset[str] = frozenset()
     claim_verbs: frozenset[str] = frozenset()
+    leading_verbs: frozenset[str] = frozenset()  # "the ring, led by X, plotted ...": X directed its act
 
 
 @lru_cache(maxsize=4)
@@ -75,7 +76,8 @@ def load_role_words(curated_dir: Path) -> RoleWords:
                          frozenset(str(w).lower() for w in d.get("state_anaphors") or ()),
                          frozenset(str(w).lower() for w in d.get("marking_nouns") or ()),
                          frozenset(str(w).lower() for w in d.get("claim_nouns") or ()),
-                         frozenset(str(w).lower() for w in d.get("claim_verbs") or ()))
+                         frozenset(str(w).lower() for w in d.get("claim_verbs") or ()),
+                         frozenset(str(w).lower() for w in d.get("leading_verbs") or ()))
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise CuratedDataError(f"cannot read event roles: {exc}", path) from None
 

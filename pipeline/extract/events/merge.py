@@ -162,6 +162,8 @@ def pair_score(a: _Told, b: _Told, gaz: Gazetteer, tolls_may_differ: bool = Fals
         speakers_b = rb.agents | ({b.attributed_to} if b.attributed_to else set())
         if speakers_a and speakers_b and not speakers_a & speakers_b:
             return None
+    if a.event_type == b.event_type == "plot" and ra.agents and rb.agents and not ra.agents & rb.agents:
+        return None  # two plots told with their plotters, none in common: two plots (one kind, one year)
     shared = ra.ids & rb.ids
     statements = a.event_type == "statement"
     if statements:
